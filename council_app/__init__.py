@@ -1,1 +1,83 @@
 """The council session and minutes system (서울특별시 금천구의회 first)."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=config.instance_path_from_env(),
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load_config(app, test_config)
+
+    register_extensions(app, migrations=os.path.join(root, "migrations"))
+    register_blueprints(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask, migrations: str) -> None:
+    """Bind every extension to the app."""
+    from . import models  # noqa: F401  (every table is known before Alembic looks)
+    from .auth.loading import init_login
+    from .core.types import render_migration_type
+    from .extensions import babel, csrf, db, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=migrations, render_as_batch=True, render_item=render_migration_type
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    init_login(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the pages and the API."""
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import register_error_pages
+    from .home.views import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the CLI groups (``flask --app council_app <group> <command>``)."""
+    from .auth.cli import user_cli
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the Korean date formats and the current language available to templates."""
+    from flask_babel import get_locale
+
+    from .core import time
+
+    app.jinja_env.filters["kdate"] = time.format_date
+    app.jinja_env.filters["kdatetime"] = time.format_datetime
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "ko")

@@ -1,0 +1,38 @@
+"""JSON API v1: public reads, writes for staff with a bearer token or a CSRF-checked session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from ..core.errors import CouncilError
+from ..extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The session-cookie path is checked by hand below; a bearer token cannot be forged cross-site.
+csrf.exempt(bp)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@bp.before_request
+def protect_cookie_writes():
+    """Require a CSRF token on writes that rely on the session cookie."""
+    if request.method in WRITE_METHODS and not request.headers.get("Authorization"):
+        csrf.protect()
+
+
+@bp.errorhandler(CouncilError)
+def council_error(error: CouncilError):
+    """Turn a service's refusal into the API's error body; nothing is saved."""
+    db.session.rollback()
+    return jsonify(error.as_json()), error.status_code
+
+
+def list_response(items: list[dict], total: int, links: dict | None = None):
+    """Answer with the API's list shape."""
+    return jsonify(
+        {"data": items, "links": links or {"self": request.full_path.rstrip("?")}, "total": total}
+    )
+
+
+from . import openapi, views  # noqa: E402,F401  (routes register on import)

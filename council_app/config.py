@@ -1,0 +1,142 @@
+"""Configuration defaults and the council's rules profile.
+
+Order of precedence, lowest first: the defaults here, ``instance/config.py``, ``COUNCIL_*``
+environment variables, the test config passed to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+#: The ordinance numbers of 서울특별시 금천구의회; every council may override them.
+GEUMCHEON_RULES: dict = {
+    "annual_session_days_max": 110,
+    "regular_session_days_max_per_year": 55,
+    "regular_sessions_per_year": 2,
+    "regular_convening_dates": ["06-08", "11-18"],
+    "extraordinary_session_days_max": 15,
+    # 지방자치법 제54조제4항: 집회일 3일 전까지 공고 (by default read as convening day − 4).
+    "extraordinary_notice_days": 3,
+    "extraordinary_notice_strict": True,
+    "minutes_deadline_days": {"plenary": 2, "committee": 5},
+    # "civil": 민법 제157조·제161조; "business": count working days only.
+    "minutes_deadline_counting": "civil",
+}
+
+
+@dataclass(frozen=True)
+class RulesProfile:
+    """The ordinance's numbers that the services check against."""
+
+    annual_session_days_max: int
+    regular_session_days_max_per_year: int
+    regular_sessions_per_year: int
+    regular_convening_dates: tuple[str, ...]
+    extraordinary_session_days_max: int
+    extraordinary_notice_days: int
+    extraordinary_notice_strict: bool
+    minutes_deadline_days: dict = field(hash=False)
+    minutes_deadline_counting: str
+
+    @classmethod
+    def from_mapping(cls, *layers: dict | None) -> RulesProfile:
+        """Merge the layers over Geumcheon's defaults, ignoring unknown keys."""
+        merged = dict(GEUMCHEON_RULES)
+        for layer in layers:
+            merged.update(layer or {})
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in merged.items() if k in names}
+        values["regular_convening_dates"] = tuple(values["regular_convening_dates"])
+        return cls(**values)
+
+    def as_dict(self) -> dict:
+        """Return the profile as plain JSON-ready data."""
+        data = asdict(self)
+        data["regular_convening_dates"] = list(self.regular_convening_dates)
+        return data
+
+
+class DefaultConfig:
+    """Settings every deployment starts from."""
+
+    COUNCIL_NAME = "서울특별시 금천구의회"
+    COUNCIL_TIMEZONE = "Asia/Seoul"
+    COUNCIL_RULES: dict = {}
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session
+
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+    LANGUAGES = ("ko", "en")
+
+    #: Failed logins allowed in the window, per account and per address.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    #: Trust X-Forwarded-* from this many proxies (0: run directly).
+    PROXY_FIX_HOPS = 0
+
+
+def instance_path_from_env() -> str | None:
+    """Return ``COUNCIL_INSTANCE_PATH`` as an absolute path, if set."""
+    value = os.environ.get("COUNCIL_INSTANCE_PATH")
+    return str(Path(value).resolve()) if value else None
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from every layer, lowest precedence first."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COUNCIL")
+    if test_config:
+        app.config.update(test_config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
+        app.config.get("DATABASE_URL")
+        or "sqlite:///" + os.path.join(app.instance_path, "council.sqlite3")
+    )
+    app.config.setdefault("SEARCH_INDEX_PATH", os.path.join(app.instance_path, "search-index"))
+    app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
+    # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https) cookies are never sent in clear.
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def database_uri(url: str) -> str:
+    """Return ``url`` with the psycopg 3 driver named for PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _stored_secret_key(instance: Path) -> str:
+    """Return the instance's secret key, generating it on first use."""
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: if two workers race on first start, the loser reads the winner's key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: errors, time in KST, the audit log."""

@@ -1,0 +1,31 @@
+"""The audit log: who changed what, when, from which state to which."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .time import now
+from .types import AwareDateTime
+
+
+class AuditEvent(db.Model):
+    """One change made by a person or a command, kept for ever."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who acted; null for the CLI and the demo loader.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, index=True)
+    #: A verb such as ``session.create`` or ``user.token_issue``.
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(40))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    #: Why, when the rules ask for a reason (late publication, change after a meeting).
+    reason: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,57 @@
+"""Korean error pages (and JSON errors under the API) that never show a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+
+MESSAGES_KO = {
+    400: "요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요.",
+    401: "로그인이 필요합니다.",
+    403: "이 작업을 할 권한이 없습니다.",
+    404: "찾는 페이지가 없습니다.",
+    405: "허용되지 않는 요청 방식입니다.",
+    413: "파일이 너무 큽니다.",
+    422: "입력한 내용이 규칙에 맞지 않습니다.",
+    429: "요청이 너무 많습니다. 잠시 뒤에 다시 시도해 주세요.",
+    500: "서버에서 문제가 생겼습니다. 잠시 뒤에 다시 시도해 주세요.",
+}
+CSRF_MESSAGE = "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+
+
+def wants_json() -> bool:
+    """Tell whether the request came to the JSON API."""
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str):
+    if wants_json():
+        return jsonify({"errors": [{"field": None, "message": message}]}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_pages(app: Flask) -> None:
+    """Answer every HTTP error in Korean, as a page or as the API's error body."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _respond(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _respond(error.code or 500, MESSAGES_KO.get(error.code, error.description))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Nothing half-saved survives an error; the details go to the log, not the page.
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=error)
+        return _respond(500, MESSAGES_KO[500])
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return _respond(500, MESSAGES_KO[500])

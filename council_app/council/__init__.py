@@ -1,0 +1,1 @@
+"""The council's structure: terms, bodies, members and memberships."""

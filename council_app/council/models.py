@@ -1,0 +1,147 @@
+"""Council, terms, bodies (plenary and committees), members and their memberships."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..config import RulesProfile
+from ..core.types import enum_column
+from ..extensions import db
+
+
+class Council(db.Model):
+    """A local council (구의회) and the rules profile its ordinance sets."""
+
+    __tablename__ = "council"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Seoul")
+    #: Overrides of the ordinance numbers; anything missing falls back to configuration.
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    terms: Mapped[list[Term]] = relationship(back_populates="council", order_by="Term.number")
+    bodies: Mapped[list[Body]] = relationship(back_populates="council", order_by="Body.id")
+
+    def rules_profile(self, configured: dict | None = None) -> RulesProfile:
+        """Return the rules in force: Geumcheon's defaults, then configuration, then ours."""
+        return RulesProfile.from_mapping(configured, self.rules)
+
+
+class Term(db.Model):
+    """A council term between elections (제9대)."""
+
+    __tablename__ = "term"
+    __table_args__ = (UniqueConstraint("council_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    number: Mapped[int]
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+
+    council: Mapped[Council] = relationship(back_populates="terms")
+
+    @property
+    def label(self) -> str:
+        """Return the Korean label, e.g. ``제9대``."""
+        return f"제{self.number}대"
+
+    def covers(self, day: date) -> bool:
+        """Tell whether ``day`` falls within the term."""
+        return self.start <= day <= self.end
+
+
+class BodyKind(enum.Enum):
+    """What kind of body sits: the whole council or a committee."""
+
+    PLENARY = "plenary"
+    STANDING = "standing"
+    SPECIAL = "special"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name of the kind."""
+        return {"plenary": "본회의", "standing": "상임위원회", "special": "특별위원회"}[self.value]
+
+
+class Body(db.Model):
+    """The plenary or a committee: something that holds meetings."""
+
+    __tablename__ = "body"
+    __table_args__ = (UniqueConstraint("council_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    kind: Mapped[BodyKind] = mapped_column(enum_column(BodyKind))
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str | None] = mapped_column(String(40))
+    #: The name in URLs and feeds, e.g. ``plenary`` or ``admin-finance``.
+    slug: Mapped[str] = mapped_column(String(40))
+    #: Special committees exist for a period; standing ones usually have no end.
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
+
+    council: Mapped[Council] = relationship(back_populates="bodies")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="body")
+
+    @property
+    def is_committee(self) -> bool:
+        """Tell whether this body is a standing or special committee."""
+        return self.kind is not BodyKind.PLENARY
+
+    def is_active_on(self, day: date) -> bool:
+        """Tell whether the body exists on ``day``."""
+        if self.active_from and day < self.active_from:
+            return False
+        return not (self.active_to and day > self.active_to)
+
+
+class Member(db.Model):
+    """An elected councillor (의원)."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    #: Optional: the party or district, as the council lists them.
+    party: Mapped[str | None] = mapped_column(String(50))
+    district: Mapped[str | None] = mapped_column(String(50))
+
+    council: Mapped[Council] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(back_populates="member")
+
+
+class MembershipRole(enum.Enum):
+    """A member's place in a body."""
+
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean title."""
+        return {"chair": "위원장", "vice_chair": "부위원장", "member": "위원"}[self.value]
+
+
+class Membership(db.Model):
+    """A member's seat in a body for a period; the plenary's chair is the 의장."""
+
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    role: Mapped[MembershipRole] = mapped_column(enum_column(MembershipRole))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+    member: Mapped[Member] = relationship(back_populates="memberships")
+    body: Mapped[Body] = relationship(back_populates="memberships")

@@ -1,0 +1,23 @@
+"""``flask --app council_app demo load``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from . import loader
+
+demo_cli = AppGroup("demo", help="예시 자료 (Demo data).")
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load the demo council; running it again changes nothing."""
+    report = loader.load_all()
+    db.session.commit()
+    for line in report.lines:
+        click.echo(line)
+    click.echo("예시 계정 (demo logins):")
+    for username, password, role in loader.DEMO_USERS:
+        click.echo(f"  {role:<13} {username} / {password}")

@@ -1,0 +1,1 @@
+"""The front page, the staff dashboard and the health check."""

@@ -1,0 +1,75 @@
+"""A live server on a demo database, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from council_app import create_app
+from council_app.demo import loader
+from council_app.extensions import db
+
+CHROMIUM = os.environ.get("COUNCIL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium headless with a fresh profile (Playwright never downloads one)."""
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: run the README's test command"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """Serve a demo-loaded app on a free local port."""
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+            "SECRET_KEY": "browser-test",
+            "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
+            "UPLOAD_PATH": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        loader.load_all()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """Open a fresh browser context (no cookies) in Korean."""
+    context = browser.new_context(locale="ko-KR", base_url=live_app.config["LIVE_URL"])
+    page = context.new_page()
+    yield page
+    context.close()
