@@ -3,15 +3,20 @@
 from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent
 from .council.models import Body, Council, Member, Membership, Term
+from .meetings.models import Meeting
+from .sessions.models import CouncilSession, PublicHoliday
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Body",
     "Council",
+    "CouncilSession",
     "LoginAttempt",
+    "Meeting",
     "Member",
     "Membership",
+    "PublicHoliday",
     "Term",
     "User",
 ]
