@@ -8,7 +8,7 @@ XML is parsed without entities, and `extract_text` runs the extractor in a child
 from collections.abc import Callable
 
 from . import docx, hwp, hwpx, pdf, sandbox, text
-from .base import MAX_UNPACKED_BYTES, Extraction, ExtractionError, unsupported
+from .base import Extraction, ExtractionError, unsupported
 from .detect import detect_type
 
 __all__ = ["MAX_INPUT_BYTES", "Extraction", "ExtractionError", "detect_type", "extract_text"]

@@ -49,5 +49,6 @@ def too_large() -> ExtractionError:
 def unsupported(detail: str) -> ExtractionError:
     """Return the error for a format or feature this service does not read."""
     return ExtractionError(
-        "unsupported", f"지원하지 않는 형식입니다({detail}). HWP, HWPX, PDF, DOCX, 텍스트 파일을 올려 주세요."
+        "unsupported",
+        f"지원하지 않는 형식입니다({detail}). HWP, HWPX, PDF, DOCX, 텍스트 파일을 올려 주세요.",
     )

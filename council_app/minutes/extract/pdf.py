@@ -37,7 +37,7 @@ def extract(data: bytes) -> Extraction:
         raise ExtractionError("no_text_layer", NO_TEXT_MESSAGE)
     warnings = []
     if blank:
-        warnings.append(f"{len(pages)}쪽 중 {blank}쪽에 글자 정보가 없습니다(스캔 이미지일 수 있음).")
+        warnings.append(f"{len(pages)}쪽 중 {blank}쪽에 글자 정보가 없습니다(스캔 이미지인 듯함).")
     return Extraction(
         text="\f".join(pages),
         extractor=f"pypdf {pypdf.__version__}",

@@ -21,7 +21,8 @@ MEMORY_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
 _IMPORT_ROOT = str(Path(__file__).resolve().parents[3])
 
 TIMEOUT_MESSAGE = (
-    "파일을 읽는 데 {seconds}초를 넘게 걸려 중단했습니다. 파일이 너무 크거나 손상되었을 수 있습니다."
+    "파일을 읽는 데 {seconds}초를 넘게 걸려 중단했습니다. "
+    "파일이 너무 크거나 손상되었을 수 있습니다."
 )
 
 
