@@ -68,7 +68,9 @@ _CLOCK = re.compile(
     r"(?P<half>오전|오후)?\s*(?P<hour>\d{1,2})\s*시\s*(?:(?P<minute>\d{1,2})\s*분)?"
 )
 _PLACE = re.compile(r"(?:장\s*소|場\s*所)\s*[:：]?\s*(?P<place>\S.*)")
-_BODY_SUFFIX = "회의록"
+# The title line names the body before 회의록, often with the council name in front and
+# the issue number after (`보건복지위원회회의록 제 1 호`); spaces are removed first.
+_BODY_TITLE = re.compile(r"(?P<body>[^(（]+?)회의록")
 
 
 @dataclass
@@ -339,11 +341,8 @@ def _parse_header(cover: list[str], blocks: list[Utterance | Block]) -> MinutesH
 def _body_name(cover: list[str], council: str | None) -> str | None:
     """Return the meeting body from the `…회의록` title line, without the council name."""
     for line in cover:
-        compact = re.sub(r"\s+", "", line)
-        if compact.endswith(_BODY_SUFFIX) and not compact.startswith(("(", "（")):
-            body = compact.removesuffix(_BODY_SUFFIX)
-            if council:
-                body = body.removeprefix(council)
+        if match := _BODY_TITLE.match(re.sub(r"\s+", "", line)):
+            body = match["body"].removeprefix(council or "")
             return body or None
     return None
 
