@@ -135,7 +135,7 @@ def speaker_lines(text: str) -> int:
     return sum(
         1
         for line in normalise(text).split("\n")
-        if line[:1] in MARKERS and wide_space.search(line[:60])
+        if line and line[0] in MARKERS and wide_space.search(line[:60])
     )
 
 
