@@ -24,9 +24,7 @@ _LABEL = r"(?P<label>[^\s()]+(?: [^\s()]+){0,2}(?:\([^()]{1,20}\))?)"
 # IDEOGRAPHIC SPACE, NBSP …), then the speech. Label words are separated by single ASCII
 # spaces only, so the wide space always ends the label.
 _SPEAKER_LINE = re.compile(
-    r"(?P<marker>[○◯〇])"
-    + _LABEL
-    + r"(?:[^\S\n]{2,}|[^\S\n]*[^\S \t\n][^\S\n]*)(?P<speech>\S.*)"
+    r"(?P<marker>[○◯〇])" + _LABEL + r"(?:[^\S\n]{2,}|[^\S\n]*[^\S \t\n][^\S\n]*)(?P<speech>\S.*)"
 )
 # A marker line holding only a label, with the speech on the following lines.
 _LABEL_ONLY_LINE = re.compile(r"(?P<marker>[○◯〇])" + _LABEL)

@@ -59,8 +59,23 @@ def _compound_file(streams: list[tuple[str, bytes]]) -> bytes:
     )
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
-        bytes.fromhex("D0CF11E0A1B11AE1"), bytes(16), 0x3E, 3, 0xFFFE, 9, 6, bytes(6),
-        0, 1, 1, 0, _MINI_CUTOFF, _END, 0, _END, 0,
+        bytes.fromhex("D0CF11E0A1B11AE1"),
+        bytes(16),
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        1,
+        1,
+        0,
+        _MINI_CUTOFF,
+        _END,
+        0,
+        _END,
+        0,
     ) + struct.pack("<109I", 0, *[_FREE] * 108)
     return header + fat_sector + directory + b"".join(padded)
 
@@ -70,7 +85,20 @@ def _entry(name, kind, *, left=_NO_ENTRY, right=_NO_ENTRY, child=_NO_ENTRY, star
     encoded = name.encode("utf-16-le") + b"\0\0"
     return struct.pack(
         "<64sHBBIII16sIQQIII",
-        encoded, len(encoded), kind, 1, left, right, child, bytes(16), 0, 0, 0, start, size, 0,
+        encoded,
+        len(encoded),
+        kind,
+        1,
+        left,
+        right,
+        child,
+        bytes(16),
+        0,
+        0,
+        0,
+        start,
+        size,
+        0,
     )
 
 

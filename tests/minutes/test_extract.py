@@ -141,7 +141,7 @@ def test_binary_garbage_is_unsupported():
 
 def test_sandbox_stops_an_extraction_that_overruns():
     with pytest.raises(ExtractionError) as caught:
-        sandbox.run("text", b"hello", max_seconds=0.001)
+        sandbox.run(b"hello", "hello.txt", max_seconds=0.001)
     assert caught.value.code == "timeout"
 
 

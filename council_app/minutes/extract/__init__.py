@@ -16,7 +16,7 @@ __all__ = ["MAX_INPUT_BYTES", "Extraction", "ExtractionError", "detect_type", "e
 # Uploads above this are refused before any parsing; minutes files are a few MB at most.
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 
-EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
+_EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
     "hwp": hwp.extract,
     "hwpx": hwpx.extract,
     "pdf": pdf.extract,
@@ -35,14 +35,18 @@ def extract_text(data: bytes, filename: str, *, max_seconds: float | None = 30) 
         raise ExtractionError(
             "too_large", f"파일이 {MAX_INPUT_BYTES // (1024 * 1024)}MB를 넘어 처리하지 않습니다."
         )
+    if max_seconds is None:
+        return extract_in_process(data, filename)
+    return sandbox.run(data, filename, max_seconds)
+
+
+def extract_in_process(data: bytes, filename: str) -> Extraction:
+    """Detect the type and extract in this process, with no time limit."""
     file_type = detect_type(data, filename)
-    extractor = EXTRACTORS.get(file_type)
+    extractor = _EXTRACTORS.get(file_type)
     if extractor is None:
         raise unsupported(_describe(file_type, filename))
-    if max_seconds is None:
-        extraction = extractor(data)
-    else:
-        extraction = sandbox.run(file_type, data, max_seconds)
+    extraction = extractor(data)
     if not extraction.text.strip():
         extraction.warnings.append("파일에 본문 글자가 없습니다.")
     return extraction

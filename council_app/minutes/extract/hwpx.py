@@ -54,9 +54,7 @@ def _spine(package: Element) -> list[str]:
         if local_name(item) == "item"
     }
     return [
-        hrefs.get(ref.get("idref"), "")
-        for ref in package.iter()
-        if local_name(ref) == "itemref"
+        hrefs.get(ref.get("idref"), "") for ref in package.iter() if local_name(ref) == "itemref"
     ]
 
 

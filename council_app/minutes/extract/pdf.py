@@ -23,7 +23,7 @@ ENCRYPTED_MESSAGE = (
 
 def extract(data: bytes) -> Extraction:
     """Return the text of every page, pages separated by a form feed."""
-    # pypdf logs every recoverable defect of a damaged file; they become warnings instead.
+    # pypdf logs every recoverable defect of a damaged file; the uploader cannot act on them.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))

@@ -26,13 +26,15 @@ TIMEOUT_MESSAGE = (
 )
 
 
-def run(file_type: str, data: bytes, max_seconds: float) -> Extraction:
-    """Extract `data` as `file_type` in a child, raising ExtractionError on any failure."""
+def run(data: bytes, filename: str, max_seconds: float) -> Extraction:
+    """Detect and extract `data` in a child, raising ExtractionError on any failure."""
+    # Only the extension matters to detection; it also keeps NULs and dashes out of argv.
+    hint = "upload." + "".join(ch for ch in filename.rpartition(".")[2] if ch.isalnum())[:10]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_IMPORT_ROOT, env.get("PYTHONPATH")]))
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, our own module
-            [sys.executable, "-m", __package__ + ".worker", file_type],
+            [sys.executable, "-m", __package__ + ".worker", hint],
             input=data,
             capture_output=True,
             timeout=max_seconds,
