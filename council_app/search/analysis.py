@@ -31,20 +31,13 @@ _CONTENT_TAGS = frozenset(
 
 # Particles and endings stripped from the end of a query word, longest first. Only a
 # stem of two or more syllables is kept, so 회의 never becomes 회.
-_SUFFIXES = tuple(
-    sorted(
-        {
-            "을", "를", "이", "가", "은", "는", "에", "의", "도", "만", "로", "와", "과",
-            "으로", "에서", "에게", "께서", "부터", "까지", "보다", "처럼", "마다", "이나",
-            "하고", "에는", "에도", "에서는", "에서도", "으로는", "으로서", "으로써",
-            "이라는", "이라고", "이다", "입니다", "이며", "이고", "에게서", "라는",
-            "하는", "하여", "한다", "했다", "하였다", "합니다", "했습니다",
-            "하겠습니다", "하였습니다", "되는", "되어", "된다", "됩니다", "되었습니다",
-        },
-        key=len,
-        reverse=True,
-    )
-)
+_SUFFIX_LIST = """
+    을 를 이 가 은 는 에 의 도 만 로 와 과 으로 에서 에게 께서 부터 까지 보다 처럼 마다 이나
+    하고 에는 에도 에서는 에서도 으로는 으로서 으로써 이라는 이라고 라는 이다 입니다 이며 이고
+    에게서 하는 하여 한다 했다 하였다 합니다 했습니다 하겠습니다 하였습니다 되는 되어 된다
+    됩니다 되었습니다
+"""
+_SUFFIXES = tuple(sorted(set(_SUFFIX_LIST.split()), key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,15 @@ from council_app.search.snippets import match_pattern, snippet
 WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("body", "speaker")
-_NUMBER_FIELDS = ("minutes_id", "meeting_id", "order", "member_id", "session", "term",
-                  "agenda_item_id")
+_NUMBER_FIELDS = (
+    "minutes_id",
+    "meeting_id",
+    "order",
+    "member_id",
+    "session",
+    "term",
+    "agenda_item_id",
+)
 
 
 class IndexBusy(RuntimeError):
@@ -35,9 +42,19 @@ class IndexBusy(RuntimeError):
 class _AnalysisTokenizer(Tokenizer):
     """Feed tokens of an ``analysis`` function to Whoosh."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         """Yield one reused Whoosh token per analysed token, as Whoosh expects."""
         out = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for token in self.analyse(value, mode == "query"):
@@ -76,8 +93,10 @@ def build_schema(morphemes: bool = True) -> Schema:
         "body": ID(stored=True, sortable=True),
         "date": ID(stored=True, sortable=True),
         "minutes_status": ID(stored=True),
-        **{name: NUMERIC(int, bits=64, stored=True, sortable=name == "order")
-           for name in _NUMBER_FIELDS},
+        **{
+            name: NUMERIC(int, bits=64, stored=True, sortable=name == "order")
+            for name in _NUMBER_FIELDS
+        },
     }
     if morphemes:
         # Boosted: a whole-word hit outranks bigrams that merely straddle two words.
@@ -176,8 +195,14 @@ class SearchIndex:
             uids = reader.column_reader("uid")
             return {uids[n] for n in reader.all_doc_ids()}
 
-    def search(self, q: str = "", filters: SearchFilters | None = None, sort: str = "relevance",
-               page: int = 1, per_page: int = 20) -> SearchResult:
+    def search(
+        self,
+        q: str = "",
+        filters: SearchFilters | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> SearchResult:
         """Run a query string; raise QueryError for input that cannot be searched."""
         parsed = parse_query(q)
         query = self._compile(parsed)
@@ -186,10 +211,14 @@ class SearchIndex:
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._ix.searcher() as searcher:
             results = searcher.search_page(
-                query, max(page, 1), pagelen=per_page, filter=_filter_query(filters),
+                query,
+                max(page, 1),
+                pagelen=per_page,
+                filter=_filter_query(filters),
                 sortedby=_sort_facet(sort),
-                groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count)
-                           for name in FACET_FIELDS},
+                groupedby={
+                    name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS
+                },
             )
             pattern = match_pattern(self._needles(parsed))
             hits = [_hit(hit, pattern, sort == "relevance") for hit in results]
@@ -219,8 +248,9 @@ class SearchIndex:
         return wq.And(required + [wq.Not(q) for q in excluded])
 
     def _term_query(self, term: Term):
-        form = analysis.query_form(term.text, phrase=term.phrase or term.prefix,
-                                   morphemes=self.morphemes)
+        form = analysis.query_form(
+            term.text, phrase=term.phrase or term.prefix, morphemes=self.morphemes
+        )
         if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
             return wq.Prefix("text", form.bigram_seqs[0][0])
         alternatives = [_sequence("text", seq) for seq in form.bigram_seqs]
@@ -229,9 +259,13 @@ class SearchIndex:
         return wq.Or(alternatives) if alternatives else None
 
     def _needles(self, parsed: ParsedQuery) -> list[str]:
-        return [needle for term in parsed.positive_terms
-                for needle in analysis.query_form(term.text, phrase=term.phrase,
-                                                  morphemes=False).needles]
+        return [
+            needle
+            for term in parsed.positive_terms
+            for needle in analysis.query_form(
+                term.text, phrase=term.phrase, morphemes=False
+            ).needles
+        ]
 
 
 def _is_latin_word(seq: tuple[str, ...]) -> bool:
@@ -258,8 +292,9 @@ def _document(utterance: Mapping, morphemes: bool) -> dict:
         "date": _iso(utterance.get("date")),
         "minutes_status": utterance.get("minutes_status") or "",
     }
-    doc.update({name: int(utterance[name]) for name in _NUMBER_FIELDS
-                if utterance.get(name) is not None})
+    doc.update(
+        {name: int(utterance[name]) for name in _NUMBER_FIELDS if utterance.get(name) is not None}
+    )
     if morphemes:
         doc["morphs"] = text
     return doc
@@ -275,16 +310,22 @@ def _filter_query(filters: SearchFilters | None):
     """Return the Whoosh query of the filters, or None when nothing is filtered."""
     if filters is None:
         return None
-    parts = [wq.Term(name, value) for name in ("body", "minutes_status")
-             if (value := getattr(filters, name))]
-    parts += [wq.NumericRange(name, value, value)
-              for name in ("member_id", "session", "term", "agenda_item_id")
-              if (value := getattr(filters, name)) is not None]
+    parts = [
+        wq.Term(name, value)
+        for name in ("body", "minutes_status")
+        if (value := getattr(filters, name))
+    ]
+    parts += [
+        wq.NumericRange(name, value, value)
+        for name in ("member_id", "session", "term", "agenda_item_id")
+        if (value := getattr(filters, name)) is not None
+    ]
     if filters.speaker:
         parts += [wq.Term("speaker_words", word) for word in filters.speaker.lower().split()]
     if filters.date_from or filters.date_to:
-        parts.append(wq.TermRange("date", _iso(filters.date_from) or None,
-                                  _iso(filters.date_to) or None))
+        parts.append(
+            wq.TermRange("date", _iso(filters.date_from) or None, _iso(filters.date_to) or None)
+        )
     return wq.And(parts) if parts else None
 
 
@@ -293,8 +334,9 @@ def _sort_facet(sort: str):
         return None
     if sort == "date":
         # Newest meeting first, then the utterances of a meeting in spoken order.
-        return sorting.MultiFacet([sorting.FieldFacet("date", reverse=True),
-                                   sorting.FieldFacet("order")])
+        return sorting.MultiFacet(
+            [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("order")]
+        )
     raise ValueError(f"unknown sort {sort!r}; use 'relevance' or 'date'")
 
 
