@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from council_app.extensions import db
@@ -89,3 +91,21 @@ def test_holiday_table_adds_a_day_off(client, council, make_user, login):
     assert "임시공휴일(국군의 날)" in client.get("/holidays").get_data(as_text=True)
     duplicate = client.post("/holidays", data={"day": "2024-10-01", "name": "again"})
     assert duplicate.status_code == 422
+
+
+def test_secretariat_dashboard_lists_what_is_ahead(client, council, make_user, login, monkeypatch):
+    from council_app.home import views
+
+    monkeypatch.setattr(views, "today_kst", lambda: date(2026, 11, 22))
+    login(make_user("secretariat"))
+    client.post(
+        "/sessions/new",
+        data={"number": "300", "kind": "extraordinary", "start": "2026-12-01", "end": "2026-12-05"},
+    )
+    client.post(
+        "/sessions/300/meetings/new",
+        data={"body": "plenary", "date": "2026-12-01", "start": "10:00", "public": "y"},
+    )
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "제300회 임시회" in page
+    assert "제300회 임시회 제1차 본회의" in page
