@@ -87,6 +87,8 @@ class DefaultConfig:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    #: Largest file the secretariat may attach to an agenda item.
+    AGENDA_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
     PROXY_FIX_HOPS = 0
 

@@ -35,4 +35,4 @@ def list_response(items: list[dict], total: int, links: dict | None = None):
     )
 
 
-from . import openapi, views  # noqa: E402,F401  (routes register on import)
+from . import agenda, openapi, views  # noqa: E402,F401  (routes register on import)
