@@ -43,7 +43,7 @@ def store(upload: FileStorage, upload_root: str, *, max_bytes: int) -> dict:
     extension = os.path.splitext(original)[1].lower()
     if not original or extension not in ALLOWED_TYPES:
         allowed = ", ".join(e.lstrip(".").upper() for e in ALLOWED_TYPES)
-        raise RuleViolation("file", f"올릴 수 있는 파일 형식은 {allowed}입니다.")
+        raise RuleViolation([("file", f"올릴 수 있는 파일 형식은 {allowed}입니다.")])
     content_type, signature = ALLOWED_TYPES[extension]
 
     folder = os.path.join(upload_root, SUBFOLDER)
@@ -57,15 +57,15 @@ def store(upload: FileStorage, upload_root: str, *, max_bytes: int) -> dict:
                 if size > max_bytes:
                     limit = max_bytes // (1024 * 1024)
                     raise RuleViolation(
-                        "file", f"파일이 너무 큽니다. {limit}MB 이하만 올려 주세요."
+                        [("file", f"파일이 너무 큽니다. {limit}MB 이하만 올려 주세요.")]
                     )
                 head = head or chunk[:16]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise RuleViolation("file", "빈 파일은 올릴 수 없습니다.")
+            raise RuleViolation([("file", "빈 파일은 올릴 수 없습니다.")])
         if signature is not None and not head.startswith(signature):
-            raise RuleViolation("file", f"{extension.lstrip('.').upper()} 파일이 아닙니다.")
+            raise RuleViolation([("file", f"{extension.lstrip('.').upper()} 파일이 아닙니다.")])
         if signature is None:
             _check_utf8_text(temp_path)
         stored_name = f"{SUBFOLDER}/{secrets.token_hex(16)}{extension}"
@@ -89,4 +89,4 @@ def _check_utf8_text(path: str) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        raise RuleViolation("file", "텍스트 파일은 UTF-8로 저장해 주세요.") from None
+        raise RuleViolation([("file", "텍스트 파일은 UTF-8로 저장해 주세요.")]) from None

@@ -52,8 +52,13 @@ def create_item(council: Council, fields: ItemFields) -> AgendaItem:
     term = next((t for t in council.terms if t.covers(fields.submitted_on)), None)
     if term is None:
         raise RuleViolation(
-            "submitted_on",
-            f"접수일 {format_date(fields.submitted_on)}은 어느 대수의 임기에도 들지 않습니다.",
+            [
+                (
+                    "submitted_on",
+                    f"접수일 {format_date(fields.submitted_on)}은 "
+                    "어느 대수의 임기에도 들지 않습니다.",
+                )
+            ]
         )
     _check_item_fields(term, fields, item=None)
     item = AgendaItem(term=term, status=ItemStatus.SUBMITTED)
@@ -109,7 +114,7 @@ def add_to_order(meeting: Meeting, item: AgendaItem, reason: str = "") -> Agenda
     """Put ``item`` last on the meeting's order of business."""
     current = _ordered_items(meeting)
     if item in current:
-        raise RuleViolation("item", f"이미 {meeting.name}의 의사일정에 있는 안건입니다.")
+        raise RuleViolation([("item", f"이미 {meeting.name}의 의사일정에 있는 안건입니다.")])
     set_order(meeting, [*current, item], reason)
     return next(e for e in entries_of(meeting) if e.item_id == item.id)
 
@@ -118,7 +123,7 @@ def remove_from_order(meeting: Meeting, item: AgendaItem, reason: str = "") -> N
     """Take ``item`` off the meeting's order of business."""
     current = _ordered_items(meeting)
     if item not in current:
-        raise RuleViolation("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")
+        raise RuleViolation([("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")])
     set_order(meeting, [i for i in current if i != item], reason)
 
 
@@ -126,7 +131,7 @@ def move_in_order(meeting: Meeting, item: AgendaItem, offset: int, reason: str =
     """Move ``item`` ``offset`` places up (negative) or down the order of business."""
     current = _ordered_items(meeting)
     if item not in current:
-        raise RuleViolation("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")
+        raise RuleViolation([("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")])
     index = current.index(item)
     target = min(max(index + offset, 0), len(current) - 1)
     current.insert(target, current.pop(index))
@@ -325,37 +330,49 @@ def _check_outcome(meeting: Meeting, item: AgendaItem, result: Result, today: da
     """
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
         raise RuleViolation(
-            "meeting", f"{meeting.status.label}된 회의에는 결과를 기록할 수 없습니다."
+            [("meeting", f"{meeting.status.label}된 회의에는 결과를 기록할 수 없습니다.")]
         )
     if meeting.date > today:
         raise RuleViolation(
-            "meeting",
-            f"{meeting.name}는 {format_date(meeting.date)}에 열립니다. "
-            "결과는 회의 뒤에 기록합니다.",
+            [
+                (
+                    "meeting",
+                    f"{meeting.name}는 {format_date(meeting.date)}에 열립니다. "
+                    "결과는 회의 뒤에 기록합니다.",
+                )
+            ]
         )
     if item not in _ordered_items(meeting):
         raise RuleViolation(
-            "item", f"{meeting.name}의 의사일정에 없는 안건입니다. 먼저 의사일정에 올려 주세요."
+            [("item", f"{meeting.name}의 의사일정에 없는 안건입니다. 먼저 의사일정에 올려 주세요.")]
         )
     if any(o.meeting_id == meeting.id for o in item.outcomes):
-        raise RuleViolation("result", f"{meeting.name}의 결과는 이미 기록되어 있습니다.")
+        raise RuleViolation([("result", f"{meeting.name}의 결과는 이미 기록되어 있습니다.")])
     if item.status.is_final:
         raise RuleViolation(
-            "result", f"이미 끝난 안건({item.status.label})에는 결과를 더 기록할 수 없습니다."
+            [("result", f"이미 끝난 안건({item.status.label})에는 결과를 더 기록할 수 없습니다.")]
         )
     if meeting.body.is_committee:
         referral = next((r for r in item.referrals if r.body_id == meeting.body_id), None)
         if referral is None:
             raise RuleViolation(
-                "meeting",
-                f"{meeting.body.name}에 회부되지 않은 안건입니다. "
-                "위원회의 결과는 안건을 회부받은 위원회만 기록할 수 있습니다.",
+                [
+                    (
+                        "meeting",
+                        f"{meeting.body.name}에 회부되지 않은 안건입니다. "
+                        "위원회의 결과는 안건을 회부받은 위원회만 기록할 수 있습니다.",
+                    )
+                ]
             )
         if meeting.date < referral.referred_on:
             raise RuleViolation(
-                "meeting",
-                f"회부일({format_date(referral.referred_on)}) 전에 열린 회의에서는 "
-                "결과를 기록할 수 없습니다.",
+                [
+                    (
+                        "meeting",
+                        f"회부일({format_date(referral.referred_on)}) 전에 열린 회의에서는 "
+                        "결과를 기록할 수 없습니다.",
+                    )
+                ]
             )
     elif result not in (Result.DEFERRED, Result.WITHDRAWN):
         _check_plenary_decides_last(meeting, item)
@@ -367,16 +384,25 @@ def _check_plenary_decides_last(meeting: Meeting, item: AgendaItem) -> None:
     waiting = [r.body.name for r in item.referrals if r.body_id not in decided]
     if waiting:
         raise RuleViolation(
-            "result",
-            f"회부된 위원회({', '.join(waiting)})의 심사가 끝나지 않았습니다. "
-            "본회의는 위원회 심사 뒤에 의결합니다.",
+            [
+                (
+                    "result",
+                    f"회부된 위원회({', '.join(waiting)})의 심사가 끝나지 않았습니다. "
+                    "본회의는 위원회 심사 뒤에 의결합니다.",
+                )
+            ]
         )
     later = [o for o in decided.values() if o.meeting.date > meeting.date]
     if later:
         raise RuleViolation(
-            "result",
-            f"{later[0].meeting.name}({format_date(later[0].meeting.date)})의 위원회 의결보다 "
-            "앞선 본회의에서는 의결할 수 없습니다. 본회의는 위원회 심사 뒤에 의결합니다.",
+            [
+                (
+                    "result",
+                    f"{later[0].meeting.name}({format_date(later[0].meeting.date)})의 "
+                    "위원회 의결보다 "
+                    "앞선 본회의에서는 의결할 수 없습니다. 본회의는 위원회 심사 뒤에 의결합니다.",
+                )
+            ]
         )
 
 

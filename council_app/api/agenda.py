@@ -130,7 +130,7 @@ def agenda_json(meeting: Meeting) -> list[dict]:
 def _payload() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise RuleViolation(None, "요청 본문은 JSON 객체여야 합니다.")
+        raise RuleViolation([(None, "요청 본문은 JSON 객체여야 합니다.")])
     return data
 
 
@@ -138,9 +138,9 @@ def _date(data: dict, name: str) -> date:
     try:
         return date.fromisoformat(str(data[name]))
     except KeyError:
-        raise RuleViolation(name, "날짜를 적어 주세요 (YYYY-MM-DD).") from None
+        raise RuleViolation([(name, "날짜를 적어 주세요 (YYYY-MM-DD).")]) from None
     except ValueError:
-        raise RuleViolation(name, "날짜는 YYYY-MM-DD 형식이어야 합니다.") from None
+        raise RuleViolation([(name, "날짜는 YYYY-MM-DD 형식이어야 합니다.")]) from None
 
 
 def _enum(data: dict, name: str, enum_cls: type[enum.Enum]):
@@ -148,7 +148,7 @@ def _enum(data: dict, name: str, enum_cls: type[enum.Enum]):
         return enum_cls(data.get(name))
     except ValueError:
         allowed = ", ".join(m.value for m in enum_cls)
-        raise RuleViolation(name, f"다음 중 하나여야 합니다: {allowed}") from None
+        raise RuleViolation([(name, f"다음 중 하나여야 합니다: {allowed}")]) from None
 
 
 def _int(data: dict, name: str, *, required: bool = False) -> int | None:
@@ -156,21 +156,21 @@ def _int(data: dict, name: str, *, required: bool = False) -> int | None:
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleViolation(name, "정수를 적어 주세요.")
+        raise RuleViolation([(name, "정수를 적어 주세요.")])
     return value
 
 
 def _get(model, ident, name: str, label: str):
     found = db.session.get(model, ident) if isinstance(ident, int) else None
     if found is None:
-        raise RuleViolation(name, f"{label}을(를) 찾을 수 없습니다: {ident}")
+        raise RuleViolation([(name, f"{label}을(를) 찾을 수 없습니다: {ident}")])
     return found
 
 
 def _body_by_slug(slug, name: str) -> Body:
     body = db.session.scalar(select(Body).where(Body.slug == str(slug)))
     if body is None:
-        raise RuleViolation(name, f"위원회를 찾을 수 없습니다: {slug}")
+        raise RuleViolation([(name, f"위원회를 찾을 수 없습니다: {slug}")])
     return body
 
 
@@ -272,7 +272,7 @@ def replace_meeting_agenda(meeting_id: int):
     data = _payload()
     ids = data.get("items")
     if not isinstance(ids, list):
-        raise RuleViolation("items", "안건 번호(id)의 목록을 보내 주세요.")
+        raise RuleViolation([("items", "안건 번호(id)의 목록을 보내 주세요.")])
     items = [_get(AgendaItem, i, "items", "안건") for i in ids]
     services.set_order(meeting, items, str(data.get("reason") or ""))
     db.session.commit()
