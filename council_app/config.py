@@ -86,6 +86,7 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 
+    PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     #: Largest file the secretariat may attach to an agenda item.
     AGENDA_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -133,7 +133,7 @@ class ItemStatus(enum.Enum):
         pending = {
             "submitted": "접수",
             "referred": "위원회 회부",
-            "committee_decided": "위원회 의결",
+            "committee_decided": "위원회 심사 완료",
         }
         return pending.get(self.value) or Result(self.value).label
 

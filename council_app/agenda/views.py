@@ -37,8 +37,8 @@ PER_PAGE = 30
 
 
 def meeting_url(meeting: Meeting) -> str:
-    """Return the public page of ``meeting`` (built by the meetings package)."""
-    return f"/meetings/{meeting.id}"
+    """Return the public page of ``meeting``."""
+    return url_for("meetings.show", meeting_id=meeting.id)
 
 
 def can_manage_agenda() -> bool:

@@ -30,7 +30,7 @@ def test_item_shape_follows_oparl_names(client, make_item, bodies, committee):
     data = client.get(f"/api/v1/agenda-items/{item.id}").get_json()
     assert data["reference"] == "제4호" and data["name"] == item.title
     assert data["paper_type"] == "조례안" and data["date"] == "2023-05-30"
-    assert data["status"] == "committee_decided" and data["status_label"] == "위원회 의결"
+    assert data["status"] == "committee_decided" and data["status_label"] == "위원회 심사 완료"
     assert data["under_direction_of"] == ["admin-finance"]
     assert data["referrals"][0]["referred_on"] == "2023-06-01"
     [outcome] = data["outcomes"]
