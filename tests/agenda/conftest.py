@@ -34,7 +34,7 @@ def make_session(council):
     def make(number=244, kind=SessionKind.REGULAR, start=date(2023, 6, 8), end=date(2023, 6, 30)):
         council_session = CouncilSession(
             council=council,
-            term=council.terms[0],
+            term=next(t for t in council.terms if t.covers(start)),
             number=number,
             kind=kind,
             start=start,

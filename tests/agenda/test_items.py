@@ -51,7 +51,7 @@ def test_items_without_bill_numbers_can_be_many(make_item):
 
 def test_submission_day_outside_every_term_is_refused(make_item):
     with pytest.raises(RuleViolation) as error:
-        make_item(submitted_on=date(2021, 3, 2))
+        make_item(submitted_on=date(2010, 3, 2))
     assert error.value.errors[0][0] == "submitted_on"
     assert "어느 대수의 임기에도 들지 않습니다" in error.value.errors[0][1]
 
