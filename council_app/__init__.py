@@ -52,6 +52,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the pages and the API."""
+    from .agenda.views import bp as agenda_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .core.views import register_error_pages
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(agenda_bp)
     app.register_blueprint(api_bp)
     register_error_pages(app)
 

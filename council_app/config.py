@@ -88,6 +88,8 @@ class DefaultConfig:
 
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (an algorithm name, not a secret)
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    #: Largest file the secretariat may attach to an agenda item.
+    AGENDA_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
     PROXY_FIX_HOPS = 0
 

@@ -1,5 +1,6 @@
 """Import every model module so the metadata is complete (for Alembic and create_all)."""
 
+from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
 from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent
 from .council.models import Body, Council, Member, Membership, Term
@@ -7,7 +8,10 @@ from .meetings.models import Meeting
 from .sessions.models import CouncilSession, PublicHoliday
 
 __all__ = [
+    "AgendaEntry",
+    "AgendaItem",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Body",
     "Council",
@@ -16,7 +20,9 @@ __all__ = [
     "Meeting",
     "Member",
     "Membership",
+    "Outcome",
     "PublicHoliday",
+    "Referral",
     "Term",
     "User",
 ]

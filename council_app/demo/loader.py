@@ -25,6 +25,7 @@ from ..council.models import (
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..sessions import services as session_services
+from .agenda import load_agenda
 
 #: Demo logins, printed by ``demo load``; never use them outside a demo.
 DEMO_USERS = (
@@ -95,6 +96,7 @@ def load_all() -> Report:
     load_users(report)
     db.session.flush()
     load_sessions(council, data, report)
+    load_agenda(council, data, report)
     report.lines.insert(0, f"{council.name} 예시 자료")
     return report
 

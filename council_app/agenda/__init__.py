@@ -1,0 +1,1 @@
+"""Agenda items (안건): submission, referral to committees, order of business, outcomes."""

@@ -1,0 +1,287 @@
+"""Agenda items (안건), their referrals to committees, outcomes and the order of business."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import now
+from ..core.types import AwareDateTime, enum_column
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..council.models import Body, Member, Term
+    from ..meetings.models import Meeting
+
+
+class ItemKind(enum.Enum):
+    """What an item is, as the council's reports group them."""
+
+    ORDINANCE = "ordinance"
+    BUDGET = "budget"
+    SUPPLEMENTARY_BUDGET = "supplementary_budget"
+    SETTLEMENT = "settlement"
+    CONSENT = "consent"
+    APPROVAL = "approval"
+    PROPOSAL = "proposal"
+    RESOLUTION = "resolution"
+    REPORT = "report"
+    APPOINTMENT = "appointment"
+    FORMATION = "formation"
+    QUESTION_TIME = "question_time"
+    AUDIT = "audit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name."""
+        return {
+            "ordinance": "조례안",
+            "budget": "예산안",
+            "supplementary_budget": "추가경정예산안",
+            "settlement": "결산",
+            "consent": "동의안",
+            "approval": "승인안",
+            "proposal": "건의안",
+            "resolution": "결의안",
+            "report": "보고",
+            "appointment": "선임",
+            "formation": "구성",
+            "question_time": "구정질문",
+            "audit": "행정사무감사",
+            "other": "기타",
+        }[self.value]
+
+
+class ProposerKind(enum.Enum):
+    """Who put the item before the council."""
+
+    DISTRICT_HEAD = "district_head"
+    MEMBER = "member"
+    COMMITTEE = "committee"
+    CHAIR = "chair"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name."""
+        return {
+            "district_head": "구청장",
+            "member": "의원",
+            "committee": "위원회",
+            "chair": "의장",
+        }[self.value]
+
+
+class Result(enum.Enum):
+    """What a meeting decided about an item."""
+
+    PASSED = "passed"
+    AMENDED = "amended"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not_adopted"
+    RECEIVED = "received"
+    APPOINTED = "appointed"
+    FORMED = "formed"
+    CONCLUDED = "concluded"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name."""
+        return {
+            "passed": "원안가결",
+            "amended": "수정가결",
+            "rejected": "부결",
+            "deferred": "보류",
+            "withdrawn": "철회",
+            "adopted": "채택",
+            "not_adopted": "불채택",
+            "received": "보고접수",
+            "appointed": "선임",
+            "formed": "구성",
+            "concluded": "완료",
+        }[self.value]
+
+
+class ItemStatus(enum.Enum):
+    """Where an item stands; the final values mirror the plenary's ``Result``."""
+
+    SUBMITTED = "submitted"
+    REFERRED = "referred"
+    COMMITTEE_DECIDED = "committee_decided"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+    PASSED = "passed"
+    AMENDED = "amended"
+    REJECTED = "rejected"
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not_adopted"
+    RECEIVED = "received"
+    APPOINTED = "appointed"
+    FORMED = "formed"
+    CONCLUDED = "concluded"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name."""
+        pending = {
+            "submitted": "접수",
+            "referred": "위원회 회부",
+            "committee_decided": "위원회 심사 완료",
+        }
+        return pending.get(self.value) or Result(self.value).label
+
+    @property
+    def is_final(self) -> bool:
+        """Tell whether the item can take no further outcome (decided or withdrawn)."""
+        return self not in {
+            ItemStatus.SUBMITTED,
+            ItemStatus.REFERRED,
+            ItemStatus.COMMITTEE_DECIDED,
+            ItemStatus.DEFERRED,
+        }
+
+
+#: Members who co-sponsor (공동발의) a member's item, besides the lead member.
+item_co_sponsor = Table(
+    "agenda_item_co_sponsor",
+    db.metadata,
+    Column("item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("member.id"), primary_key=True),
+)
+
+
+class AgendaItem(db.Model):
+    """An item the council handles, from submission to its last decision."""
+
+    __tablename__ = "agenda_item"
+    # NULLs never clash, so reports and question time can go without a number.
+    __table_args__ = (UniqueConstraint("term_id", "bill_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"), index=True)
+    #: 의안번호, counted per term; items that are not bills (보고, 구정질문) have none.
+    bill_number: Mapped[int | None]
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind), index=True)
+    proposer_kind: Mapped[ProposerKind] = mapped_column(enum_column(ProposerKind))
+    #: 대표발의 의원, when members propose.
+    lead_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: The proposing committee, when a committee proposes (위원회안).
+    proposer_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    #: Follows the latest outcome (kept by the services); stored so lists can filter on it.
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus), default=ItemStatus.SUBMITTED, index=True
+    )
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
+
+    term: Mapped[Term] = relationship()
+    lead_member: Mapped[Member | None] = relationship()
+    co_sponsors: Mapped[list[Member]] = relationship(
+        secondary=item_co_sponsor, order_by="Member.id"
+    )
+    proposer_body: Mapped[Body | None] = relationship()
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="item", order_by="(Referral.referred_on, Referral.id)"
+    )
+    outcomes: Mapped[list[Outcome]] = relationship(back_populates="item")
+    entries: Mapped[list[AgendaEntry]] = relationship(back_populates="item")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="item", order_by="Attachment.id"
+    )
+
+    @property
+    def reference(self) -> str | None:
+        """Return the bill number as shown, e.g. ``제12호``."""
+        return None if self.bill_number is None else f"제{self.bill_number}호"
+
+    @property
+    def proposer_label(self) -> str:
+        """Return who proposed, e.g. ``김가상 의원 등 3인`` or ``구청장``."""
+        if self.proposer_kind is ProposerKind.MEMBER and self.lead_member:
+            others = len(self.co_sponsors)
+            suffix = f" 등 {others + 1}인" if others else ""
+            return f"{self.lead_member.name} 의원{suffix}"
+        if self.proposer_kind is ProposerKind.COMMITTEE and self.proposer_body:
+            return self.proposer_body.name
+        return self.proposer_kind.label
+
+
+class Referral(db.Model):
+    """An item sent to a committee (회부), standing or special."""
+
+    __tablename__ = "referral"
+    __table_args__ = (UniqueConstraint("item_id", "body_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    referred_on: Mapped[date] = mapped_column(Date)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="referrals")
+    body: Mapped[Body] = relationship()
+
+
+class AgendaEntry(db.Model):
+    """One line of a meeting's order of business (의사일정): an item at a position."""
+
+    __tablename__ = "agenda_entry"
+    __table_args__ = (UniqueConstraint("meeting_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    #: 1, 2, 3 … as read out (의사일정 제1항); kept gapless by the services.
+    position: Mapped[int]
+
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem] = relationship(back_populates="entries")
+
+
+class Outcome(db.Model):
+    """What one meeting decided about one item, with the vote when it was counted."""
+
+    __tablename__ = "outcome"
+    __table_args__ = (UniqueConstraint("item_id", "meeting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    result: Mapped[Result] = mapped_column(enum_column(Result))
+    #: Recorded votes; null when decided without a count (이의 없음).
+    votes_yes: Mapped[int | None]
+    votes_no: Mapped[int | None]
+    votes_abstain: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="outcomes")
+    meeting: Mapped[Meeting] = relationship()
+
+
+class Attachment(db.Model):
+    """A file attached to an item, stored under a generated name in the upload folder."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    #: The name the file had on the uploader's computer; shown and offered on download.
+    original_name: Mapped[str] = mapped_column(String(255))
+    #: The random name on disk, relative to ``UPLOAD_PATH``; never derived from user input.
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="attachments")

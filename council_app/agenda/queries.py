@@ -1,0 +1,210 @@
+"""Read-only questions about agenda items: lists with filters, yearly counts, timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, extract, select
+
+from ..core.errors import RuleViolation
+from ..council.models import Body, BodyKind, Term
+from ..extensions import db
+from ..meetings.models import Meeting, MeetingStatus
+from ..sessions.models import CouncilSession, SessionKind, SessionStatus
+from .models import AgendaEntry, AgendaItem, ItemKind, ItemStatus, Outcome, ProposerKind, Referral
+
+
+@dataclass
+class ItemFilter:
+    """The filters of the public list and the API, all optional."""
+
+    term: int | None = None
+    session: int | None = None
+    year: int | None = None
+    kind: ItemKind | None = None
+    status: ItemStatus | None = None
+    proposer: ProposerKind | None = None
+    committee: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ItemFilter:
+        """Read the filters from a query string; raise on a value that names nothing."""
+        values: dict = {"committee": args.get("committee") or None}
+        errors = []
+        for name in ("term", "session", "year"):
+            raw = args.get(name) or ""
+            if raw and not raw.isdigit():
+                errors.append((name, f"{name}에는 숫자를 적어 주세요."))
+            values[name] = int(raw) if raw.isdigit() else None
+        for name, enum_cls in (
+            ("kind", ItemKind),
+            ("status", ItemStatus),
+            ("proposer", ProposerKind),
+        ):
+            raw = args.get(name) or ""
+            try:
+                values[name] = enum_cls(raw) if raw else None
+            except ValueError:
+                allowed = ", ".join(m.value for m in enum_cls)
+                errors.append((name, f"{name}는 다음 중 하나여야 합니다: {allowed}"))
+        if errors:
+            raise RuleViolation(errors)
+        return cls(**values)
+
+    def as_args(self) -> dict[str, str]:
+        """Return the filters that are set, for links that keep them."""
+        return {
+            name: getattr(value, "value", value)
+            for name, value in vars(self).items()
+            if value is not None
+        }
+
+
+def filtered_items(filters: ItemFilter) -> Select:
+    """Return the query for items matching ``filters``, newest first."""
+    query = select(AgendaItem)
+    if filters.term is not None:
+        query = query.where(AgendaItem.term.has(Term.number == filters.term))
+    if filters.kind is not None:
+        query = query.where(AgendaItem.kind == filters.kind)
+    if filters.status is not None:
+        query = query.where(AgendaItem.status == filters.status)
+    if filters.proposer is not None:
+        query = query.where(AgendaItem.proposer_kind == filters.proposer)
+    if filters.committee:
+        query = query.where(
+            AgendaItem.referrals.any(Referral.body.has(Body.slug == filters.committee))
+        )
+    # An item belongs to a session or a year through the meetings that dealt with it.
+    if filters.session is not None or filters.year is not None:
+        on_meeting = select(AgendaEntry.item_id).join(Meeting, AgendaEntry.meeting_id == Meeting.id)
+        if filters.session is not None:
+            on_meeting = on_meeting.join(CouncilSession).where(
+                CouncilSession.number == filters.session
+            )
+        if filters.year is not None:
+            on_meeting = on_meeting.where(extract("year", Meeting.date) == filters.year)
+        query = query.where(AgendaItem.id.in_(on_meeting))
+    return query.order_by(AgendaItem.submitted_on.desc(), AgendaItem.id.desc())
+
+
+@dataclass
+class YearCount:
+    """One line of the council's report: ``2020년 6회 90건: 정례회 48건, 임시회 42건``."""
+
+    year: int
+    sessions: dict[SessionKind, int] = field(default_factory=dict)
+    items: dict[SessionKind, int] = field(default_factory=dict)
+
+    @property
+    def total_sessions(self) -> int:
+        return sum(self.sessions.values())
+
+    @property
+    def total_items(self) -> int:
+        return sum(self.items.values())
+
+    def sentence(self) -> str:
+        """Write the count the way the council's reports do."""
+        regular, extra = SessionKind.REGULAR, SessionKind.EXTRAORDINARY
+        return (
+            f"{self.year}년 {self.total_sessions}회 {self.total_items}건: "
+            f"정례회 {self.items.get(regular, 0)}건, 임시회 {self.items.get(extra, 0)}건"
+        )
+
+
+def yearly_counts() -> list[YearCount]:
+    """Count sessions and items per year, split by regular and extraordinary sessions.
+
+    An item counts once, in the session of the first meeting that had it on its order of
+    business; items never scheduled are not counted, as the reports count what was handled.
+    """
+    counts: dict[int, YearCount] = {}
+    sessions = db.session.execute(
+        select(CouncilSession.start, CouncilSession.kind).where(
+            CouncilSession.status != SessionStatus.CANCELLED
+        )
+    )
+    for start, kind in sessions:
+        line = counts.setdefault(start.year, YearCount(start.year))
+        line.sessions[kind] = line.sessions.get(kind, 0) + 1
+
+    first_handled: dict[int, tuple[date, SessionKind]] = {}
+    rows = db.session.execute(
+        select(AgendaEntry.item_id, Meeting.date, CouncilSession.kind)
+        .join(Meeting, AgendaEntry.meeting_id == Meeting.id)
+        .join(CouncilSession, Meeting.session_id == CouncilSession.id)
+        .where(Meeting.status != MeetingStatus.CANCELLED)
+    )
+    for item_id, day, kind in rows:
+        if item_id not in first_handled or day < first_handled[item_id][0]:
+            first_handled[item_id] = (day, kind)
+    for day, kind in first_handled.values():
+        line = counts.setdefault(day.year, YearCount(day.year))
+        line.items[kind] = line.items.get(kind, 0) + 1
+    return [counts[year] for year in sorted(counts, reverse=True)]
+
+
+@dataclass
+class TimelineStep:
+    """One step of an item's way: submitted, referred, scheduled or decided."""
+
+    #: ``submitted``, ``referred``, ``scheduled``, ``committee_decision`` or ``plenary_decision``.
+    kind: str
+    day: date
+    title: str
+    meeting: Meeting | None = None
+    outcome: Outcome | None = None
+    #: The place in the minutes where the item was discussed; the minutes issue fills it in.
+    minutes_url: str | None = None
+
+
+#: Same-day steps in the order they happen.
+_STEP_ORDER = ("submitted", "referred", "scheduled", "committee_decision", "plenary_decision")
+
+
+def timeline(item: AgendaItem) -> list[TimelineStep]:
+    """Return the item's way from submission to its last decision, oldest first."""
+    steps = [TimelineStep("submitted", item.submitted_on, f"접수 ({item.proposer_label})")]
+    steps += [
+        TimelineStep("referred", r.referred_on, f"{r.body.name} 회부") for r in item.referrals
+    ]
+    decided = {o.meeting_id: o for o in item.outcomes}
+    for entry in item.entries:
+        meeting = entry.meeting
+        if meeting.status is MeetingStatus.CANCELLED:
+            continue
+        outcome = decided.get(meeting.id)
+        if outcome is None:
+            steps.append(TimelineStep("scheduled", meeting.date, f"{meeting.name} 상정", meeting))
+            continue
+        kind = "plenary_decision" if meeting.body.kind is BodyKind.PLENARY else "committee_decision"
+        steps.append(
+            TimelineStep(
+                kind, meeting.date, f"{meeting.name} {outcome.result.label}", meeting, outcome
+            )
+        )
+    return sorted(steps, key=lambda s: (s.day, _STEP_ORDER.index(s.kind)))
+
+
+def entries_of(meeting: Meeting) -> list[AgendaEntry]:
+    """Return the meeting's order of business as entries, first to last."""
+    return list(
+        db.session.scalars(
+            select(AgendaEntry)
+            .where(AgendaEntry.meeting_id == meeting.id)
+            .order_by(AgendaEntry.position, AgendaEntry.id)
+        )
+    )
+
+
+def order_of_business(meeting: Meeting) -> list[tuple[AgendaEntry, Outcome | None]]:
+    """Return the meeting's order of business with the outcome of each line, if recorded."""
+    entries = entries_of(meeting)
+    outcomes = {
+        o.item_id: o
+        for o in db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id))
+    }
+    return [(entry, outcomes.get(entry.item_id)) for entry in entries]

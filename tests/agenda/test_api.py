@@ -1,0 +1,137 @@
+"""The agenda API: list and item shapes, the meeting's agenda, writes and their errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from council_app.agenda import services
+from council_app.agenda.models import ItemKind, Result
+from council_app.extensions import db
+
+
+@pytest.fixture
+def staff(make_user, login):
+    login(make_user("secretariat"))
+
+
+@pytest.fixture
+def committee(make_meeting):
+    return make_meeting("admin-finance", date(2023, 6, 12))
+
+
+def test_item_shape_follows_oparl_names(client, make_item, bodies, committee):
+    item = make_item(bill_number=4)
+    services.refer(item, bodies["admin-finance"], date(2023, 6, 1))
+    services.add_to_order(committee, item, reason="상정")
+    services.record_outcome(committee, item, Result.PASSED, votes_yes=3, votes_no=0)
+    db.session.commit()
+    data = client.get(f"/api/v1/agenda-items/{item.id}").get_json()
+    assert data["reference"] == "제4호" and data["name"] == item.title
+    assert data["paper_type"] == "조례안" and data["date"] == "2023-05-30"
+    assert data["status"] == "committee_decided" and data["status_label"] == "위원회 심사 완료"
+    assert data["under_direction_of"] == ["admin-finance"]
+    assert data["referrals"][0]["referred_on"] == "2023-06-01"
+    [outcome] = data["outcomes"]
+    assert outcome["result"] == "passed" and outcome["votes"] == {
+        "yes": 3,
+        "no": 0,
+        "abstain": None,
+    }
+    assert outcome["meeting"]["name"] == "제244회 정례회 제1차 행정재경위원회"
+
+
+def test_list_filters_and_pages(client, make_item, committee):
+    for n in range(3):
+        services.add_to_order(committee, make_item(f"안건 {n}"), reason="상정")
+    make_item("보고", kind=ItemKind.REPORT)
+    db.session.commit()
+    data = client.get("/api/v1/agenda-items?session=244&per_page=2").get_json()
+    assert data["total"] == 3 and len(data["data"]) == 2
+    assert "page=2" in data["links"]["next"] and "session=244" in data["links"]["next"]
+    assert client.get("/api/v1/agenda-items?kind=report").get_json()["total"] == 1
+    assert client.get("/api/v1/agenda-items?year=2022").get_json()["total"] == 0
+
+
+def test_bad_filter_is_a_422_with_the_field(client):
+    response = client.get("/api/v1/agenda-items?status=maybe")
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "status"
+
+
+def test_meeting_agenda_lists_lines_in_order(client, make_item, committee):
+    first, second = make_item("첫째"), make_item("둘째")
+    services.set_order(committee, [second, first], reason="상정")
+    db.session.commit()
+    data = client.get(f"/api/v1/meetings/{committee.id}/agenda").get_json()
+    assert [(line["order"], line["name"]) for line in data["data"]] == [(1, "둘째"), (2, "첫째")]
+    assert data["data"][0]["result"] is None
+
+
+def test_yearly_counts_endpoint(client, make_item, committee):
+    services.add_to_order(committee, make_item(), reason="상정")
+    db.session.commit()
+    [line] = client.get("/api/v1/agenda-items/yearly-counts").get_json()["data"]
+    assert line["text"] == "2023년 1회 1건: 정례회 1건, 임시회 0건"
+    assert line["regular"] == {"sessions": 1, "items": 1}
+
+
+def test_secretariat_creates_refers_schedules_and_decides(client, staff, council, committee):
+    response = client.post(
+        "/api/v1/agenda-items",
+        json={
+            "name": "서울특별시 금천구 예시 조례안",
+            "kind": "ordinance",
+            "proposer_kind": "district_head",
+            "date": "2023-05-30",
+            "bill_number": 9,
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    item_id = response.get_json()["id"]
+    response = client.post(
+        f"/api/v1/agenda-items/{item_id}/referrals",
+        json={"organization": "admin-finance", "referred_on": "2023-06-01"},
+    )
+    assert response.status_code == 201
+    response = client.post(
+        f"/api/v1/meetings/{committee.id}/agenda", json={"item": item_id, "reason": "상정"}
+    )
+    assert response.status_code == 201 and response.get_json()["total"] == 1
+    response = client.post(
+        f"/api/v1/meetings/{committee.id}/outcomes", json={"item": item_id, "result": "passed"}
+    )
+    assert response.status_code == 201
+    assert response.get_json()["agenda_item"]["status"] == "committee_decided"
+
+
+def test_write_errors_share_the_error_shape(client, staff, council, make_item, committee):
+    response = client.post("/api/v1/agenda-items", json={"name": "x", "kind": "poem"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "kind"
+
+    item = make_item()
+    response = client.post(
+        f"/api/v1/meetings/{committee.id}/outcomes", json={"item": item.id, "result": "passed"}
+    )
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "item" and "의사일정에 없는 안건" in error["message"]
+
+    response = client.put(f"/api/v1/meetings/{committee.id}/agenda", json={"items": [item.id]})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "reason"
+
+
+def test_writes_need_a_login(client, council):
+    assert client.post("/api/v1/agenda-items", json={}).status_code == 401
+
+
+def test_openapi_lists_the_agenda_routes(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/agenda-items"])
+    assert {"get", "put", "post"} <= set(paths["/api/v1/meetings/{meeting_id}/agenda"])
+    assert paths["/api/v1/meetings/{meeting_id}/outcomes"]["post"]["x-permission"] == (
+        "manage_agenda"
+    )

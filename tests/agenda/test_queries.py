@@ -1,0 +1,96 @@
+"""The timeline of an item, the yearly counts and the list filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from council_app.agenda import queries, services
+from council_app.agenda.models import ItemKind, ItemStatus, Result
+from council_app.extensions import db
+from council_app.sessions.models import SessionKind
+
+
+def _decided_bill(make_item, make_meeting, bodies, title="예시 조례안", number=1):
+    item = make_item(title, bill_number=number)
+    services.refer(item, bodies["admin-finance"], date(2023, 6, 1))
+    committee = make_meeting("admin-finance", date(2023, 6, 12))
+    plenary = make_meeting("plenary", date(2023, 6, 30), sitting=3)
+    for meeting in (committee, plenary):
+        services.add_to_order(meeting, item, reason="상정")
+        services.record_outcome(meeting, item, Result.PASSED)
+    db.session.commit()
+    return item, committee, plenary
+
+
+def test_timeline_goes_from_submission_to_the_plenary(make_item, make_meeting, bodies):
+    item, committee, plenary = _decided_bill(make_item, make_meeting, bodies)
+    steps = queries.timeline(item)
+    assert [s.kind for s in steps] == [
+        "submitted",
+        "referred",
+        "committee_decision",
+        "plenary_decision",
+    ]
+    assert [s.title for s in steps] == [
+        "접수 (구청장)",
+        "행정재경위원회 회부",
+        "제244회 정례회 제1차 행정재경위원회 원안가결",
+        "제244회 정례회 제3차 본회의 원안가결",
+    ]
+    assert [s.meeting for s in steps] == [None, None, committee, plenary]
+    assert all(s.minutes_url is None for s in steps)  # filled in by the minutes issue
+
+
+def test_timeline_shows_a_scheduled_meeting_without_outcome(make_item, make_meeting):
+    item = make_item()
+    meeting = make_meeting("plenary", date(2023, 6, 30))
+    services.add_to_order(meeting, item, reason="상정")
+    assert queries.timeline(item)[-1].title == "제244회 정례회 제1차 본회의 상정"
+
+
+def test_yearly_counts_split_regular_and_extraordinary(
+    make_item, make_meeting, make_session, bodies
+):
+    _decided_bill(make_item, make_meeting, bodies)
+    extraordinary = make_session(
+        245, SessionKind.EXTRAORDINARY, date(2023, 9, 13), date(2023, 9, 21)
+    )
+    september = make_meeting("plenary", date(2023, 9, 13), in_session=extraordinary)
+    for title in ("2023년도 제2회 추가경정예산안", "구정질문"):
+        services.add_to_order(september, make_item(title, submitted_on=date(2023, 9, 1)), "상정")
+    make_item("아직 상정하지 않은 안건")
+    db.session.commit()
+    [line] = queries.yearly_counts()
+    assert line.year == 2023
+    assert line.sessions == {SessionKind.REGULAR: 1, SessionKind.EXTRAORDINARY: 1}
+    assert line.sentence() == "2023년 2회 3건: 정례회 1건, 임시회 2건"
+
+
+def test_an_item_counts_once_in_the_session_that_first_had_it(
+    make_item, make_meeting, make_session
+):
+    later = make_session(246, SessionKind.REGULAR, date(2023, 11, 23), date(2023, 12, 20))
+    item = make_item()
+    services.add_to_order(make_meeting("plenary", date(2023, 6, 30)), item, "상정")
+    services.add_to_order(
+        make_meeting("plenary", date(2023, 11, 23), in_session=later), item, "이월"
+    )
+    db.session.commit()
+    assert queries.yearly_counts()[0].sentence() == "2023년 2회 1건: 정례회 1건, 임시회 0건"
+
+
+def test_filters(make_item, make_meeting, bodies):
+    decided, _, _ = _decided_bill(make_item, make_meeting, bodies)
+    report = make_item("주요업무계획 보고", kind=ItemKind.REPORT)
+
+    def titles(**args):
+        query = queries.filtered_items(queries.ItemFilter.from_args(args))
+        return {i.title for i in db.session.scalars(query)}
+
+    assert titles() == {decided.title, report.title}
+    assert titles(kind="report") == {report.title}
+    assert titles(status=ItemStatus.PASSED.value) == {decided.title}
+    assert titles(committee="admin-finance") == {decided.title}
+    assert titles(session="244", year="2023") == {decided.title}
+    assert titles(session="245") == set()
+    assert titles(term="9", proposer="district_head") == {decided.title, report.title}
