@@ -16,6 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.time import format_date
@@ -27,8 +28,8 @@ from .services import ItemFields
 REQUIRED_DATE = "날짜를 골라 주세요."
 
 
-def _enum_choices(enum_cls) -> list[tuple[str, str]]:
-    return [(m.value, m.label) for m in enum_cls]
+def _enum_choices(enum_cls) -> list[SelectChoice]:
+    return [SelectChoice(m.value, m.label) for m in enum_cls]
 
 
 def _id_or_none(value):
@@ -60,10 +61,11 @@ class ItemForm(FlaskForm):
 
     def set_choices(self, members, committees) -> ItemForm:
         """Offer the council's members and committees."""
-        people = [(m.id, m.name) for m in members]
-        self.lead_member.choices = [(None, "— 없음 —"), *people]
+        people = [SelectChoice(m.id, m.name) for m in members]
+        none = SelectChoice(None, "— 없음 —")
+        self.lead_member.choices = [none, *people]
         self.co_sponsors.choices = people
-        self.proposer_body.choices = [(None, "— 없음 —"), *((b.id, b.name) for b in committees)]
+        self.proposer_body.choices = [none, *(SelectChoice(b.id, b.name) for b in committees)]
         return self
 
     def to_fields(self) -> ItemFields:
@@ -90,7 +92,7 @@ class ReferralForm(FlaskForm):
 
     def set_choices(self, committees) -> ReferralForm:
         """Offer the council's committees."""
-        self.committee.choices = [(b.id, b.name) for b in committees]
+        self.committee.choices = [SelectChoice(b.id, b.name) for b in committees]
         return self
 
 
@@ -103,11 +105,14 @@ class ScheduleForm(FlaskForm):
 
     def set_choices(self, meetings) -> ScheduleForm:
         """Offer ``meetings`` grouped by session, as the secretariat plans them."""
-        groups: dict[str, list] = {}
-        for m in meetings:
-            label = f"{format_date(m.date)} 제{m.sitting}차 {m.body.name}"
-            groups.setdefault(m.council_session.name, []).append((m.id, label))
-        self.meeting.choices = groups
+        self.meeting.choices = [
+            SelectChoice(
+                m.id,
+                f"{format_date(m.date)} 제{m.sitting}차 {m.body.name}",
+                optgroup=m.council_session.name,
+            )
+            for m in meetings
+        ]
         return self
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from ..agenda.queries import order_of_business
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import CouncilError
 from ..core.forms import form_status, save_form
@@ -27,7 +28,12 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 def show(meeting_id: int):
     """Show a meeting: when, where, its state and its links."""
     meeting = _meeting_or_404(meeting_id)
-    return render_template("meetings/show.html", meeting=meeting, status_form=MeetingStatusForm())
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        agenda=order_of_business(meeting),
+        status_form=MeetingStatusForm(),
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])

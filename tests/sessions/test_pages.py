@@ -109,3 +109,11 @@ def test_secretariat_dashboard_lists_what_is_ahead(client, council, make_user, l
     page = client.get("/dashboard").get_data(as_text=True)
     assert "제300회 임시회" in page
     assert "제300회 임시회 제1차 본회의" in page
+
+
+def test_meeting_page_lists_its_order_of_business(client, demo):
+    from council_app.agenda.models import AgendaEntry
+
+    entry = db.session.scalar(select(AgendaEntry).order_by(AgendaEntry.id))
+    page = client.get(f"/meetings/{entry.meeting_id}").get_data(as_text=True)
+    assert "의사일정" in page and entry.item.title in page
