@@ -54,12 +54,14 @@ def register_blueprints(app: Flask) -> None:
     """Mount the pages and the API."""
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .calendars.views import bp as calendars_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(calendars_bp)
     register_error_pages(app)
 
 
