@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
+import pytest
+
+from council_app.calendars import ical
 from council_app.core.time import KST
 from council_app.meetings.models import MeetingStatus
 from council_app.sessions.models import SessionStatus
@@ -162,3 +165,18 @@ def test_empty_feed_is_still_one_valid_calendar(feed, app):
     factories.add_council()
     calendar = feed(f"/calendar.ics?from={date.today() + timedelta(days=3650)}")
     assert calendar.name == "VCALENDAR" and calendar.walk("VEVENT") == []
+
+
+@pytest.mark.parametrize("ascii_prefix", range(4))
+def test_fold_cuts_between_hangul_syllables_at_every_offset(ascii_prefix):
+    line = "DESCRIPTION:" + "x" * ascii_prefix + "가나다라마바사아자차" * 12
+    physical = ical.fold(line).split(b"\r\n")
+    assert all(len(part) <= 75 for part in physical)
+    assert [part.decode("utf-8") for part in physical]  # no syllable cut in two
+    assert b"".join([physical[0], *(part[1:] for part in physical[1:])]).decode() == line
+
+
+def test_fold_keeps_escapes_whole():
+    line = "DESCRIPTION:" + "a" * 62 + "\\n" + "b" * 20
+    first, second = ical.fold(line).split(b"\r\n")
+    assert first.endswith(b"a") and second == b" \\n" + b"b" * 20
