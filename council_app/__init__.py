@@ -57,9 +57,13 @@ def register_blueprints(app: Flask) -> None:
     from .calendars.views import bp as calendars_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
+    from .meetings.views import bp as meetings_bp
+    from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
     register_error_pages(app)
@@ -69,17 +73,21 @@ def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
     from .demo.cli import demo_cli
+    from .sessions.cli import sessions_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(sessions_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Make the Korean date formats and the current language available to templates."""
     from flask_babel import get_locale
 
+    from .auth.permissions import Permission
     from .core import time
 
     app.jinja_env.filters["kdate"] = time.format_date
     app.jinja_env.filters["kdatetime"] = time.format_datetime
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "ko")
+    app.jinja_env.globals["Permission"] = Permission

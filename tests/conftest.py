@@ -62,6 +62,8 @@ def app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # Same algorithm, lighter work factor: hashing dominates otherwise.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
             "UPLOAD_PATH": str(tmp_path / "uploads"),
         }

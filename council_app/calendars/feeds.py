@@ -93,21 +93,14 @@ def order_of_business(meeting: Meeting) -> list[str]:
     return [f"{number}. {entry.title}" for number, entry in enumerate(entries, start=1)]
 
 
-def meeting_path(meeting: Meeting) -> str:
-    """Return the path of the meeting's page."""
-    # The page comes with the sessions and meetings pages (issue 3); its address is fixed.
-    return f"{request.script_root}/meetings/{meeting.id}"
-
-
 def meeting_url(meeting: Meeting) -> str:
     """Return the absolute address of the meeting's page."""
-    return request.host_url.rstrip("/") + meeting_path(meeting)
+    return url_for("meetings.show", meeting_id=meeting.id, _external=True)
 
 
 def session_url(council_session: CouncilSession) -> str:
-    """Return the absolute address of the calendar month in which the session opens."""
-    start = council_session.start
-    return url_for("calendars.month_page", year=start.year, month=start.month, _external=True)
+    """Return the absolute address of the session's page."""
+    return url_for("sessions.show", number=council_session.number, _external=True)
 
 
 def uid_domain() -> str:

@@ -114,7 +114,7 @@ def session_event(council_session: CouncilSession, *, domain: str, url: str) -> 
     ]
     if council_session.main_item_list:
         description += ["주요 안건", *(f"- {item}" for item in council_session.main_item_list)]
-    description.append(f"의사일정: {url}")
+    description.append(f"회기 페이지: {url}")
     lines += [
         f"DTSTART;VALUE=DATE:{council_session.start:%Y%m%d}",
         # DTEND of an all-day event is exclusive: the day after the session's last day.

@@ -13,7 +13,6 @@ from ..sessions.models import CouncilSession
 from . import feeds, month
 
 bp = Blueprint("calendars", __name__)
-bp.add_app_template_global(feeds.meeting_path)
 
 #: Proxies may keep a feed this long; clients come back every hour (REFRESH-INTERVAL).
 FEED_MAX_AGE = 300

@@ -6,10 +6,10 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from council_app.core.time import now
 from council_app.council.models import Body, Council
 from council_app.demo import loader
 from council_app.extensions import db
+from council_app.meetings import services as meeting_services
 from council_app.meetings.models import Meeting
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 
@@ -72,10 +72,7 @@ def add_meeting(
     return meeting
 
 
-def change_meeting(meeting: Meeting, **changes) -> None:
-    """Change a meeting as the meeting services do: raise its revision, stamp the change."""
-    for name, value in changes.items():
-        setattr(meeting, name, value)
-    meeting.revision += 1
-    meeting.updated_at = now()
+def change_meeting(meeting: Meeting, **data) -> None:
+    """Change a meeting through the meeting services, as the secretariat's page does."""
+    meeting_services.update_meeting(meeting, data)
     db.session.commit()

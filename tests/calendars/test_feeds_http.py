@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from council_app.core.time import today_kst
-from council_app.meetings.models import MeetingStatus
 from tests.calendars import factories
 
 #: The whole calendar from 2023 on, where the June session lies.
@@ -51,7 +50,7 @@ def test_change_is_seen_as_new_sequence_and_cancelled_status(client, feed, june)
     uid = f"meeting-{meeting.id}@localhost"
     first = client.get(FEED)
 
-    factories.change_meeting(meeting, status=MeetingStatus.CANCELLED)
+    factories.change_meeting(meeting, status="cancelled")
 
     changed = client.get(FEED, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200
@@ -64,7 +63,7 @@ def test_change_is_seen_as_new_sequence_and_cancelled_status(client, feed, june)
 def test_moving_a_meeting_keeps_its_uid_and_raises_sequence(feed, june):
     meeting = factories.add_meeting(june)
     before = feed(FEED)
-    factories.change_meeting(meeting, date=date(2023, 6, 12), place="제1회의실")
+    factories.change_meeting(meeting, date="2023-06-12", place="제1회의실")
     after = feed(FEED)
 
     assert uids(before) == uids(after)

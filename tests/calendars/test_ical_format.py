@@ -9,7 +9,9 @@ import pytest
 
 from council_app.calendars import ical
 from council_app.core.time import KST
+from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
+from council_app.sessions import services as session_services
 from council_app.sessions.models import SessionStatus
 from tests.calendars import factories
 
@@ -108,7 +110,8 @@ def test_session_is_an_all_day_span_to_the_day_after_its_last(feed, june):
         "회기: 2023. 6. 8.(목) ~ 2023. 6. 30.(금) (23일간)\n"
         "주요 안건\n- 2022년 결산안\n- 구정질문\n"
     )
-    assert event["URL"] == "http://localhost/calendar?year=2023&month=6"
+    assert event["URL"] == "http://localhost/sessions/244"
+    assert event["DESCRIPTION"].endswith("\n회기 페이지: http://localhost/sessions/244")
 
 
 def test_planned_session_makes_its_meetings_tentative(feed, june):
@@ -124,11 +127,12 @@ def test_planned_session_makes_its_meetings_tentative(feed, june):
 
 def test_cancelled_session_cancels_its_meetings_but_keeps_them(feed, june):
     meeting = factories.add_meeting(june)
-    june.status = SessionStatus.CANCELLED
+    session_services.update_session(june, {"status": "cancelled"})
+    db.session.commit()
     events = events_by_uid(feed("/sessions/244.ics"))
     assert events[f"session-{june.id}@localhost"]["SUMMARY"] == "[취소] 제244회 정례회"
     event = events[f"meeting-{meeting.id}@localhost"]
-    assert event["STATUS"] == "CANCELLED"
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
     assert event["SUMMARY"] == "[취소] 제244회 정례회 제1차 본회의"
     assert event["DESCRIPTION"].startswith("이 회의는 취소되었습니다.\n")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from council_app.meetings.models import MeetingStatus
 from tests.calendars import factories
 
 #: The whole calendar from 2023 on, where the June session lies.
 FEED = "/calendar.ics?from=2023-01-01"
+
 
 LONG_TITLE = "2023년도 서울특별시 금천구 일반회계 및 특별회계 제1회 추가경정예산안"
 
@@ -58,7 +58,7 @@ def test_icaljs_sees_the_cancellation_under_the_same_uid(client, icaljs, june):
     uid = f"meeting-{meeting.id}@localhost"
     before = by_uid(icaljs(client.get(FEED).data))[uid]
 
-    factories.change_meeting(meeting, status=MeetingStatus.CANCELLED)
+    factories.change_meeting(meeting, status="cancelled")
 
     after = by_uid(icaljs(client.get(FEED).data))[uid]
     assert (before["status"], after["status"]) == ("CONFIRMED", "CANCELLED")

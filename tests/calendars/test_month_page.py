@@ -35,7 +35,10 @@ def test_month_links_each_public_meeting_and_lists_it(client, june):
     assert page.count(link) == 2  # once in the grid, once in the list
     assert "<h3>2023. 6. 9.(금)</h3>" in page
     assert "14:00" in page and "본회의장" in page
-    assert "제244회 정례회: 2023. 6. 8.(목) ~ 2023. 6. 30.(금) (23일간, 확정)" in page
+    assert (
+        '<a href="/sessions/244">제244회 정례회</a>: 2023. 6. 8.(목) ~ 2023. 6. 30.(금) (23일간) '
+        '<span class="badge badge-confirmed">확정</span>'
+    ) in page
 
 
 def test_closed_and_cancelled_meetings_are_shown_as_such(client, june):
@@ -44,7 +47,7 @@ def test_closed_and_cancelled_meetings_are_shown_as_such(client, june):
     page = client.get(JUNE).get_data(as_text=True)
     assert "제244회 정례회 제1차 윤리특별위원회 (비공개)" in page
     assert f'href="/meetings/{closed.id}"' not in page
-    assert '<strong class="status-badge">취소</strong>' in page
+    assert '<span class="badge badge-cancelled">취소</span>' in page
 
 
 def test_body_filter_keeps_one_body(client, june):
