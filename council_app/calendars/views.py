@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
-from sqlalchemy import select
+from flask import Blueprint, Response, abort, render_template, request
 
 from ..core.errors import CouncilError
 from ..core.time import today_kst
 from ..council.models import Body
-from ..extensions import db
-from ..sessions.models import CouncilSession
+from ..council.services import body_by_slug, current_council
+from ..sessions.services import find_session
 from . import feeds, month
 
 bp = Blueprint("calendars", __name__)
@@ -42,7 +41,7 @@ def council_feed():
 @bp.get("/calendar/<slug>.ics")
 def body_feed(slug: str):
     """Send one body's meetings in the window."""
-    body = db.first_or_404(select(Body).where(Body.slug == slug))
+    body = _body_or_404(slug)
     window = feeds.window_from_args(request.args, today_kst())
     return ics_response(feeds.body_feed(body, window))
 
@@ -50,7 +49,9 @@ def body_feed(slug: str):
 @bp.get("/sessions/<int:number>.ics")
 def session_feed(number: int):
     """Send one session and all its meetings."""
-    council_session = db.first_or_404(select(CouncilSession).where(CouncilSession.number == number))
+    council_session = find_session(current_council(), number)
+    if council_session is None:
+        abort(404)
     return ics_response(feeds.session_feed(council_session))
 
 
@@ -59,15 +60,21 @@ def month_page():
     """Show a month of meetings with holidays, a list view and the subscribe links."""
     first = month.month_from_args(request.args, today_kst())
     slug = request.args.get("body")
-    body = db.first_or_404(select(Body).where(Body.slug == slug)) if slug else None
-    bodies = db.session.scalars(select(Body).order_by(Body.id)).all()
+    body = _body_or_404(slug) if slug else None
     return render_template(
         "calendars/month.html",
         view=month.month_view(first, body),
         body=body,
-        bodies=bodies,
+        bodies=current_council().bodies,
         today=today_kst(),
     )
+
+
+def _body_or_404(slug: str) -> Body:
+    body = body_by_slug(current_council(), slug)
+    if body is None:
+        abort(404)
+    return body
 
 
 def ics_response(feed: feeds.Feed) -> Response:
