@@ -49,8 +49,12 @@ BODY_SLUGS = {
     "행정사무감사특별위원회": "audit",
 }
 
-#: The term before the facts file's: the 2022 sessions 234–235 fall in it (2018-07-01 ~ 2022-06-30).
-EARLIER_TERMS = ({"number": 8, "start": "2018-07-01", "end": "2022-06-30"},)
+#: The terms around the facts file's: the 2022 sessions 234–235 fall in the 8th; the 10th,
+#: elected in June 2026, is the one sitting now.
+OTHER_TERMS = (
+    {"number": 8, "start": "2018-07-01", "end": "2022-06-30"},
+    {"number": 10, "start": "2026-07-01", "end": "2030-06-30"},
+)
 
 #: Ten councillors with names that are plainly samples (가상 = "imaginary").
 SAMPLE_MEMBERS = (
@@ -107,7 +111,7 @@ def load_council(data: dict, report: Report) -> Council:
         db.session.add(council)
         added += 1
     term = None
-    for term_info in (*EARLIER_TERMS, info["term"]):
+    for term_info in sorted((*OTHER_TERMS, info["term"]), key=lambda t: t["number"]):
         term = db.session.scalar(
             select(Term).where(Term.council == council, Term.number == term_info["number"])
         )
@@ -121,6 +125,8 @@ def load_council(data: dict, report: Report) -> Council:
             db.session.add(term)
             added += 1
     report.add("의회·대수", added)
+    # The sample members and committees stand for the facts file's term.
+    term = next(t for t in council.terms if t.number == info["term"]["number"])
 
     added = 0
     for entry in info["bodies"]:

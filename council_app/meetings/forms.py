@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .models import MeetingStatus
 
@@ -25,6 +26,6 @@ class MeetingForm(FlaskForm):
 class MeetingStatusForm(FlaskForm):
     """Mark a meeting held, postponed, cancelled or scheduled again."""
 
-    status = SelectField("상태", choices=[(s.value, s.label) for s in MeetingStatus])
+    status = SelectField("상태", choices=[SelectChoice(s.value, s.label) for s in MeetingStatus])
     reason = StringField("사유(선택)")
     submit = SubmitField("상태 변경")

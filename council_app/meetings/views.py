@@ -10,7 +10,7 @@ from ..core.forms import form_status, save_form
 from ..extensions import db
 from ..sessions.views import flash_warnings
 from . import services
-from .forms import MeetingForm, MeetingStatusForm
+from .forms import MeetingForm, MeetingStatusForm, SelectChoice
 from .models import Meeting
 
 bp = Blueprint("meetings", __name__)
@@ -36,7 +36,7 @@ def edit(meeting_id: int):
     """Change a meeting's date, time, place or links."""
     meeting = _meeting_or_404(meeting_id)
     form = MeetingForm(data=services.snapshot(meeting))
-    form.body.choices = [(meeting.body.slug, meeting.body.name)]
+    form.body.choices = [SelectChoice(meeting.body.slug, meeting.body.name)]
     outcome = save_form(
         form, lambda data: services.update_meeting(meeting, data, data.pop("reason", None))
     )

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from .models import SessionKind, SessionStatus
 
@@ -12,7 +13,7 @@ class SessionForm(FlaskForm):
     """Create or change a session (회기)."""
 
     number = StringField("회기 번호", render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    kind = SelectField("회기 종류", choices=[(k.value, k.label) for k in SessionKind])
+    kind = SelectField("회기 종류", choices=[SelectChoice(k.value, k.label) for k in SessionKind])
     start = StringField("시작일(집회일)", render_kw=DATE)
     end = StringField("종료일", render_kw=DATE)
     notice_date = StringField("공고일", render_kw=DATE)
@@ -26,7 +27,7 @@ class SessionForm(FlaskForm):
 class SessionStatusForm(FlaskForm):
     """Move a session to another state."""
 
-    status = SelectField("상태", choices=[(s.value, s.label) for s in SessionStatus])
+    status = SelectField("상태", choices=[SelectChoice(s.value, s.label) for s in SessionStatus])
     reason = StringField("사유(선택)")
     submit = SubmitField("상태 변경")
 

@@ -11,7 +11,7 @@ from ..core.time import today_kst
 from ..council.services import current_council
 from ..extensions import db
 from ..meetings import services as meeting_services
-from ..meetings.forms import MeetingForm
+from ..meetings.forms import MeetingForm, SelectChoice
 from . import services
 from .forms import HolidayForm, SessionForm, SessionStatusForm
 from .models import CouncilSession
@@ -77,9 +77,7 @@ def create():
         flash(f"{outcome.obj.name}를 만들었습니다.", "success")
         flash_warnings(outcome.warnings)
         return redirect(url_for("sessions.show", number=outcome.obj.number))
-    return render_template("sessions/form.html", form=form, council_session=None), form_status(
-        form
-    )
+    return render_template("sessions/form.html", form=form, council_session=None), form_status(form)
 
 
 @bp.route("/sessions/<int:number>/edit", methods=["GET", "POST"])
@@ -93,9 +91,9 @@ def edit(number: int):
         flash(f"{outcome.obj.name}를 고쳤습니다.", "success")
         flash_warnings(outcome.warnings)
         return redirect(url_for("sessions.show", number=outcome.obj.number))
-    return render_template(
-        "sessions/form.html", form=form, council_session=session
-    ), form_status(form)
+    return render_template("sessions/form.html", form=form, council_session=session), form_status(
+        form
+    )
 
 
 @bp.post("/sessions/<int:number>/status")
@@ -125,7 +123,7 @@ def create_meeting(number: int):
     """Schedule a meeting in this session."""
     session = _session_or_404(number)
     form = MeetingForm()
-    form.body.choices = [(b.slug, b.name) for b in session.council.bodies]
+    form.body.choices = [SelectChoice(b.slug, b.name) for b in session.council.bodies]
     outcome = save_form(
         form,
         lambda data: meeting_services.create_meeting(
