@@ -29,6 +29,9 @@ setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed-test
 	@scripts/ensure-browser.sh
+	@# Mozilla's ical.js reads the iCal feeds in the tests, as Thunderbird does.
+	@if command -v npm >/dev/null && [ ! -d tests/calendars/js/node_modules ]; then \
+		npm ci --prefix tests/calendars/js --no-audit --no-fund; fi
 
 $(VENV)/.installed: pyproject.toml
 	@scripts/check-python.sh $(PYTHON)

@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from .agenda.views import bp as agenda_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .calendars.views import bp as calendars_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
     from .meetings.views import bp as meetings_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(calendars_bp)
     register_error_pages(app)
 
 

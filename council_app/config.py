@@ -68,6 +68,9 @@ class DefaultConfig:
     COUNCIL_NAME = "서울특별시 금천구의회"
     COUNCIL_TIMEZONE = "Asia/Seoul"
     COUNCIL_RULES: dict = {}
+    #: The domain in calendar UIDs (``meeting-7@<domain>``); subscribers' calendars match
+    #: events by UID, so set it once and never change it. Unset: the host the feed is read at.
+    CALENDAR_UID_DOMAIN: str | None = None
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True

@@ -208,3 +208,19 @@ def order_of_business(meeting: Meeting) -> list[tuple[AgendaEntry, Outcome | Non
         for o in db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id))
     }
     return [(entry, outcomes.get(entry.item_id)) for entry in entries]
+
+
+def titles_by_meeting(meeting_ids: list[int]) -> dict[int, list[str]]:
+    """Return each meeting's order-of-business titles, in order, in one query."""
+    titles: dict[int, list[str]] = {}
+    if not meeting_ids:
+        return titles
+    rows = db.session.execute(
+        select(AgendaEntry.meeting_id, AgendaItem.title)
+        .join(AgendaEntry.item)
+        .where(AgendaEntry.meeting_id.in_(meeting_ids))
+        .order_by(AgendaEntry.meeting_id, AgendaEntry.position, AgendaEntry.id)
+    )
+    for meeting_id, title in rows:
+        titles.setdefault(meeting_id, []).append(title)
+    return titles

@@ -117,3 +117,8 @@ def test_meeting_page_lists_its_order_of_business(client, demo):
     entry = db.session.scalar(select(AgendaEntry).order_by(AgendaEntry.id))
     page = client.get(f"/meetings/{entry.meeting_id}").get_data(as_text=True)
     assert "의사일정" in page and entry.item.title in page
+
+
+def test_session_page_offers_its_calendar_feed(client, demo):
+    page = client.get("/sessions/244").get_data(as_text=True)
+    assert 'href="webcal://localhost/sessions/244.ics"' in page

@@ -1,0 +1,1 @@
+"""Calendars: the iCal feeds citizens subscribe to and the month page."""
