@@ -56,9 +56,11 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
+    from .minutes.views import bp as minutes_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(minutes_bp)
     app.register_blueprint(api_bp)
     register_error_pages(app)
 
@@ -67,9 +69,11 @@ def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
     from .demo.cli import demo_cli
+    from .minutes.cli import minutes_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(minutes_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

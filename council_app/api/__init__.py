@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 
 from ..core.errors import CouncilError
 from ..extensions import csrf, db
@@ -16,8 +17,16 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 @bp.before_request
 def protect_cookie_writes():
-    """Require a CSRF token on writes that rely on the session cookie."""
-    if request.method in WRITE_METHODS and not request.headers.get("Authorization"):
+    """Require a CSRF token on writes that rely on the session cookie.
+
+    Anonymous writes skip the check: the permission check refuses them with 401 anyway.
+    """
+    if (
+        request.method in WRITE_METHODS
+        and not request.headers.get("Authorization")
+        and current_user.is_authenticated
+        and current_app.config.get("WTF_CSRF_ENABLED", True)
+    ):
         csrf.protect()
 
 
@@ -35,4 +44,4 @@ def list_response(items: list[dict], total: int, links: dict | None = None):
     )
 
 
-from . import openapi, views  # noqa: E402,F401  (routes register on import)
+from . import minutes, openapi, views  # noqa: E402,F401  (routes register on import)

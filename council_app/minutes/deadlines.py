@@ -57,4 +57,3 @@ def d_day(left: int) -> str:
     if left == 0:
         return "D-day"
     return f"D-{left}" if left > 0 else f"D+{-left}"
-

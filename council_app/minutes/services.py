@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import extract, select
 
+from ..auth.permissions import Permission
 from ..core import audit
 from ..core.errors import RuleViolation
 from ..core.holidays import holidays_between
@@ -45,6 +46,40 @@ CLOSED_NOTICE = "(이 부분은 비공개 회의로 공개하지 않습니다)"
 def minutes_for(meeting: Meeting) -> Minutes | None:
     """Return the meeting's minutes, if any were started."""
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+def is_editor(user) -> bool:
+    """Tell whether ``user`` writes minutes, and so may read drafts and closed passages."""
+    return bool(user is not None and user.is_authenticated and user.can(Permission.EDIT_MINUTES))
+
+
+def visible_to(minutes: Minutes, user) -> bool:
+    """Tell whether ``user`` may read the minutes: anyone once public, else their editors."""
+    return minutes.is_public or is_editor(user)
+
+
+def readable_turns(version: MinutesVersion, user) -> list[Utterance]:
+    """Return the turns ``user`` may read: closed passages only for the minutes' editors."""
+    editor = is_editor(user)
+    return [u for u in version.utterances if editor or not u.closed]
+
+
+def agenda_sections(turns: list[Utterance]) -> list[tuple[str | None, list[Utterance]]]:
+    """Group consecutive turns by the agenda heading they fall under, in order."""
+    sections: list[tuple[str | None, list[Utterance]]] = []
+    for turn in turns:
+        if not sections or sections[-1][0] != turn.agenda_heading:
+            sections.append((turn.agenda_heading, []))
+        sections[-1][1].append(turn)
+    return sections
+
+
+def file_is_public(stored: MinutesFile) -> bool:
+    """Tell whether citizens may download the original: public minutes, no closed passage."""
+    if not stored.minutes.is_public:
+        return False
+    versions = [v for v in stored.minutes.versions if v.file_id == stored.id]
+    return bool(versions) and not any(u.closed for v in versions for u in v.utterances)
 
 
 def has_happened(meeting: Meeting, moment: datetime | None = None) -> bool:
@@ -338,11 +373,15 @@ def publish(minutes: Minutes, reason: str | None = None, actor=None) -> Minutes:
     """Publish draft minutes as provisional (임시) at the server's time; late needs a reason."""
     meeting = minutes.meeting
     if minutes.status is not MinutesStatus.DRAFT:
-        raise RuleViolation(f"'{minutes.status.label}' 상태의 회의록은 공개할 수 없습니다.", "status")
+        raise RuleViolation(
+            f"'{minutes.status.label}' 상태의 회의록은 공개할 수 없습니다.", "status"
+        )
     if not has_happened(meeting):
         raise RuleViolation("열리지 않은 회의의 회의록은 공개할 수 없습니다.", "status")
     if minutes.current_version is None:
-        raise RuleViolation("본문이 없습니다. 회의록 파일을 올리거나 본문을 붙여 넣어 주세요.", "file")
+        raise RuleViolation(
+            "본문이 없습니다. 회의록 파일을 올리거나 본문을 붙여 넣어 주세요.", "file"
+        )
     moment = now()
     due = due_date(meeting)
     reason = (reason or "").strip()
