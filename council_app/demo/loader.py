@@ -21,6 +21,7 @@ from ..council.models import (
     Term,
 )
 from ..extensions import db
+from . import minutes_example
 
 #: Demo logins, printed by ``demo load``; never use them outside a demo.
 DEMO_USERS = (
@@ -83,6 +84,7 @@ def load_all() -> Report:
     council = load_council(data, report)
     load_users(report)
     db.session.flush()
+    load_minutes(council, report)
     report.lines.insert(0, f"{council.name} 예시 자료")
     return report
 
@@ -169,3 +171,8 @@ def load_users(report: Report) -> None:
         auth_services.create_user(username, password, role, DISPLAY_NAMES[role])
         added += 1
     report.add("예시 계정", added)
+
+
+def load_minutes(council: Council, report: Report) -> None:
+    """Add example minutes (예시) to the latest past meetings: on time, late, one still due."""
+    report.add("회의록(예시)", minutes_example.load(council))

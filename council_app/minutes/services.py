@@ -259,7 +259,7 @@ def add_version(
 def _roster(council: Council) -> dict[str, int]:
     """Return the council's members by name, for matching speakers."""
     rows = db.session.execute(select(Member.name, Member.id).where(Member.council_id == council.id))
-    return dict(rows.tuples().all())
+    return {name: member_id for name, member_id in rows}
 
 
 def _header_json(header) -> dict:
