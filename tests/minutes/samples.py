@@ -39,7 +39,9 @@ def as_hwpx() -> bytes:
 
 def as_docx() -> bytes:
     """Return the minutes as a DOCX file."""
-    return docx_file("".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{line}</w:t></w:r></w:p>" for line in LINES))
+    return docx_file(
+        "".join(f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>' for line in LINES)
+    )
 
 
 def as_cp949() -> bytes:

@@ -15,7 +15,13 @@ def due(day: date, days: int, counting: str = "civil") -> date:
 @pytest.mark.parametrize(
     ("meeting_day", "days", "counting", "expected", "why"),
     [
-        (date(2025, 10, 1), 2, "civil", date(2025, 10, 10), "개천절, 주말, 추석 연휴, 대체공휴일, 한글날"),
+        (
+            date(2025, 10, 1),
+            2,
+            "civil",
+            date(2025, 10, 10),
+            "개천절, 주말, 추석 연휴, 대체공휴일, 한글날",
+        ),
         (date(2026, 2, 12), 5, "civil", date(2026, 2, 19), "설 연휴의 마지막 날 다음"),
         (date(2026, 2, 12), 5, "business", date(2026, 2, 24), "근무일 5일째"),
         (date(2023, 6, 8), 2, "civil", date(2023, 6, 12), "토요일에 끝나면 월요일로"),

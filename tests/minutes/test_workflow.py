@@ -56,7 +56,13 @@ def test_every_format_uploads_into_speaker_turns(
     assert services.file_path(stored).read_bytes() == data  # kept byte for byte
     assert stored.stored_name not in name and len(stored.sha256) == 64
     speakers = [u.speaker for u in version.utterances]
-    assert speakers == ["의장 김가상", "의장 김가상", "이가상 의원", "행정국장 홍예시", "의장 김가상"]
+    assert speakers == [
+        "의장 김가상",
+        "의장 김가상",
+        "이가상 의원",
+        "행정국장 홍예시",
+        "의장 김가상",
+    ]
     assert version.utterances[2].text == "질의하겠습니다.\n시행일을 설명해 주십시오."
     assert version.utterances[0].member.name == "김가상"
     assert version.utterances[3].member_id is None
@@ -106,7 +112,9 @@ def test_unreadable_file_is_kept_with_a_korean_message(
 
 
 def test_encrypted_hwp_gets_the_korean_message(app, client, make_meeting, stenographer, corpus):
-    path = next((corpus / "files-hwp").rglob("*distribution*.hwp"), None) or pytest.skip("no sample")
+    path = next((corpus / "files-hwp").rglob("*distribution*.hwp"), None) or pytest.skip(
+        "no sample"
+    )
     response = post_file(client, make_meeting(PAST), path.read_bytes(), path.name)
     assert response.status_code == 422
     assert "붙여 넣" in response.get_json()["errors"][0]["message"]
@@ -121,7 +129,9 @@ def test_too_large_file_is_refused_before_reading(app, client, make_meeting, ste
 
 def test_no_minutes_for_a_meeting_ahead(app, client, make_meeting, stenographer):
     meeting = make_meeting(today_kst() + datetime.timedelta(days=3))
-    response = client.post(f"/api/v1/meetings/{meeting.id}/minutes", data={"text": "○의장 김가상  개의"})
+    response = client.post(
+        f"/api/v1/meetings/{meeting.id}/minutes", data={"text": "○의장 김가상  개의"}
+    )
     assert response.status_code == 422
     assert "아직 열리지 않아" in response.get_json()["errors"][0]["message"]
 
@@ -177,7 +187,9 @@ def test_outbox_signal_fires_only_after_commit(app, make_meeting):
         events.minutes_changed.disconnect(listener)
 
 
-def test_corrections_keep_every_version_and_the_diff_is_readable(app, client, make_meeting, stenographer):
+def test_corrections_keep_every_version_and_the_diff_is_readable(
+    app, client, make_meeting, stenographer
+):
     minutes = _draft(make_meeting(today_kst()))
     services.publish(minutes)
     corrected = samples.MINUTES.replace("질의하겠습니다.", "질의하겠습니다. 정정합니다.")
@@ -199,7 +211,9 @@ def test_closed_passages_are_never_public(app, client, make_meeting):
     db.session.commit()
     version = minutes.current_version
     assert [u.closed for u in version.utterances] == [False, False, False, True, False]
-    assert "비공개로 보고" not in version.public_text and services.CLOSED_NOTICE in version.public_text
+    assert (
+        "비공개로 보고" not in version.public_text and services.CLOSED_NOTICE in version.public_text
+    )
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "비공개로 보고" not in page and "가결되었음을" in page
     api = client.get(f"/api/v1/minutes/{minutes.id}").get_json()
@@ -231,18 +245,27 @@ def test_withdrawal_is_for_admins_with_a_reason(app, client, make_meeting, make_
     services.publish(minutes)
     db.session.commit()
     login(make_user("stenographer"))
-    assert client.post(f"/api/v1/minutes/{minutes.id}/withdraw", json={"reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/api/v1/minutes/{minutes.id}/withdraw", json={"reason": "x"}).status_code
+        == 403
+    )
     client.post("/logout")
     login(make_user("admin"))
     assert client.post(f"/api/v1/minutes/{minutes.id}/withdraw", json={}).status_code == 422
-    response = client.post(f"/api/v1/minutes/{minutes.id}/withdraw", json={"reason": "개인정보 포함"})
+    response = client.post(
+        f"/api/v1/minutes/{minutes.id}/withdraw", json={"reason": "개인정보 포함"}
+    )
     assert response.get_json()["status"] == "withdrawn"
     client.post("/logout")
     page = client.get(f"/minutes/{minutes.id}")
     assert page.status_code == 410 and "개인정보 포함" in page.get_data(as_text=True)
-    actions = [r.action.value for r in db.session.scalars(select(IndexOutbox).order_by(IndexOutbox.id))]
+    actions = [
+        r.action.value for r in db.session.scalars(select(IndexOutbox).order_by(IndexOutbox.id))
+    ]
     assert actions == ["index", "delete"]
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "minutes.withdraw")).reason
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "minutes.withdraw")
+    ).reason
 
 
 def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer):
@@ -253,7 +276,9 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
     client.post("/logout")
     page = client.get(f"/minutes/{minutes_id}").get_data(as_text=True)
     assert 'id="u-3"' in page and "임시" in page
-    response = client.get(f"/minutes/{minutes_id}/files/{db.session.get(Minutes, minutes_id).files[0].id}")
+    response = client.get(
+        f"/minutes/{minutes_id}/files/{db.session.get(Minutes, minutes_id).files[0].id}"
+    )
     # The sample has a closed passage: the original stays with the staff.
     assert response.status_code == 404
     open_text = samples.MINUTES.replace("(14시00분 비공개회의 시작)\n", "").replace(
