@@ -56,10 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
+    from .meetings.views import bp as meetings_bp
     from .minutes.views import bp as minutes_bp
+    from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(api_bp)
     register_error_pages(app)
@@ -70,9 +74,11 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import user_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
+    from .sessions.cli import sessions_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(sessions_cli)
     app.cli.add_command(minutes_cli)
 
 
@@ -80,8 +86,10 @@ def register_template_helpers(app: Flask) -> None:
     """Make the Korean date formats and the current language available to templates."""
     from flask_babel import get_locale
 
+    from .auth.permissions import Permission
     from .core import time
 
     app.jinja_env.filters["kdate"] = time.format_date
     app.jinja_env.filters["kdatetime"] = time.format_datetime
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "ko")
+    app.jinja_env.globals["Permission"] = Permission

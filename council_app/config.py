@@ -86,6 +86,7 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (an algorithm name, not a secret)
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
     PROXY_FIX_HOPS = 0

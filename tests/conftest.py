@@ -33,24 +33,53 @@ def pytest_sessionstart(session):
             pytest.exit(f"PostgreSQL at {PG_URL} cannot be reached: {error}", returncode=3)
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Yield a URL to a schema of this test run's own, so parallel runs never collide."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL skipped: COUNCIL_TEST_DATABASE_URL is not set")
+    schema = f"test_{os.getpid()}"
+    engine = create_engine(database_uri(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield with_search_path(PG_URL, schema)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """Return ``url`` with PostgreSQL told to use ``schema``."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """Yield an empty database's URL on each backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL skipped: COUNCIL_TEST_DATABASE_URL is not set")
-    yield PG_URL
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
 
 
-def _reset_postgres(app) -> None:
-    """Empty the PostgreSQL test database, keeping its tables when they are current."""
-    with app.app_context():
+_postgres_tables_ready = False
+
+
+def _prepare_postgres() -> None:
+    """Create the tables once per run; later tests only empty them."""
+    global _postgres_tables_ready
+    if not _postgres_tables_ready:
         db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
         db.create_all()
+        _postgres_tables_ready = True
+
+
+def _empty_postgres() -> None:
+    db.session.remove()
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -62,22 +91,22 @@ def app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # Same algorithm, lighter work factor: hashing dominates otherwise.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
             "UPLOAD_PATH": str(tmp_path / "uploads"),
         }
     )
-    if database_url.startswith("postgresql"):
-        _reset_postgres(app)
-    else:
-        with app.app_context():
+    postgres = database_url.startswith("postgresql")
+    with app.app_context():
+        if postgres:
+            _prepare_postgres()
+        else:
             db.create_all()
-    with app.app_context():
         yield app
+        if postgres:
+            _empty_postgres()
         db.session.remove()
-    if database_url.startswith("postgresql"):
-        with app.app_context():
-            db.drop_all()
-    with app.app_context():
         db.engine.dispose()
 
 
@@ -128,3 +157,22 @@ def pytest_terminal_summary(terminalreporter):
             f"PostgreSQL skipped: {len(skipped)} tests did not run on PostgreSQL "
             "(set COUNCIL_TEST_DATABASE_URL)."
         )
+
+
+@pytest.fixture
+def council(app):
+    """Add 금천구의회's structure (terms, bodies, sample members) with no sessions yet."""
+    from council_app.demo import loader
+
+    council = loader.load_council(loader.facts(), loader.Report())
+    db.session.commit()
+    return council
+
+
+@pytest.fixture
+def demo(app):
+    """Load the whole demo, as ``flask demo load`` does."""
+    from council_app.demo import loader
+
+    loader.load_all()
+    db.session.commit()

@@ -14,7 +14,7 @@ from council_app import create_app
 from council_app.config import database_uri
 from council_app.core.types import render_migration_type
 from council_app.extensions import db
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, with_search_path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,8 +29,7 @@ def empty_database(request, tmp_path):
     engine = create_engine(database_uri(PG_URL))
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    yield with_search_path(PG_URL, schema)
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()

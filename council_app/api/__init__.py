@@ -19,13 +19,13 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def protect_cookie_writes():
     """Require a CSRF token on writes that rely on the session cookie.
 
-    Anonymous writes skip the check: the permission check refuses them with 401 anyway.
+    Anonymous callers fall through to the permission check and get 401.
     """
     if (
         request.method in WRITE_METHODS
         and not request.headers.get("Authorization")
         and current_user.is_authenticated
-        and current_app.config.get("WTF_CSRF_ENABLED", True)
+        and current_app.config["WTF_CSRF_ENABLED"]
     ):
         csrf.protect()
 
@@ -37,6 +37,14 @@ def council_error(error: CouncilError):
     return jsonify(error.as_json()), error.status_code
 
 
+def json_payload() -> dict:
+    """Return the request's JSON object, or refuse with a Korean message."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise CouncilError("요청 본문은 JSON 객체여야 합니다 (Content-Type: application/json).")
+    return data
+
+
 def list_response(items: list[dict], total: int, links: dict | None = None):
     """Answer with the API's list shape."""
     return jsonify(
@@ -44,4 +52,4 @@ def list_response(items: list[dict], total: int, links: dict | None = None):
     )
 
 
-from . import minutes, openapi, views  # noqa: E402,F401  (routes register on import)
+from . import meetings, minutes, openapi, sessions, views  # noqa: E402,F401  (routes register on import)

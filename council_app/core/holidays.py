@@ -29,7 +29,7 @@ def _added(start: date, end: date) -> dict[date, str]:
             PublicHoliday.day >= start, PublicHoliday.day <= end
         )
     )
-    return dict(rows.tuples().all())
+    return {day: name for day, name in rows}
 
 
 def holidays_between(start: date, end: date) -> dict[date, str]:

@@ -37,7 +37,9 @@ class Reader:
         return value
 
     def _bad(self, name: str, expected: str) -> None:
-        self.errors.append((name, f"{self.labels.get(name, name)}의 형식이 맞지 않습니다 ({expected})."))
+        self.errors.append(
+            (name, f"{self.labels.get(name, name)}의 형식이 맞지 않습니다 ({expected}).")
+        )
 
     def date(self, name: str, required: bool = False) -> date | None:
         """Read an ISO date (``2023-06-08``)."""

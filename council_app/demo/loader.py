@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
 from importlib import resources
 
 from sqlalchemy import select
 
 from ..auth import services as auth_services
 from ..auth.models import User
+from ..core.holidays import holidays_between, is_day_off
+from ..core.time import today_kst
 from ..council.models import (
     Body,
     BodyKind,
@@ -21,6 +23,8 @@ from ..council.models import (
     Term,
 )
 from ..extensions import db
+from ..meetings import services as meeting_services
+from ..sessions import services as session_services
 from . import minutes_example
 
 #: Demo logins, printed by ``demo load``; never use them outside a demo.
@@ -45,6 +49,13 @@ BODY_SLUGS = {
     "윤리특별위원회": "ethics",
     "행정사무감사특별위원회": "audit",
 }
+
+#: The terms around the facts file's: the 2022 sessions 234–235 fall in the 8th; the 10th,
+#: elected in June 2026, is the one sitting now.
+OTHER_TERMS = (
+    {"number": 8, "start": "2018-07-01", "end": "2022-06-30"},
+    {"number": 10, "start": "2026-07-01", "end": "2030-06-30"},
+)
 
 #: Ten councillors with names that are plainly samples (가상 = "imaginary").
 SAMPLE_MEMBERS = (
@@ -84,6 +95,7 @@ def load_all() -> Report:
     council = load_council(data, report)
     load_users(report)
     db.session.flush()
+    load_sessions(council, data, report)
     load_minutes(council, report)
     report.lines.insert(0, f"{council.name} 예시 자료")
     return report
@@ -100,20 +112,23 @@ def load_council(data: dict, report: Report) -> Council:
         )
         db.session.add(council)
         added += 1
-    term_info = info["term"]
-    term = db.session.scalar(
-        select(Term).where(Term.council == council, Term.number == term_info["number"])
-    )
-    if term is None:
-        term = Term(
-            council=council,
-            number=term_info["number"],
-            start=date.fromisoformat(term_info["start"]),
-            end=date.fromisoformat(term_info["end"]),
+    term = None
+    for term_info in sorted((*OTHER_TERMS, info["term"]), key=lambda t: t["number"]):
+        term = db.session.scalar(
+            select(Term).where(Term.council == council, Term.number == term_info["number"])
         )
-        db.session.add(term)
-        added += 1
+        if term is None:
+            term = Term(
+                council=council,
+                number=term_info["number"],
+                start=date.fromisoformat(term_info["start"]),
+                end=date.fromisoformat(term_info["end"]),
+            )
+            db.session.add(term)
+            added += 1
     report.add("의회·대수", added)
+    # The sample members and committees stand for the facts file's term.
+    term = next(t for t in council.terms if t.number == info["term"]["number"])
 
     added = 0
     for entry in info["bodies"]:
@@ -127,7 +142,6 @@ def load_council(data: dict, report: Report) -> Council:
                 name=entry["name"],
                 short_name=entry.get("short"),
                 slug=slug,
-                active_from=term.start,
             )
         )
         added += 1
@@ -171,6 +185,113 @@ def load_users(report: Report) -> None:
         auth_services.create_user(username, password, role, DISPLAY_NAMES[role])
         added += 1
     report.add("예시 계정", added)
+
+
+#: Regular sessions that opened on another day by a 집회일 변경 resolution.
+CONVENING_CHANGED = {238, 246}
+PLENARY_HOURS = (time(10, 0), time(12, 0))
+COMMITTEE_HOURS = (time(10, 0), time(17, 0))
+STANDING = ("steering", "admin-finance", "welfare-construction")
+
+
+def _session_entries(data: dict) -> list[dict]:
+    """Return the 2022 and 2023 sessions of the facts file, in date order."""
+    return [*data["sessions_2022_actual"]["sessions"], *data["sessions_2023_plan"]["sessions"]]
+
+
+def _agenda_titles(entry: dict) -> list[str]:
+    return [a if isinstance(a, str) else a["title"] for a in entry.get("agenda", [])]
+
+
+def load_sessions(council: Council, data: dict, report: Report) -> None:
+    """Add the 2022–2023 sessions through the services, with plausible meetings.
+
+    Sessions that ended before today are closed and their meetings held, as they were.
+    """
+    added_sessions = added_meetings = 0
+    for entry in _session_entries(data):
+        if session_services.find_session(council, entry["number"]):
+            continue
+        titles = _agenda_titles(entry)
+        outcome = session_services.create_session(
+            council,
+            {
+                "number": entry["number"],
+                "kind": entry["kind"],
+                "start": entry["start"],
+                "end": entry["end"],
+                "status": "confirmed",
+                "convening_change_resolved": entry["number"] in CONVENING_CHANGED,
+                "main_items": titles,
+            },
+        )
+        session = outcome.obj
+        added_sessions += 1
+        for body_slug, day, hours in _meeting_plan(session, titles):
+            meeting_services.create_meeting(
+                council,
+                {
+                    "session": session.number,
+                    "body": body_slug,
+                    "date": day,
+                    "start": hours[0],
+                    "end": hours[1],
+                    "place": PLACES.get(body_slug, "위원회 회의실"),
+                },
+            )
+            added_meetings += 1
+        _settle(session, entry.get("status", "closed"))
+    report.add("회기(2022–2023)", added_sessions)
+    report.add("회의", added_meetings)
+
+
+PLACES = {
+    "plenary": "본회의장",
+    "steering": "의회운영위원회 회의실",
+    "admin-finance": "행정재경위원회 회의실",
+    "welfare-construction": "복지건설위원회 회의실",
+    "budget": "예산결산특별위원회 회의실",
+    "ethics": "윤리특별위원회 회의실",
+    "audit": "행정사무감사특별위원회 회의실",
+}
+
+
+def _meeting_plan(session, titles: list[str]) -> list[tuple[str, date, tuple[time, time]]]:
+    """Lay out plausible meetings: the plenary first and last, committees between."""
+    days_off = holidays_between(session.start, session.end)
+    working = [
+        session.start + timedelta(days=n)
+        for n in range(session.days)
+        if not is_day_off(session.start + timedelta(days=n), days_off)
+    ]
+    if not working:
+        return []
+    plan = [("plenary", working[0], PLENARY_HOURS)]
+    between = working[1:-1]
+    text = " ".join(titles)
+    committees = list(STANDING)
+    if "예산" in text or "결산" in text:
+        committees.append("budget")
+    if "행정사무감사" in text and session.kind.value == "regular":
+        committees.append("audit")
+    for index, slug in enumerate(committees):
+        if between:
+            plan.append((slug, between[min(index // 3, len(between) - 1)], COMMITTEE_HOURS))
+    if len(working) > 1:
+        plan.append(("plenary", working[-1], PLENARY_HOURS))
+    return plan
+
+
+def _settle(session, facts_status: str) -> None:
+    """Bring a past session to its end (closed, meetings held); leave future ones as planned."""
+    if session.end >= today_kst():
+        if facts_status == "planned":
+            session_services.update_session(session, {"status": "planned"})
+        return
+    session_services.update_session(session, {"status": "in_session"})
+    for meeting in list(session.meetings):
+        meeting_services.update_meeting(meeting, {"status": "held"})
+    session_services.update_session(session, {"status": "closed"})
 
 
 def load_minutes(council: Council, report: Report) -> None:

@@ -248,9 +248,7 @@ def check_meeting(
             "늦어야 합니다.",
         )
     if not body_active:
-        found.error(
-            "body", f"{body_name}는 {format_date(candidate.day)}에 활동 기간이 아닙니다."
-        )
+        found.error("body", f"{body_name}는 {format_date(candidate.day)}에 활동 기간이 아닙니다.")
     siblings = [m for m in siblings if m.id != candidate.id or candidate.id is None]
     if not candidate.cancelled:
         for other in siblings:

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core import audit
-from ..core.errors import RuleViolation
+from ..core.errors import NotFound, RuleViolation
 from ..core.inputs import Reader
 from ..core.time import format_date, now
 from ..council.models import Council
@@ -18,7 +18,7 @@ from ..council.services import term_on
 from ..extensions import db
 from ..meetings.models import MeetingStatus
 from . import rules
-from .models import CouncilSession, SessionKind, SessionStatus
+from .models import CouncilSession, PublicHoliday, SessionKind, SessionStatus
 
 LABELS = {
     "number": "회기 번호",
@@ -168,7 +168,9 @@ def update_session(session: CouncilSession, data: dict, reason: str | None = Non
     council = session.council
     term = term_on(council, session.start)
     if term is None:
-        raise RuleViolation(f"{format_date(session.start)}을 포함하는 대수(임기)가 없습니다.", "start")
+        raise RuleViolation(
+            f"{format_date(session.start)}을 포함하는 대수(임기)가 없습니다.", "start"
+        )
     session.term = term
     warnings = _check(facts(session), _others(council, session), rules_profile(council))
     _check_meetings_inside(session)
@@ -199,7 +201,9 @@ def _check_meetings_inside(session: CouncilSession) -> None:
     ]
     if outside:
         names = ", ".join(f"{m.body.name} 제{m.sitting}차({format_date(m.date)})" for m in outside)
-        raise RuleViolation(f"새 회기 기간 밖에 회의가 있습니다: {names}. 먼저 회의 일정을 옮기세요.", "start")
+        raise RuleViolation(
+            f"새 회기 기간 밖에 회의가 있습니다: {names}. 먼저 회의 일정을 옮기세요.", "start"
+        )
 
 
 def _follow_meetings(session: CouncilSession, before: dict) -> None:
@@ -238,3 +242,41 @@ def find_session(council: Council, number: int) -> CouncilSession | None:
             CouncilSession.council_id == council.id, CouncilSession.number == number
         )
     )
+
+
+def all_sessions(council: Council) -> list[CouncilSession]:
+    """Return every session of the council in date order."""
+    stmt = (
+        select(CouncilSession)
+        .where(CouncilSession.council_id == council.id)
+        .order_by(CouncilSession.start)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def public_holidays() -> list[PublicHoliday]:
+    """Return the days off the secretariat added, newest first."""
+    return list(db.session.scalars(select(PublicHoliday).order_by(PublicHoliday.day.desc())))
+
+
+def add_public_holiday(data: dict) -> PublicHoliday:
+    """Add a day off (임시공휴일) that the holiday calendar does not know."""
+    reader = Reader(data, {"day": "날짜", "name": "이름"})
+    day = reader.date("day", required=True)
+    name = reader.text("name", 60, required=True)
+    reader.done()
+    if db.session.scalar(select(PublicHoliday.id).where(PublicHoliday.day == day)):
+        raise RuleViolation(f"{format_date(day)}은 이미 휴일로 등록되어 있습니다.", "day")
+    holiday = PublicHoliday(day=day, name=name)
+    db.session.add(holiday)
+    audit.record("holiday.add", holiday, after={"day": day.isoformat(), "name": name})
+    return holiday
+
+
+def remove_public_holiday(holiday_id: int) -> None:
+    """Remove a day off the secretariat added."""
+    holiday = db.session.get(PublicHoliday, holiday_id)
+    if holiday is None:
+        raise NotFound("그런 휴일이 없습니다.")
+    audit.record("holiday.remove", holiday, before={"day": holiday.day.isoformat()})
+    db.session.delete(holiday)

@@ -73,3 +73,20 @@ def page(browser, live_app):
     page = context.new_page()
     yield page
     context.close()
+
+
+DEMO_PASSWORDS = {username: password for username, password, _ in loader.DEMO_USERS}
+
+
+@pytest.fixture
+def log_in(page):
+    """Log a demo account in through the login form."""
+
+    def do(username: str) -> None:
+        page.goto("/login")
+        page.get_by_label("아이디").fill(username)
+        page.get_by_label("비밀번호").fill(DEMO_PASSWORDS[username])
+        page.get_by_role("button", name="로그인").click()
+        page.wait_for_url("**/dashboard")
+
+    return do

@@ -22,7 +22,7 @@ def test_demo_load_builds_geumcheon(runner):
     assert "secretariat / demo-secretariat-2023" in result.output
     council = db.session.scalar(select(Council))
     assert council.name == "서울특별시 금천구의회"
-    assert [t.label for t in council.terms] == ["제9대"]
+    assert [t.label for t in council.terms] == ["제8대", "제9대", "제10대"]
     kinds = [b.kind for b in council.bodies]
     assert kinds.count(BodyKind.PLENARY) == 1
     assert kinds.count(BodyKind.STANDING) == 3 and kinds.count(BodyKind.SPECIAL) == 3

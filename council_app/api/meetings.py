@@ -1,0 +1,101 @@
+"""API routes for meetings (회의)."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, request, url_for
+
+from ..auth.permissions import Permission, permission_required
+from ..core.errors import RuleViolation
+from ..core.inputs import Reader
+from ..core.time import as_kst
+from ..council.services import body_by_slug, current_council
+from ..extensions import db
+from ..meetings import services
+from ..meetings.models import Meeting
+from ..sessions.services import find_session
+from . import bp, json_payload, list_response
+
+
+def meeting_json(meeting: Meeting) -> dict:
+    """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``)."""
+    return {
+        "id": meeting.id,
+        "name": meeting.name,
+        "session": meeting.council_session.number,
+        "body": meeting.body.slug,
+        "sitting": meeting.sitting,
+        "date": meeting.date.isoformat(),
+        "start": meeting.start_time.strftime("%H:%M"),
+        "end": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
+        "place": meeting.place,
+        "status": meeting.status.value,
+        "public": meeting.public,
+        "video_url": meeting.video_url,
+        "sign_language_video_url": meeting.sign_language_video_url,
+        "note": meeting.note,
+        "revision": meeting.revision,
+        "modified": as_kst(meeting.updated_at).isoformat(),
+        "web": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+    }
+
+
+@bp.get("/meetings")
+def meetings():
+    """List meetings, filtered by ``from``/``to`` dates, ``body`` slug or ``session`` number."""
+    council = current_council()
+    reader = Reader(request.args, {"from": "from", "to": "to", "session": "session"})
+    start, end = reader.date("from"), reader.date("to")
+    session_number = reader.integer("session")
+    reader.done()
+    body = None
+    if request.args.get("body"):
+        body = body_by_slug(council, request.args["body"])
+        if body is None:
+            raise RuleViolation(f"'{request.args['body']}' 회의체가 없습니다.", "body")
+    if session_number is not None:
+        session = find_session(council, session_number)
+        if session is None:
+            raise RuleViolation(f"제{session_number}회 회기가 없습니다.", "session")
+        rows = [
+            m
+            for m in session.meetings
+            if (body is None or m.body_id == body.id)
+            and (start is None or m.date >= start)
+            and (end is None or m.date <= end)
+        ]
+    else:
+        rows = services.meetings_between(council, start, end, body)
+    return list_response([meeting_json(m) for m in rows], len(rows))
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def meeting_detail(meeting_id: int):
+    """Return one meeting."""
+    return jsonify(meeting_json(_meeting_or_404(meeting_id)))
+
+
+@bp.post("/meetings")
+@permission_required(Permission.MANAGE_SESSIONS)
+def create_meeting():
+    """Schedule a meeting; 차수 is given in date order (a wrong ``sitting`` answers 422)."""
+    outcome = services.create_meeting(current_council(), json_payload())
+    db.session.commit()
+    body = meeting_json(outcome.obj) | {"warnings": outcome.warnings}
+    return jsonify(body), 201, {"Location": body["web"]}
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@permission_required(Permission.MANAGE_SESSIONS)
+def update_meeting(meeting_id: int):
+    """Change a meeting: time, place, status (held, postponed, cancelled) and the rest."""
+    data = json_payload()
+    outcome = services.update_meeting(_meeting_or_404(meeting_id), data, data.get("reason"))
+    db.session.commit()
+    return jsonify(meeting_json(outcome.obj) | {"warnings": outcome.warnings})

@@ -1,0 +1,70 @@
+"""Meeting pages: the public meeting page and the secretariat's forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from ..auth.permissions import Permission, permission_required
+from ..core.errors import CouncilError
+from ..core.forms import form_status, save_form
+from ..extensions import db
+from ..sessions.views import flash_warnings
+from . import services
+from .forms import MeetingForm, MeetingStatusForm, SelectChoice
+from .models import Meeting
+
+bp = Blueprint("meetings", __name__)
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def show(meeting_id: int):
+    """Show a meeting: when, where, its state and its links."""
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("meetings/show.html", meeting=meeting, status_form=MeetingStatusForm())
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SESSIONS)
+def edit(meeting_id: int):
+    """Change a meeting's date, time, place or links."""
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingForm(data=services.snapshot(meeting))
+    form.body.choices = [SelectChoice(meeting.body.slug, meeting.body.name)]
+    outcome = save_form(
+        form, lambda data: services.update_meeting(meeting, data, data.pop("reason", None))
+    )
+    if outcome:
+        flash(f"{meeting.name}를 고쳤습니다.", "success")
+        flash_warnings(outcome.warnings)
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/form.html", form=form, council_session=meeting.council_session, meeting=meeting
+    ), form_status(form)
+
+
+@bp.post("/meetings/<int:meeting_id>/status")
+@permission_required(Permission.MANAGE_SESSIONS)
+def change_status(meeting_id: int):
+    """Mark a meeting held, postponed, cancelled or scheduled again."""
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingStatusForm()
+    if form.validate_on_submit():
+        try:
+            outcome = services.update_meeting(
+                meeting, {"status": form.status.data}, form.reason.data or None
+            )
+        except CouncilError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{meeting.name} 상태: {meeting.status.label}", "success")
+            flash_warnings(outcome.warnings)
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))

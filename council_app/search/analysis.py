@@ -1,0 +1,154 @@
+"""Korean text analysis for minutes search, free of any search-engine import.
+
+Two token streams describe a text:
+
+* character bigrams of Hangul/Hanja runs, with consecutive positions so that a word or a
+  phrase is a run of adjacent bigrams. A word is found inside compounds (금천구 in
+  금천구청장) and whatever particle follows it (회의록을). Runs separated only by
+  whitespace are joined by a bigram across the space, so 임시회의록 and 임시 회의록 read
+  the same; the first syllable of each run is also indexed as a unigram at the run's
+  first position, which serves one-syllable words (제, 년) and one-syllable prefixes.
+* morphemes from mecab-ko (content tags only), which rank a whole-word hit above a
+  bigram that merely straddles two words (회의 inside 위원회의).
+
+Latin letters and digits are kept as whole lower-cased tokens in both streams.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_CJK = "\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<other>[^\W_{_CJK}]+)")
+
+# Content morphemes of the mecab-ko-dic tag set: nouns, numerals, roots, foreign words,
+# Hanja, verb and adjective stems. Particles, endings and suffixes are left out.
+_CONTENT_TAGS = frozenset(
+    {"NNG", "NNP", "NNB", "NNBC", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA"}
+)
+
+# Particles and endings stripped from the end of a query word, longest first. Only a
+# stem of two or more syllables is kept, so 회의 never becomes 회.
+_SUFFIX_LIST = """
+    을 를 이 가 은 는 에 의 도 만 로 와 과 으로 에서 에게 께서 부터 까지 보다 처럼 마다 이나
+    하고 에는 에도 에서는 에서도 으로는 으로서 으로써 이라는 이라고 라는 이다 입니다 이며 이고
+    에게서 하는 하여 한다 했다 하였다 합니다 했습니다 하겠습니다 하였습니다 되는 되어 된다
+    됩니다 되었습니다
+"""
+_SUFFIXES = tuple(sorted(set(_SUFFIX_LIST.split()), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One analysed token: normalised text, position and character offsets."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueryForm:
+    """How one query word or phrase is looked up and highlighted."""
+
+    bigram_seqs: tuple[tuple[str, ...], ...]
+    morphemes: tuple[str, ...]
+    needles: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """Return True when nothing in the input can be searched."""
+        return not self.bigram_seqs and not self.morphemes
+
+
+def normalize(text: str) -> str:
+    """Fold width variants and case so query and document spell a token alike."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def bigram_tokens(text: str, *, for_query: bool = False) -> list[Token]:
+    """Split text into Hangul/Hanja bigrams and whole Latin/digit tokens.
+
+    With ``for_query`` each position holds exactly one token, as a phrase query needs;
+    the unigram of a run's first syllable is then emitted only for one-syllable runs.
+    """
+    tokens: list[Token] = []
+    pos = 0
+    previous: re.Match[str] | None = None
+    for match in _RUN.finditer(text):
+        if match["cjk"] and _joined_by_space(text, previous, match):
+            tokens.append(_cross_space_bigram(text, previous, match, pos))
+            pos += 1
+        if match["cjk"]:
+            pos = _add_run_bigrams(tokens, match, pos, for_query)
+        else:
+            tokens.append(Token(normalize(match.group()), pos, match.start(), match.end()))
+            pos += 1
+        previous = match
+    return tokens
+
+
+def _joined_by_space(text: str, previous: re.Match[str] | None, match: re.Match[str]) -> bool:
+    return bool(previous and previous["cjk"] and text[previous.end() : match.start()].isspace())
+
+
+def _cross_space_bigram(text: str, previous: re.Match[str], match: re.Match[str], pos: int):
+    gram = normalize(text[previous.end() - 1] + text[match.start()])
+    return Token(gram, pos, previous.end() - 1, match.start() + 1)
+
+
+def _add_run_bigrams(tokens: list[Token], match: re.Match[str], pos: int, for_query: bool) -> int:
+    run, start = normalize(match.group()), match.start()
+    if len(run) == 1 or not for_query:
+        tokens.append(Token(run[0], pos, start, start + 1))
+    for i in range(len(run) - 1):
+        tokens.append(Token(run[i : i + 2], pos + i, start + i, start + i + 2))
+    return pos + max(len(run) - 1, 1)
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    # Imported lazily: the tagger maps a 100 MB dictionary, needless for bigram-only use.
+    import mecab
+
+    return mecab.MeCab()
+
+
+def morpheme_tokens(text: str) -> list[Token]:
+    """Return the content morphemes of text with consecutive positions."""
+    tokens: list[Token] = []
+    for morpheme in _tagger().parse(text):
+        if morpheme.pos in _CONTENT_TAGS:
+            span = morpheme.span
+            tokens.append(Token(normalize(morpheme.surface), len(tokens), span.start, span.end))
+    return tokens
+
+
+def strip_suffix(word: str) -> str | None:
+    """Return word without a trailing particle or ending, or None if none applies."""
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2 and is_cjk(stem[-1]):
+            return stem
+    return None
+
+
+def is_cjk(char: str) -> bool:
+    """Return True for a Hangul syllable or Hanja, the characters analysed as bigrams."""
+    return _CJK_CHAR.fullmatch(char) is not None
+
+
+def query_form(text: str, *, phrase: bool = False, morphemes: bool = True) -> QueryForm:
+    """Analyse one query word (or a quoted phrase) into the forms to look up."""
+    surfaces = [text.strip()]
+    stem = None if phrase else strip_suffix(surfaces[0])
+    if stem:
+        surfaces.append(stem)
+    seqs = (tuple(t.text for t in bigram_tokens(s, for_query=True)) for s in surfaces)
+    bigram_seqs = tuple(dict.fromkeys(seq for seq in seqs if seq))
+    morphs = tuple(t.text for t in morpheme_tokens(text)) if morphemes else ()
+    needles = tuple(s for s in surfaces if bigram_tokens(s))
+    return QueryForm(bigram_seqs, morphs, needles)

@@ -1,0 +1,356 @@
+"""Full-text index of minutes utterances; the only module that imports Whoosh.
+
+The rest of the app sees :class:`SearchIndex`, :class:`SearchFilters`,
+:class:`SearchResult` and :class:`Hit`, so the engine can be replaced behind them.
+"""
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from council_app.search import analysis
+from council_app.search.query import ParsedQuery, Term, parse_query
+from council_app.search.snippets import match_pattern, snippet
+
+WRITE_LOCK_TIMEOUT = 30.0
+MAX_PER_PAGE = 100
+FACET_FIELDS = ("body", "speaker")
+_NUMBER_FIELDS = (
+    "minutes_id",
+    "meeting_id",
+    "order",
+    "member_id",
+    "session",
+    "term",
+    "agenda_item_id",
+)
+
+
+class IndexBusy(RuntimeError):
+    """Another process held the write lock for longer than the timeout."""
+
+
+class _AnalysisTokenizer(Tokenizer):
+    """Feed tokens of an ``analysis`` function to Whoosh."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        """Yield one reused Whoosh token per analysed token, as Whoosh expects."""
+        out = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for token in self.analyse(value, mode == "query"):
+            out.text, out.boost, out.stopped = token.text, 1.0, False
+            out.pos = start_pos + token.pos
+            out.startchar, out.endchar = start_char + token.start, start_char + token.end
+            yield out
+
+
+class BigramTokenizer(_AnalysisTokenizer):
+    """Hangul bigrams with consecutive positions; see ``analysis.bigram_tokens``."""
+
+    @staticmethod
+    def analyse(value, for_query):
+        """Return the bigram tokens of value."""
+        return analysis.bigram_tokens(value, for_query=for_query)
+
+
+class MorphemeTokenizer(_AnalysisTokenizer):
+    """Content morphemes; see ``analysis.morpheme_tokens``."""
+
+    @staticmethod
+    def analyse(value, for_query):
+        """Return the morpheme tokens of value."""
+        return analysis.morpheme_tokens(value)
+
+
+def build_schema(morphemes: bool = True) -> Schema:
+    """Return the utterance schema; ``morphemes=False`` leaves out the morpheme field."""
+    fields = {
+        "uid": ID(unique=True, stored=True, sortable=True),
+        "text": TEXT(analyzer=BigramTokenizer(), stored=True),
+        "speaker": ID(stored=True, sortable=True),
+        "speaker_words": KEYWORD(lowercase=True),
+        "title": STORED(),
+        "body": ID(stored=True, sortable=True),
+        "date": ID(stored=True, sortable=True),
+        "minutes_status": ID(stored=True),
+        **{
+            name: NUMERIC(int, bits=64, stored=True, sortable=name == "order")
+            for name in _NUMBER_FIELDS
+        },
+    }
+    if morphemes:
+        # Boosted: a whole-word hit outranks bigrams that merely straddle two words.
+        fields["morphs"] = TEXT(analyzer=MorphemeTokenizer(), field_boost=2.0)
+    return Schema(**fields)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Restrictions on a search; None means no restriction."""
+
+    body: str | None = None
+    speaker: str | None = None
+    member_id: int | None = None
+    session: int | None = None
+    term: int | None = None
+    date_from: date | str | None = None
+    date_to: date | str | None = None
+    agenda_item_id: int | None = None
+    minutes_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching utterance; ``snippet`` is safe HTML."""
+
+    minutes_id: int
+    meeting_id: int | None
+    order: int
+    anchor: str
+    speaker: str
+    date: str
+    body: str
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits with the total count and body/speaker facet counts."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """A Whoosh index of utterances in one directory."""
+
+    def __init__(self, path: str | os.PathLike, *, morphemes: bool = True):
+        self.path = os.fspath(path)
+        self.morphemes = morphemes
+        self._ix = None
+
+    def create(self) -> "SearchIndex":
+        """Create an empty index, replacing any index at the path."""
+        os.makedirs(self.path, exist_ok=True)
+        self._ix = whoosh_index.create_in(self.path, build_schema(self.morphemes))
+        return self
+
+    def open(self) -> "SearchIndex":
+        """Open the existing index at the path."""
+        self._ix = whoosh_index.open_dir(self.path)
+        self.morphemes = "morphs" in self._ix.schema
+        return self
+
+    def exists(self) -> bool:
+        """Return True if an index is present at the path."""
+        return whoosh_index.exists_in(self.path)
+
+    def add_utterances(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
+        """Add or replace utterances (keyed by uid); return how many were written."""
+        count = 0
+        with self._writer(procs) as writer:
+            for utterance in utterances:
+                writer.update_document(**_document(utterance, self.morphemes))
+                count += 1
+        return count
+
+    def delete_minutes(self, minutes_id: int) -> int:
+        """Remove every utterance of one minutes; return how many were removed."""
+        with self._writer() as writer:
+            return writer.delete_by_query(wq.NumericRange("minutes_id", minutes_id, minutes_id))
+
+    def optimize(self) -> None:
+        """Merge all segments into one, for faster searches."""
+        self._writer().commit(optimize=True)
+
+    def doc_count(self) -> int:
+        """Return the number of utterances in the index."""
+        return self._ix.doc_count()
+
+    def ids(self) -> set[str]:
+        """Return the uid of every utterance, to compare with the database."""
+        with self._ix.reader() as reader:
+            uids = reader.column_reader("uid")
+            return {uids[n] for n in reader.all_doc_ids()}
+
+    def search(
+        self,
+        q: str = "",
+        filters: SearchFilters | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> SearchResult:
+        """Run a query string; raise QueryError for input that cannot be searched."""
+        parsed = parse_query(q)
+        query = self._compile(parsed)
+        if query is wq.NullQuery:
+            return SearchResult(0, [], {})
+        per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        with self._ix.searcher() as searcher:
+            results = searcher.search_page(
+                query,
+                max(page, 1),
+                pagelen=per_page,
+                filter=_filter_query(filters),
+                sortedby=_sort_facet(sort),
+                groupedby={
+                    name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS
+                },
+            )
+            pattern = match_pattern(self._needles(parsed))
+            hits = [_hit(hit, pattern, sort == "relevance") for hit in results]
+            facets = {name: results.results.groups(name) for name in FACET_FIELDS}
+            return SearchResult(results.total, hits, facets)
+
+    def _writer(self, procs: int = 1):
+        # Sub-writers of a multiprocess writer keep their own segments: merging them at
+        # commit would redo in one process the work just shared between several.
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        try:
+            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **options)
+        except LockError as exc:
+            raise IndexBusy(f"index at {self.path} is locked by another writer") from exc
+
+    def _compile(self, parsed: ParsedQuery):
+        """Translate parsed clauses into a Whoosh query; NullQuery if nothing is searchable."""
+        if not parsed.clauses:
+            return wq.Every()
+        required, excluded = [], []
+        for clause in parsed.clauses:
+            terms = [q for q in map(self._term_query, clause.terms) if q is not None]
+            if terms:
+                (excluded if clause.negated else required).append(wq.Or(terms))
+        if not required:
+            return wq.NullQuery
+        return wq.And(required + [wq.Not(q) for q in excluded])
+
+    def _term_query(self, term: Term):
+        form = analysis.query_form(
+            term.text, phrase=term.phrase or term.prefix, morphemes=self.morphemes
+        )
+        if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
+            return wq.Prefix("text", form.bigram_seqs[0][0])
+        alternatives = [_sequence("text", seq) for seq in form.bigram_seqs]
+        if form.morphemes:
+            alternatives.append(_sequence("morphs", form.morphemes))
+        return wq.Or(alternatives) if alternatives else None
+
+    def _needles(self, parsed: ParsedQuery) -> list[str]:
+        return [
+            needle
+            for term in parsed.positive_terms
+            for needle in analysis.query_form(
+                term.text, phrase=term.phrase, morphemes=False
+            ).needles
+        ]
+
+
+def _is_latin_word(seq: tuple[str, ...]) -> bool:
+    return len(seq) == 1 and not any(analysis.is_cjk(ch) for ch in seq[0])
+
+
+def _sequence(fieldname: str, words: tuple[str, ...]):
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0])
+    return wq.Phrase(fieldname, list(words))
+
+
+def _document(utterance: Mapping, morphemes: bool) -> dict:
+    """Map an utterance dict onto index fields, leaving out missing numbers."""
+    text = utterance.get("text") or ""
+    speaker = utterance.get("speaker") or ""
+    doc = {
+        "uid": utterance.get("uid") or f"{utterance['minutes_id']}:{utterance['order']}",
+        "text": text,
+        "speaker": speaker,
+        "speaker_words": speaker,
+        "title": utterance.get("title") or "",
+        "body": utterance.get("body") or "",
+        "date": _iso(utterance.get("date")),
+        "minutes_status": utterance.get("minutes_status") or "",
+    }
+    doc.update(
+        {name: int(utterance[name]) for name in _NUMBER_FIELDS if utterance.get(name) is not None}
+    )
+    if morphemes:
+        doc["morphs"] = text
+    return doc
+
+
+def _iso(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _filter_query(filters: SearchFilters | None):
+    """Return the Whoosh query of the filters, or None when nothing is filtered."""
+    if filters is None:
+        return None
+    parts = [
+        wq.Term(name, value)
+        for name in ("body", "minutes_status")
+        if (value := getattr(filters, name))
+    ]
+    parts += [
+        wq.NumericRange(name, value, value)
+        for name in ("member_id", "session", "term", "agenda_item_id")
+        if (value := getattr(filters, name)) is not None
+    ]
+    if filters.speaker:
+        parts += [wq.Term("speaker_words", word) for word in filters.speaker.lower().split()]
+    if filters.date_from or filters.date_to:
+        parts.append(
+            wq.TermRange("date", _iso(filters.date_from) or None, _iso(filters.date_to) or None)
+        )
+    return wq.And(parts) if parts else None
+
+
+def _sort_facet(sort: str):
+    if sort == "relevance":
+        return None
+    if sort == "date":
+        # Newest meeting first, then the utterances of a meeting in spoken order.
+        return sorting.MultiFacet(
+            [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("order")]
+        )
+    raise ValueError(f"unknown sort {sort!r}; use 'relevance' or 'date'")
+
+
+def _hit(hit, pattern, scored: bool) -> Hit:
+    order = hit["order"]
+    return Hit(
+        minutes_id=hit["minutes_id"],
+        meeting_id=hit.get("meeting_id"),
+        order=order,
+        anchor=f"u-{order}",
+        speaker=hit["speaker"],
+        date=hit["date"],
+        body=hit["body"],
+        # Sorted results carry sort keys where scores would be.
+        score=float(hit.score) if scored else 0.0,
+        snippet=snippet(hit["text"], pattern),
+    )
