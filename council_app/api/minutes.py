@@ -119,7 +119,7 @@ def minutes_upload(meeting_id: int):
         filename=stored.filename or "" if stored else "",
         text=request.form.get("text"),
         note=request.form.get("note", ""),
-        source_file_id=request.form.get("source_file", type=int),
+        source_file_id=request.form.get("source_file"),
         actor=current_user,
     )
     # The file is kept even when its text could not be read; the caller may send text next.

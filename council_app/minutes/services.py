@@ -128,7 +128,7 @@ def upload(
     filename: str = "",
     text: str | None = None,
     note: str = "",
-    source_file_id: int | None = None,
+    source_file_id: int | str | None = None,
     actor=None,
 ) -> Upload:
     """Add a version from an uploaded file or pasted text, starting the minutes if needed.
@@ -180,10 +180,11 @@ def _check_editable(minutes: Minutes) -> None:
         raise RuleViolation("철회된 회의록은 고칠 수 없습니다.", "file")
 
 
-def _source_file(minutes: Minutes, file_id: int | None) -> MinutesFile | None:
-    if file_id is None:
+def _source_file(minutes: Minutes, file_id: int | str | None) -> MinutesFile | None:
+    if file_id in (None, ""):
         return None
-    found = next((f for f in minutes.files if f.id == file_id), None)
+    # Compared as text: the id comes back from a hidden form field or a multipart field.
+    found = next((f for f in minutes.files if str(f.id) == str(file_id).strip()), None)
     if found is None:
         raise RuleViolation("이 회의록에 올린 파일이 아닙니다.", "source_file")
     return found

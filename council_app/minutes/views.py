@@ -42,7 +42,7 @@ def upload(meeting_id: int):
                 filename=stored.filename if stored else "",
                 text=form.text.data,
                 note=form.note.data or "",
-                source_file_id=int(form.source_file.data) if form.source_file.data else None,
+                source_file_id=form.source_file.data,
                 actor=current_user,
             )
         except CouncilError as error:
@@ -199,6 +199,12 @@ def compliance():
     council = db.session.scalar(db.select(Council).order_by(Council.id))
     rows = services.compliance(council, year) if council else []
     return render_template("minutes/compliance.html", year=year, rows=rows)
+
+
+@bp.app_context_processor
+def minutes_helpers() -> dict:
+    """Offer the meeting page its minutes, and the permission that may upload them."""
+    return {"minutes_for": services.minutes_for, "edit_minutes": Permission.EDIT_MINUTES}
 
 
 @bp.app_template_global()

@@ -324,3 +324,17 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "지원하지 않는 형식" in bad.get_data(as_text=True)
+
+
+def test_meeting_page_include_links_public_minutes(app, make_meeting):
+    from flask import render_template
+
+    minutes = _draft(make_meeting(today_kst()))
+    with app.test_request_context("/"):
+        assert "아직 공개된 회의록이 없습니다" in render_template(
+            "minutes/_for_meeting.html", meeting=minutes.meeting
+        )
+        services.publish(minutes)
+        db.session.commit()
+        html = render_template("minutes/_for_meeting.html", meeting=minutes.meeting)
+    assert f'href="/minutes/{minutes.id}"' in html and "임시회의록" in html
