@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
     from .meetings.views import bp as meetings_bp
+    from .minutes.views import bp as minutes_bp
     from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(home_bp)
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(minutes_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
     register_error_pages(app)
@@ -75,11 +77,13 @@ def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
     from .demo.cli import demo_cli
+    from .minutes.cli import minutes_cli
     from .sessions.cli import sessions_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(minutes_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

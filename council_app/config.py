@@ -96,6 +96,16 @@ class DefaultConfig:
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
     PROXY_FIX_HOPS = 0
 
+    #: Largest minutes file accepted; extraction of one file stops after this many seconds.
+    MINUTES_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+    MINUTES_EXTRACT_SECONDS = 30
+    #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_FROM = "minutes@localhost"
+    #: The stenographers' addresses the reminders go to.
+    MINUTES_REMINDER_TO: tuple[str, ...] = ()
+
 
 def instance_path_from_env() -> str | None:
     """Return ``COUNCIL_INSTANCE_PATH`` as an absolute path, if set."""

@@ -5,6 +5,7 @@ from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent
 from .council.models import Body, Council, Member, Membership, Term
 from .meetings.models import Meeting
+from .minutes.models import IndexOutbox, Minutes, MinutesFile, MinutesVersion, Utterance
 from .sessions.models import CouncilSession, PublicHoliday
 
 __all__ = [
@@ -16,13 +17,18 @@ __all__ = [
     "Body",
     "Council",
     "CouncilSession",
+    "IndexOutbox",
     "LoginAttempt",
     "Meeting",
     "Member",
     "Membership",
+    "Minutes",
+    "MinutesFile",
+    "MinutesVersion",
     "Outcome",
     "PublicHoliday",
     "Referral",
     "Term",
     "User",
+    "Utterance",
 ]

@@ -25,6 +25,7 @@ from ..council.models import (
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..sessions import services as session_services
+from . import minutes_example
 from .agenda import load_agenda
 
 #: Demo logins, printed by ``demo load``; never use them outside a demo.
@@ -97,6 +98,7 @@ def load_all() -> Report:
     db.session.flush()
     load_sessions(council, data, report)
     load_agenda(council, data, report)
+    load_minutes(council, report)
     report.lines.insert(0, f"{council.name} 예시 자료")
     return report
 
@@ -292,3 +294,8 @@ def _settle(session, facts_status: str) -> None:
     for meeting in list(session.meetings):
         meeting_services.update_meeting(meeting, {"status": "held"})
     session_services.update_session(session, {"status": "closed"})
+
+
+def load_minutes(council: Council, report: Report) -> None:
+    """Add example minutes (예시) to the latest past meetings: on time, late, one still due."""
+    report.add("회의록(예시)", minutes_example.load(council))

@@ -109,7 +109,7 @@ def test_pdf_text_layer_is_read_whatever_the_name():
     assert detect_type(data, "renamed.hwp") == "pdf"
     result = extract(data, "renamed.hwp")
     assert "Minutes of the council" in result.text
-    assert result.extractor.startswith("pypdf ")
+    assert result.extractor.startswith("pypdfium2 ")
 
 
 def test_pdf_without_text_is_no_text_layer():

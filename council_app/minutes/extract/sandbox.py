@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .base import Extraction, ExtractionError, broken
 
-# Enough for pypdf on a few hundred pages; a bomb that gets past the size checks hits this.
+# Enough for PDFium on a few hundred pages; a bomb that gets past the size checks hits this.
 MEMORY_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
 # The directory that holds the council_app package, so the child can import it.
 _IMPORT_ROOT = str(Path(__file__).resolve().parents[3])

@@ -1,0 +1,174 @@
+"""API routes for minutes: read what is public, upload and publish with EDIT_MINUTES."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.permissions import Permission, permission_required
+from ..core.errors import NotFound, RuleViolation
+from ..core.time import as_kst
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..minutes import services
+from ..minutes.models import Minutes, MinutesStatus
+from . import bp, list_response
+
+
+def _moment(value):
+    return as_kst(value).isoformat() if value else None
+
+
+def minutes_json(minutes: Minutes) -> dict:
+    """Return minutes as the API shows them, without their turns."""
+    version = minutes.current_version
+    return {
+        "id": minutes.id,
+        "meeting": minutes.meeting_id,
+        "status": minutes.status.value,
+        "published_at": _moment(minutes.published_at),
+        "finalized_at": _moment(minutes.finalized_at),
+        "late": minutes.late,
+        "late_reason": minutes.late_reason,
+        "due": services.due_date(minutes.meeting).isoformat(),
+        "version": version.number if version else None,
+        "web": url_for("minutes.show", minutes_id=minutes.id, _external=True),
+    }
+
+
+def _readable(minutes_id: int) -> Minutes:
+    minutes = db.session.get(Minutes, minutes_id)
+    if minutes is None or not services.visible_to(minutes, current_user):
+        raise NotFound("회의록이 없습니다.")
+    return minutes
+
+
+@bp.get("/minutes")
+def minutes_list():
+    """List minutes, filtered by ``meeting`` id and ``status``."""
+    stmt = select(Minutes).order_by(Minutes.id)
+    meeting = request.args.get("meeting", type=int)
+    if meeting is not None:
+        stmt = stmt.where(Minutes.meeting_id == meeting)
+    status = request.args.get("status")
+    if status:
+        try:
+            stmt = stmt.where(Minutes.status == MinutesStatus(status))
+        except ValueError:
+            allowed = ", ".join(s.value for s in MinutesStatus)
+            raise RuleViolation(f"상태는 {allowed} 중 하나입니다.", "status") from None
+    rows = [m for m in db.session.scalars(stmt) if services.visible_to(m, current_user)]
+    return list_response([minutes_json(m) for m in rows], len(rows))
+
+
+@bp.get("/minutes/<int:minutes_id>")
+def minutes_detail(minutes_id: int):
+    """Return minutes with the speaker turns of the current version."""
+    minutes = _readable(minutes_id)
+    version = minutes.current_version
+    turns = services.readable_turns(version, current_user) if version else []
+    data = minutes_json(minutes)
+    data["utterances"] = [
+        {
+            "order": t.order,
+            "speaker": t.speaker,
+            "member": t.member_id,
+            "title": t.title,
+            "text": t.text,
+            "agenda_heading": t.agenda_heading,
+        }
+        for t in turns
+    ]
+    return jsonify(data)
+
+
+@bp.get("/minutes/deadlines")
+def minutes_deadlines():
+    """List publication deadlines: ``status`` overdue, due (still in time) or late (published late)."""
+    status = request.args.get("status")
+    if status not in (None, "overdue", "due", "late"):
+        raise RuleViolation("상태는 overdue, due, late 중 하나입니다.", "status")
+    entries = services.deadlines_list(status=status)
+    items = [
+        {
+            "meeting_id": e.meeting.id,
+            "meeting_name": e.meeting.name,
+            "body_kind": e.meeting.body.kind.value,
+            "meeting_date": e.meeting.date.isoformat(),
+            "due": e.due.isoformat(),
+            "days_left": e.days_left if not e.published else -e.days_late,
+            "minutes_id": e.minutes.id if e.minutes else None,
+        }
+        for e in entries
+    ]
+    return list_response(items, len(items))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@permission_required(Permission.EDIT_MINUTES)
+def minutes_upload(meeting_id: int):
+    """Upload minutes: multipart with the file in ``file``, or a ``text`` field."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("회의가 없습니다.")
+    stored = request.files.get("file")
+    result = services.upload(
+        meeting,
+        data=stored.read() if stored else None,
+        filename=stored.filename or "" if stored else "",
+        text=request.form.get("text"),
+        note=request.form.get("note", ""),
+        source_file_id=request.form.get("source_file"),
+        actor=current_user,
+    )
+    # The file is kept even when its text could not be read; the caller may send text next.
+    db.session.commit()
+    if result.problem:
+        return jsonify(
+            {
+                "errors": [{"field": "file", "message": result.problem}],
+                "id": result.minutes.id,
+                "file": result.file.id,
+            }
+        ), 422
+    body = minutes_json(result.minutes)
+    body["utterances"] = len(result.version.utterances)
+    return jsonify(body), 201
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+@bp.post("/minutes/<int:minutes_id>/publish")
+@permission_required(Permission.EDIT_MINUTES)
+def minutes_publish(minutes_id: int):
+    """Publish the provisional minutes now; JSON ``{"reason": …}`` is required when late."""
+    minutes = _readable(minutes_id)
+    reason = _json_body().get("reason")
+    services.publish(minutes, reason if isinstance(reason, str) else None, actor=current_user)
+    db.session.commit()
+    return jsonify(minutes_json(minutes))
+
+
+@bp.post("/minutes/<int:minutes_id>/finalize")
+@permission_required(Permission.EDIT_MINUTES)
+def minutes_finalize(minutes_id: int):
+    """Make provisional minutes final."""
+    minutes = _readable(minutes_id)
+    services.finalize(minutes, actor=current_user)
+    db.session.commit()
+    return jsonify(minutes_json(minutes))
+
+
+@bp.post("/minutes/<int:minutes_id>/withdraw")
+@permission_required(Permission.WITHDRAW_MINUTES)
+def minutes_withdraw(minutes_id: int):
+    """Withdraw minutes from public view; JSON ``{"reason": …}`` is required."""
+    minutes = _readable(minutes_id)
+    reason = _json_body().get("reason")
+    services.withdraw(minutes, reason if isinstance(reason, str) else None, actor=current_user)
+    db.session.commit()
+    return jsonify(minutes_json(minutes))

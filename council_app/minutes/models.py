@@ -1,0 +1,180 @@
+"""Minutes of a meeting: every version kept, its speaker turns, the uploaded files, the outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import now
+from ..core.types import AwareDateTime, enum_column
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..council.models import Member
+    from ..meetings.models import Meeting
+
+
+class MinutesStatus(enum.Enum):
+    """Where the minutes stand: written, published provisionally, final, or withdrawn."""
+
+    DRAFT = "draft"
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        """Return the Korean name."""
+        return {"draft": "작성 중", "provisional": "임시", "final": "확정", "withdrawn": "철회"}[
+            self.value
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        """Tell whether minutes in this state are open to the public."""
+        return self in (MinutesStatus.PROVISIONAL, MinutesStatus.FINAL)
+
+
+class Minutes(db.Model):
+    """The minutes (회의록) of one meeting, through all their versions."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), unique=True)
+    status: Mapped[MinutesStatus] = mapped_column(
+        enum_column(MinutesStatus), default=MinutesStatus.DRAFT, index=True
+    )
+    #: When the provisional minutes were first published: the server's time, never entered.
+    published_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    #: Published after the due date; the reason is then required.
+    late: Mapped[bool] = mapped_column(default=False)
+    late_reason: Mapped[str | None] = mapped_column(String(500))
+    finalized_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+
+    meeting: Mapped[Meeting] = relationship()
+    versions: Mapped[list[MinutesVersion]] = relationship(
+        back_populates="minutes", order_by="MinutesVersion.number"
+    )
+    files: Mapped[list[MinutesFile]] = relationship(
+        back_populates="minutes", order_by="MinutesFile.id"
+    )
+
+    @property
+    def current_version(self) -> MinutesVersion | None:
+        """Return the latest version: the one the page shows."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def is_public(self) -> bool:
+        """Tell whether citizens may read these minutes (published, of an open meeting)."""
+        return self.status.is_published and self.meeting.public
+
+
+class MinutesFile(db.Model):
+    """An uploaded file, stored byte for byte as received under a generated name."""
+
+    __tablename__ = "minutes_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    #: The file's name in ``UPLOAD_PATH``; never derived from what the uploader sent.
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The uploader's file name (often Korean), offered again on download.
+    original_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    #: The type found in the content: hwp, hwpx, pdf, docx, text, or what was refused.
+    file_type: Mapped[str] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    #: Why no text came out of it (Korean, as shown to the uploader), if so.
+    problem: Mapped[str | None] = mapped_column(String(500))
+
+    minutes: Mapped[Minutes] = relationship(back_populates="files")
+
+
+class MinutesVersion(db.Model):
+    """One full text of the minutes; corrections add versions and never change old ones."""
+
+    __tablename__ = "minutes_version"
+    __table_args__ = (UniqueConstraint("minutes_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    #: 1, 2, 3 … per minutes.
+    number: Mapped[int]
+    #: The whole text as extracted or pasted, closed passages included (staff only).
+    text: Mapped[str] = mapped_column(Text)
+    #: The text citizens see: closed passages replaced by a one-line notice.
+    public_text: Mapped[str] = mapped_column(Text)
+    #: What the cover says (session, body, sitting, date, place), as parsed.
+    header: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The file the text came from; null for pasted text.
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_file.id"))
+    #: Which program produced the text, e.g. ``pypdfium2 5.15.2``, or ``붙여 넣기``.
+    extractor: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="versions")
+    file: Mapped[MinutesFile | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    utterances: Mapped[list[Utterance]] = relationship(
+        back_populates="version", order_by="Utterance.order", cascade="all, delete-orphan"
+    )
+
+
+class Utterance(db.Model):
+    """One speaker turn (발언) in one version; its anchor on the page is ``u-<order>``."""
+
+    __tablename__ = "utterance"
+    __table_args__ = (UniqueConstraint("version_id", "order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("minutes_version.id"), index=True)
+    #: Position among the turns, from 1; stable for a version, so links can point at it.
+    order: Mapped[int]
+    #: The label as written, e.g. ``의장 김가상`` or ``홍길동 위원``.
+    speaker: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(100))
+    #: The councillor speaking, when the label matches the roster.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    #: The agenda heading the turn falls under (e.g. ``1. 2024년도 … 조례안``).
+    agenda_heading: Mapped[str | None] = mapped_column(Text)
+    #: Said in a closed passage (비공개): never shown to the public, never indexed.
+    closed: Mapped[bool] = mapped_column(default=False)
+
+    version: Mapped[MinutesVersion] = relationship(back_populates="utterances")
+    member: Mapped[Member | None] = relationship()
+
+
+class OutboxAction(enum.Enum):
+    """What the search index must do with a minutes' text."""
+
+    INDEX = "index"
+    DELETE = "delete"
+
+
+class IndexOutbox(db.Model):
+    """A change the search index has to catch up on, written in the change's transaction."""
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    action: Mapped[OutboxAction] = mapped_column(enum_column(OutboxAction))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    #: Set by the search side once the index holds the change.
+    processed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)

@@ -1,0 +1,213 @@
+"""Pages: the public minutes, their history and the compliance report; stenographers' forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..auth.permissions import Permission, permission_required
+from ..core.errors import CouncilError
+from ..core.time import today_kst
+from ..council.models import Council
+from ..extensions import db
+from ..meetings.models import Meeting
+from . import services
+from .forms import FinalizeForm, PublishForm, UploadForm, WithdrawForm
+from .models import Minutes, MinutesStatus
+
+bp = Blueprint("minutes", __name__)
+
+
+def _readable(minutes_id: int) -> Minutes:
+    minutes = db.get_or_404(Minutes, minutes_id)
+    if not services.visible_to(minutes, current_user):
+        abort(404)
+    return minutes
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_MINUTES)
+def upload(meeting_id: int):
+    """Upload the minutes of a meeting, or a corrected version of them."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    minutes = services.minutes_for(meeting)
+    form = UploadForm()
+    status = 200
+    if form.validate_on_submit():
+        stored = form.file.data
+        try:
+            result = services.upload(
+                meeting,
+                data=stored.read() if stored else None,
+                filename=stored.filename if stored else "",
+                text=form.text.data,
+                note=form.note.data or "",
+                source_file_id=form.source_file.data,
+                actor=current_user,
+            )
+        except CouncilError as error:
+            db.session.rollback()
+            for field, message in error.errors:
+                getattr(form, field if field in form else "file").errors.append(message)
+            status = error.status_code
+        else:
+            # A file that could not be read is kept all the same, so the commit comes first.
+            db.session.commit()
+            if result.problem is None:
+                flash(
+                    f"제{result.version.number}판을 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다.",
+                    "success",
+                )
+                return redirect(url_for(".show", minutes_id=result.minutes.id))
+            form.file.errors.append(result.problem)
+            form.source_file.data = str(result.file.id)
+            minutes = result.minutes
+            status = 422
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "minutes/upload.html", meeting=meeting, minutes=minutes, form=form
+    ), status
+
+
+@bp.get("/minutes/<int:minutes_id>")
+def show(minutes_id: int):
+    """Show the current version: header, contents by agenda item, speaker turns."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    if minutes.status is MinutesStatus.WITHDRAWN and minutes.meeting.public:
+        return render_template("minutes/withdrawn.html", minutes=minutes), 410
+    if not services.visible_to(minutes, current_user):
+        abort(404)
+    editor = services.is_editor(current_user)
+    version = minutes.current_version
+    turns = services.readable_turns(version, current_user) if version else []
+    speaker = request.args.get("speaker") or None
+    shown = [t for t in turns if t.speaker == speaker] if speaker else turns
+    return render_template(
+        "minutes/show.html",
+        minutes=minutes,
+        version=version,
+        sections=services.agenda_sections(shown),
+        speakers=sorted({t.speaker for t in turns}),
+        speaker=speaker,
+        deadline=services.deadline(minutes.meeting, minutes),
+        files=[f for f in minutes.files if editor or services.file_is_public(f)],
+        editor=editor,
+        can_withdraw=current_user.is_authenticated
+        and current_user.can(Permission.WITHDRAW_MINUTES),
+        publish_form=PublishForm(prefix="publish"),
+        finalize_form=FinalizeForm(prefix="finalize"),
+        withdraw_form=WithdrawForm(prefix="withdraw"),
+    )
+
+
+@bp.get("/minutes/<int:minutes_id>/diff")
+def diff(minutes_id: int):
+    """Show what changed between two versions."""
+    minutes = _readable(minutes_id)
+    numbers = {v.number: v for v in minutes.versions}
+    latest = max(numbers, default=0)
+    new = numbers.get(request.args.get("to", latest, type=int))
+    old = numbers.get(request.args.get("from", latest - 1, type=int))
+    if old is None or new is None:
+        abort(404)
+    return render_template(
+        "minutes/diff.html",
+        minutes=minutes,
+        old=old,
+        new=new,
+        lines=services.version_diff(old, new),
+    )
+
+
+@bp.get("/minutes/<int:minutes_id>/files/<int:file_id>")
+def download(minutes_id: int, file_id: int):
+    """Send the original file as uploaded, under its original name."""
+    minutes = _readable(minutes_id)
+    stored = next((f for f in minutes.files if f.id == file_id), None)
+    if stored is None or not (services.is_editor(current_user) or services.file_is_public(stored)):
+        abort(404)
+    # send_file writes the Korean name as RFC 5987 filename*, with an ASCII fallback.
+    return send_file(
+        services.file_path(stored),
+        as_attachment=True,
+        download_name=stored.original_name,
+        mimetype="application/octet-stream",
+    )
+
+
+@bp.post("/minutes/<int:minutes_id>/publish")
+@permission_required(Permission.EDIT_MINUTES)
+def publish(minutes_id: int):
+    """Publish the provisional minutes now."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    form = PublishForm(prefix="publish")
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        minutes,
+        lambda: services.publish(minutes, form.reason.data, actor=current_user),
+        "임시회의록을 공개했습니다.",
+    )
+
+
+@bp.post("/minutes/<int:minutes_id>/finalize")
+@permission_required(Permission.EDIT_MINUTES)
+def finalize(minutes_id: int):
+    """Make the minutes final."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    if not FinalizeForm(prefix="finalize").validate_on_submit():
+        abort(400)
+    return _act(
+        minutes, lambda: services.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
+    )
+
+
+@bp.post("/minutes/<int:minutes_id>/withdraw")
+@permission_required(Permission.WITHDRAW_MINUTES)
+def withdraw(minutes_id: int):
+    """Withdraw the minutes from public view, with a reason."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    form = WithdrawForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        minutes,
+        lambda: services.withdraw(minutes, form.reason.data, actor=current_user),
+        "회의록을 철회했습니다.",
+    )
+
+
+def _act(minutes: Minutes, change, done: str):
+    """Run one service call, commit, and go back to the minutes with its outcome."""
+    try:
+        change()
+    except CouncilError as error:
+        db.session.rollback()
+        for _, message in error.errors:
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for(".show", minutes_id=minutes.id))
+
+
+@bp.get("/minutes/compliance")
+def compliance():
+    """Report per body how the publication deadline was kept in a year."""
+    year = request.args.get("year", today_kst().year, type=int)
+    council = db.session.scalar(db.select(Council).order_by(Council.id))
+    rows = services.compliance(council, year) if council else []
+    return render_template("minutes/compliance.html", year=year, rows=rows)
+
+
+@bp.app_context_processor
+def minutes_helpers() -> dict:
+    """Offer the meeting page its minutes, and the permission that may upload them."""
+    return {"minutes_for": services.minutes_for, "edit_minutes": Permission.EDIT_MINUTES}
+
+
+@bp.app_template_global()
+def minutes_deadlines():
+    """Return the meetings awaiting provisional minutes, soonest due first (for dashboards)."""
+    return services.deadlines_list()
