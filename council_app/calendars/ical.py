@@ -120,6 +120,7 @@ def session_event(council_session: CouncilSession, *, domain: str, url: str) -> 
         # DTEND of an all-day event is exclusive: the day after the session's last day.
         f"DTEND;VALUE=DATE:{council_session.end + timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{_text(name)}",
+        f"SEQUENCE:{council_session.revision}",
         f"STATUS:{_session_status(council_session.status)}",
         f"CATEGORIES:회기,{_text(council_session.kind.label)}",
         "DESCRIPTION:" + _text("\n".join(description)),

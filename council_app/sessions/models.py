@@ -78,6 +78,8 @@ class CouncilSession(db.Model):
     #: The plan's main items (주요 안건), one per line.
     main_items: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Raised on every change of dates, name or status: the calendar span's SEQUENCE.
+    revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 

@@ -33,6 +33,9 @@ LABELS = {
     "note": "비고",
 }
 
+#: Fields whose change calendars must see (they raise the session span's SEQUENCE).
+CALENDAR_FIELDS = ("number", "kind", "start", "end", "status")
+
 #: Which states a session may move to from each state.
 TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
     SessionStatus.PLANNED: {SessionStatus.CONFIRMED, SessionStatus.CANCELLED},
@@ -176,6 +179,8 @@ def update_session(session: CouncilSession, data: dict, reason: str | None = Non
     _check_meetings_inside(session)
     after = snapshot(session)
     if after != before:
+        if any(before[k] != after[k] for k in CALENDAR_FIELDS):
+            session.revision += 1
         _follow_meetings(session, before)
         audit.record("session.update", session, before=before, after=after, reason=reason)
     return Outcome(session, warnings)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from council_app.core.time import today_kst
+from council_app.extensions import db
 from tests.calendars import factories
 
 #: The whole calendar from 2023 on, where the June session lies.
@@ -144,3 +145,16 @@ def test_unknown_body_or_session_is_404(client, june, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "찾는 페이지가 없습니다" in response.get_data(as_text=True)
+
+
+def test_session_span_sequence_rises_when_the_session_moves(client, june):
+    from council_app.sessions import services as session_services
+
+    def span():
+        data = client.get("/sessions/244.ics").data.decode()
+        return data.split(f"UID:session-{june.id}@")[1].split("END:VEVENT")[0]
+
+    assert "SEQUENCE:0" in span()
+    session_services.update_session(june, {"end": "2023-06-29"})
+    db.session.commit()
+    assert "SEQUENCE:1" in span() and "DTEND;VALUE=DATE:20230630" in span()
