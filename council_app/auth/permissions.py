@@ -8,18 +8,15 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from ..core.types import LabelledEnum
 
-class Role(enum.Enum):
+
+class Role(LabelledEnum):
     """A staff account's role; citizens need no account."""
 
-    ADMIN = "admin"
-    SECRETARIAT = "secretariat"
-    STENOGRAPHER = "stenographer"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name of the role."""
-        return {"admin": "관리자", "secretariat": "의사팀", "stenographer": "속기"}[self.value]
+    ADMIN = "admin", "관리자"
+    SECRETARIAT = "secretariat", "의사팀"
+    STENOGRAPHER = "stenographer", "속기"
 
 
 class Permission(enum.Enum):
