@@ -53,7 +53,7 @@ def render_migration_type(type_: str, obj, autogen_context):
 
 
 class LabelledEnum(enum.Enum):
-    """An enum whose members carry the Korean word users see: ``HELD = "held", "개의"``.
+    """An enum whose members carry the Korean word users see: ``HELD = "held", "개최"``.
 
     The value stays the code name stored in the database and used in URLs and the API.
     """

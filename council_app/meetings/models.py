@@ -21,7 +21,7 @@ class MeetingStatus(LabelledEnum):
     """Whether the meeting is still ahead, took place, or will not take place as planned."""
 
     SCHEDULED = "scheduled", "예정"
-    HELD = "held", "개의"
+    HELD = "held", "개최"
     CANCELLED = "cancelled", "취소"
     POSTPONED = "postponed", "연기"
 
