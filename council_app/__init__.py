@@ -18,6 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=os.path.join(root, "templates"),
     )
+    # People type /agenda/ as often as /agenda: both should work.
+    app.url_map.strict_slashes = False
     os.makedirs(app.instance_path, exist_ok=True)
     config.load_config(app, test_config)
 

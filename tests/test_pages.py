@@ -70,3 +70,7 @@ def test_language_switch_is_remembered(client):
     response = client.get("/language/en")
     assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_a_trailing_slash_is_forgiven(client):
+    assert client.get("/sessions/").status_code == 200
