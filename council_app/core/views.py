@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from .errors import CouncilError
 
 MESSAGES_KO = {
     400: "요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요.",
@@ -35,6 +36,14 @@ def _respond(status: int, message: str):
 
 def register_error_pages(app: Flask) -> None:
     """Answer every HTTP error in Korean, as a page or as the API's error body."""
+
+    @app.errorhandler(CouncilError)
+    def council_error(error: CouncilError):
+        # A refusal that reached no form (e.g. no council set up yet): say it, save nothing.
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error.as_json()), error.status_code
+        return _respond(error.status_code, str(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
