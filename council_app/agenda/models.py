@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import now
 from ..core.types import AwareDateTime, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body, Member, Term
@@ -40,20 +41,20 @@ class ItemKind(enum.Enum):
     def label(self) -> str:
         """Return the Korean name."""
         return {
-            "ordinance": "조례안",
-            "budget": "예산안",
-            "supplementary_budget": "추가경정예산안",
-            "settlement": "결산",
-            "consent": "동의안",
-            "approval": "승인안",
-            "proposal": "건의안",
-            "resolution": "결의안",
-            "report": "보고",
-            "appointment": "선임",
-            "formation": "구성",
-            "question_time": "구정질문",
-            "audit": "행정사무감사",
-            "other": "기타",
+            "ordinance": N_("조례안"),
+            "budget": N_("예산안"),
+            "supplementary_budget": N_("추가경정예산안"),
+            "settlement": N_("결산"),
+            "consent": N_("동의안"),
+            "approval": N_("승인안"),
+            "proposal": N_("건의안"),
+            "resolution": N_("결의안"),
+            "report": N_("보고"),
+            "appointment": N_("선임"),
+            "formation": N_("구성"),
+            "question_time": N_("구정질문"),
+            "audit": N_("행정사무감사"),
+            "other": N_("기타"),
         }[self.value]
 
 
@@ -69,10 +70,10 @@ class ProposerKind(enum.Enum):
     def label(self) -> str:
         """Return the Korean name."""
         return {
-            "district_head": "구청장",
-            "member": "의원",
-            "committee": "위원회",
-            "chair": "의장",
+            "district_head": N_("구청장"),
+            "member": N_("의원"),
+            "committee": N_("위원회"),
+            "chair": N_("의장"),
         }[self.value]
 
 
@@ -95,17 +96,17 @@ class Result(enum.Enum):
     def label(self) -> str:
         """Return the Korean name."""
         return {
-            "passed": "원안가결",
-            "amended": "수정가결",
-            "rejected": "부결",
-            "deferred": "보류",
-            "withdrawn": "철회",
-            "adopted": "채택",
-            "not_adopted": "불채택",
-            "received": "보고접수",
-            "appointed": "선임",
-            "formed": "구성",
-            "concluded": "완료",
+            "passed": N_("원안가결"),
+            "amended": N_("수정가결"),
+            "rejected": N_("부결"),
+            "deferred": N_("보류"),
+            "withdrawn": N_("철회"),
+            "adopted": N_("채택"),
+            "not_adopted": N_("불채택"),
+            "received": N_("보고접수"),
+            "appointed": N_("선임"),
+            "formed": N_("구성"),
+            "concluded": N_("완료"),
         }[self.value]
 
 
@@ -131,9 +132,9 @@ class ItemStatus(enum.Enum):
     def label(self) -> str:
         """Return the Korean name."""
         pending = {
-            "submitted": "접수",
-            "referred": "위원회 회부",
-            "committee_decided": "위원회 심사 완료",
+            "submitted": N_("접수"),
+            "referred": N_("위원회 회부"),
+            "committee_decided": N_("위원회 심사 완료"),
         }
         return pending.get(self.value) or Result(self.value).label
 

@@ -8,6 +8,8 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from ..i18n import N_
+
 
 class Role(enum.Enum):
     """A staff account's role; citizens need no account."""
@@ -19,7 +21,9 @@ class Role(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean name of the role."""
-        return {"admin": "관리자", "secretariat": "의사팀", "stenographer": "속기"}[self.value]
+        return {"admin": N_("관리자"), "secretariat": N_("의사팀"), "stenographer": N_("속기")}[
+            self.value
+        ]
 
 
 class Permission(enum.Enum):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..config import RulesProfile
 from ..core.types import enum_column
 from ..extensions import db
+from ..i18n import N_
 
 
 class Council(db.Model):
@@ -67,7 +68,9 @@ class BodyKind(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean name of the kind."""
-        return {"plenary": "본회의", "standing": "상임위원회", "special": "특별위원회"}[self.value]
+        return {"plenary": N_("본회의"), "standing": N_("상임위원회"), "special": N_("특별위원회")}[
+            self.value
+        ]
 
 
 class Body(db.Model):
@@ -128,7 +131,9 @@ class MembershipRole(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean title."""
-        return {"chair": "위원장", "vice_chair": "부위원장", "member": "위원"}[self.value]
+        return {"chair": N_("위원장"), "vice_chair": N_("부위원장"), "member": N_("위원")}[
+            self.value
+        ]
 
 
 class Membership(db.Model):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import kst_datetime, now
 from ..core.types import AwareDateTime, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body
@@ -29,9 +30,12 @@ class MeetingStatus(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean name."""
-        return {"scheduled": "예정", "held": "개의", "cancelled": "취소", "postponed": "연기"}[
-            self.value
-        ]
+        return {
+            "scheduled": N_("예정"),
+            "held": N_("개의"),
+            "cancelled": N_("취소"),
+            "postponed": N_("연기"),
+        }[self.value]
 
 
 class Meeting(db.Model):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import now
 from ..core.types import AwareDateTime, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -30,9 +31,12 @@ class MinutesStatus(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean name."""
-        return {"draft": "작성 중", "provisional": "임시", "final": "확정", "withdrawn": "철회"}[
-            self.value
-        ]
+        return {
+            "draft": N_("작성 중"),
+            "provisional": N_("임시"),
+            "final": N_("확정"),
+            "withdrawn": N_("철회"),
+        }[self.value]
 
     @property
     def is_published(self) -> bool:

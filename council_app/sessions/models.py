@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import days_inclusive, now
 from ..core.types import AwareDateTime, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Council, Term
@@ -27,7 +28,7 @@ class SessionKind(enum.Enum):
     @property
     def label(self) -> str:
         """Return the Korean name."""
-        return "정례회" if self is SessionKind.REGULAR else "임시회"
+        return N_("정례회") if self is SessionKind.REGULAR else N_("임시회")
 
 
 class SessionStatus(enum.Enum):
@@ -43,11 +44,11 @@ class SessionStatus(enum.Enum):
     def label(self) -> str:
         """Return the Korean name."""
         return {
-            "planned": "계획",
-            "confirmed": "확정",
-            "in_session": "회기 중",
-            "closed": "폐회",
-            "cancelled": "취소",
+            "planned": N_("계획"),
+            "confirmed": N_("확정"),
+            "in_session": N_("회기 중"),
+            "closed": N_("폐회"),
+            "cancelled": N_("취소"),
         }[self.value]
 
 
