@@ -59,7 +59,17 @@ STAFF = {
     },
 }
 #: The pages a citizen reaches most, checked for width and photographed.
-MAIN_PAGES = ["home", "sessions", "plan", "session", "meeting", "agenda", "item", "calendar", "minutes"]
+MAIN_PAGES = [
+    "home",
+    "sessions",
+    "plan",
+    "session",
+    "meeting",
+    "agenda",
+    "item",
+    "calendar",
+    "minutes",
+]
 
 
 @pytest.fixture(scope="module")
