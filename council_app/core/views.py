@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -31,7 +32,9 @@ def wants_json() -> bool:
 def _respond(status: int, message: str):
     if wants_json():
         return jsonify({"errors": [{"field": None, "message": message}]}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    # The API answers in Korean; the page in the visitor's language. gettext returns a plain
+    # str, so Jinja still escapes whatever the message quotes back from the request.
+    return render_template("errors/error.html", status=status, message=gettext(message)), status
 
 
 def register_error_pages(app: Flask) -> None:
