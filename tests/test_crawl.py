@@ -40,7 +40,9 @@ def test_no_reachable_page_fails(client, demo, role):
 
     if role:
         password = next(p for u, p, r in DEMO_USERS if u == role)
-        assert client.post("/login", data={"username": role, "password": password}).status_code == 302
+        assert (
+            client.post("/login", data={"username": role, "password": password}).status_code == 302
+        )
     statuses = crawl(client, "/dashboard" if role else "/")
     broken = {path: code for path, code in statuses.items() if code >= 500}
     assert len(statuses) > 30

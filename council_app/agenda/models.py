@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body, Member, Term
@@ -20,64 +21,64 @@ if TYPE_CHECKING:
 class ItemKind(LabelledEnum):
     """What an item is, as the council's reports group them."""
 
-    ORDINANCE = "ordinance", "조례안"
-    BUDGET = "budget", "예산안"
-    SUPPLEMENTARY_BUDGET = "supplementary_budget", "추가경정예산안"
-    SETTLEMENT = "settlement", "결산"
-    CONSENT = "consent", "동의안"
-    APPROVAL = "approval", "승인안"
-    PROPOSAL = "proposal", "건의안"
-    RESOLUTION = "resolution", "결의안"
-    REPORT = "report", "보고"
-    APPOINTMENT = "appointment", "선임"
-    FORMATION = "formation", "구성"
-    QUESTION_TIME = "question_time", "구정질문"
-    AUDIT = "audit", "행정사무감사"
-    OTHER = "other", "기타"
+    ORDINANCE = "ordinance", N_("조례안")
+    BUDGET = "budget", N_("예산안")
+    SUPPLEMENTARY_BUDGET = "supplementary_budget", N_("추가경정예산안")
+    SETTLEMENT = "settlement", N_("결산")
+    CONSENT = "consent", N_("동의안")
+    APPROVAL = "approval", N_("승인안")
+    PROPOSAL = "proposal", N_("건의안")
+    RESOLUTION = "resolution", N_("결의안")
+    REPORT = "report", N_("보고")
+    APPOINTMENT = "appointment", N_("선임")
+    FORMATION = "formation", N_("구성")
+    QUESTION_TIME = "question_time", N_("구정질문")
+    AUDIT = "audit", N_("행정사무감사")
+    OTHER = "other", N_("기타")
 
 
 class ProposerKind(LabelledEnum):
     """Who put the item before the council."""
 
-    DISTRICT_HEAD = "district_head", "구청장"
-    MEMBER = "member", "의원"
-    COMMITTEE = "committee", "위원회"
-    CHAIR = "chair", "의장"
+    DISTRICT_HEAD = "district_head", N_("구청장")
+    MEMBER = "member", N_("의원")
+    COMMITTEE = "committee", N_("위원회")
+    CHAIR = "chair", N_("의장")
 
 
 class Result(LabelledEnum):
     """What a meeting decided about an item."""
 
-    PASSED = "passed", "원안가결"
-    AMENDED = "amended", "수정가결"
-    REJECTED = "rejected", "부결"
-    DEFERRED = "deferred", "보류"
-    WITHDRAWN = "withdrawn", "철회"
-    ADOPTED = "adopted", "채택"
-    NOT_ADOPTED = "not_adopted", "불채택"
-    RECEIVED = "received", "보고접수"
-    APPOINTED = "appointed", "선임"
-    FORMED = "formed", "구성"
-    CONCLUDED = "concluded", "완료"
+    PASSED = "passed", N_("원안가결")
+    AMENDED = "amended", N_("수정가결")
+    REJECTED = "rejected", N_("부결")
+    DEFERRED = "deferred", N_("보류")
+    WITHDRAWN = "withdrawn", N_("철회")
+    ADOPTED = "adopted", N_("채택")
+    NOT_ADOPTED = "not_adopted", N_("불채택")
+    RECEIVED = "received", N_("보고접수")
+    APPOINTED = "appointed", N_("선임")
+    FORMED = "formed", N_("구성")
+    CONCLUDED = "concluded", N_("완료")
 
 
 class ItemStatus(LabelledEnum):
     """Where an item stands; the final values mirror the plenary's ``Result``."""
 
-    SUBMITTED = "submitted", "접수"
-    REFERRED = "referred", "위원회 회부"
-    COMMITTEE_DECIDED = "committee_decided", "위원회 심사 완료"
-    DEFERRED = "deferred", "보류"
-    WITHDRAWN = "withdrawn", "철회"
-    PASSED = "passed", "원안가결"
-    AMENDED = "amended", "수정가결"
-    REJECTED = "rejected", "부결"
-    ADOPTED = "adopted", "채택"
-    NOT_ADOPTED = "not_adopted", "불채택"
-    RECEIVED = "received", "보고접수"
-    APPOINTED = "appointed", "선임"
-    FORMED = "formed", "구성"
-    CONCLUDED = "concluded", "완료"
+    SUBMITTED = "submitted", N_("접수")
+    REFERRED = "referred", N_("위원회 회부")
+    COMMITTEE_DECIDED = "committee_decided", N_("위원회 심사 완료")
+    DEFERRED = "deferred", N_("보류")
+    WITHDRAWN = "withdrawn", N_("철회")
+    PASSED = "passed", N_("원안가결")
+    AMENDED = "amended", N_("수정가결")
+    REJECTED = "rejected", N_("부결")
+    ADOPTED = "adopted", N_("채택")
+    NOT_ADOPTED = "not_adopted", N_("불채택")
+    RECEIVED = "received", N_("보고접수")
+    APPOINTED = "appointed", N_("선임")
+    FORMED = "formed", N_("구성")
+    CONCLUDED = "concluded", N_("완료")
 
     @property
     def is_final(self) -> bool:

@@ -9,14 +9,15 @@ from flask import abort, request
 from flask_login import current_user
 
 from ..core.types import LabelledEnum
+from ..i18n import N_
 
 
 class Role(LabelledEnum):
     """A staff account's role; citizens need no account."""
 
-    ADMIN = "admin", "관리자"
-    SECRETARIAT = "secretariat", "의사팀"
-    STENOGRAPHER = "stenographer", "속기"
+    ADMIN = "admin", N_("관리자")
+    SECRETARIAT = "secretariat", N_("의사팀")
+    STENOGRAPHER = "stenographer", N_("속기")
 
 
 class Permission(enum.Enum):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..config import RulesProfile
 from ..core.types import LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 
 class Council(db.Model):
@@ -59,9 +60,9 @@ class Term(db.Model):
 class BodyKind(LabelledEnum):
     """What kind of body sits: the whole council or a committee."""
 
-    PLENARY = "plenary", "본회의"
-    STANDING = "standing", "상임위원회"
-    SPECIAL = "special", "특별위원회"
+    PLENARY = "plenary", N_("본회의")
+    STANDING = "standing", N_("상임위원회")
+    SPECIAL = "special", N_("특별위원회")
 
 
 class Body(db.Model):
@@ -115,9 +116,9 @@ class Member(db.Model):
 class MembershipRole(LabelledEnum):
     """A member's place in a body."""
 
-    CHAIR = "chair", "위원장"
-    VICE_CHAIR = "vice_chair", "부위원장"
-    MEMBER = "member", "위원"
+    CHAIR = "chair", N_("위원장")
+    VICE_CHAIR = "vice_chair", N_("부위원장")
+    MEMBER = "member", N_("위원")
 
 
 class Membership(db.Model):

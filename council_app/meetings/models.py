@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import kst_datetime, now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 class MeetingStatus(LabelledEnum):
     """Whether the meeting is still ahead, took place, or will not take place as planned."""
 
-    SCHEDULED = "scheduled", "예정"
-    HELD = "held", "개최"
-    CANCELLED = "cancelled", "취소"
-    POSTPONED = "postponed", "연기"
+    SCHEDULED = "scheduled", N_("예정")
+    HELD = "held", N_("개최")
+    CANCELLED = "cancelled", N_("취소")
+    POSTPONED = "postponed", N_("연기")
 
 
 class Meeting(db.Model):

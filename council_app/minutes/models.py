@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -22,10 +23,10 @@ if TYPE_CHECKING:
 class MinutesStatus(LabelledEnum):
     """Where the minutes stand: written, published provisionally, final, or withdrawn."""
 
-    DRAFT = "draft", "작성 중"
-    PROVISIONAL = "provisional", "임시"
-    FINAL = "final", "확정"
-    WITHDRAWN = "withdrawn", "철회"
+    DRAFT = "draft", N_("작성 중")
+    PROVISIONAL = "provisional", N_("임시")
+    FINAL = "final", N_("확정")
+    WITHDRAWN = "withdrawn", N_("철회")
 
     @property
     def is_published(self) -> bool:

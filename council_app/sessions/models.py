@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import days_inclusive, now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Council, Term
@@ -20,18 +21,18 @@ if TYPE_CHECKING:
 class SessionKind(LabelledEnum):
     """Regular sessions convene on dates set by ordinance; extraordinary ones when needed."""
 
-    REGULAR = "regular", "정례회"
-    EXTRAORDINARY = "extraordinary", "임시회"
+    REGULAR = "regular", N_("정례회")
+    EXTRAORDINARY = "extraordinary", N_("임시회")
 
 
 class SessionStatus(LabelledEnum):
     """Where a session stands, from the plan to its close."""
 
-    PLANNED = "planned", "계획"
-    CONFIRMED = "confirmed", "확정"
-    IN_SESSION = "in_session", "회기 중"
-    CLOSED = "closed", "폐회"
-    CANCELLED = "cancelled", "취소"
+    PLANNED = "planned", N_("계획")
+    CONFIRMED = "confirmed", N_("확정")
+    IN_SESSION = "in_session", N_("회기 중")
+    CLOSED = "closed", N_("폐회")
+    CANCELLED = "cancelled", N_("취소")
 
 
 class CouncilSession(db.Model):
