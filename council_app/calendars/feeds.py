@@ -98,7 +98,7 @@ def uid_domain() -> str:
 
 def council_feed(window: Window) -> Feed:
     """Return the feed of every meeting, with each session as an all-day span."""
-    return build_feed("의사일정", meetings_in(window), sessions_in(window))
+    return build_feed("회의 일정", meetings_in(window), sessions_in(window))
 
 
 def body_feed(body: Body, window: Window) -> Feed:

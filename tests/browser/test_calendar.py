@@ -11,7 +11,7 @@ JUNE = "/calendar?year=2023&month=6"
 
 def test_month_grid_shows_meeting_link_and_holiday(page):
     page.goto(JUNE)
-    grid = page.get_by_role("table", name="2023년 6월 의사일정, 일요일부터 토요일까지")
+    grid = page.get_by_role("table", name="2023년 6월 회의 일정, 일요일부터 토요일까지")
     assert grid.get_by_role("columnheader", name="일요일").is_visible()
     assert grid.get_by_text("현충일").is_visible()
     grid.get_by_role("link", name="제244회 정례회 제1차 본회의").click()
@@ -40,5 +40,5 @@ def test_small_screen_gets_the_list_instead_of_the_grid(page):
 
 def test_subscribe_link_is_webcal(page):
     page.goto(JUNE)
-    link = page.get_by_role("link", name="전체 의사일정 구독")
+    link = page.get_by_role("link", name="전체 회의 일정 구독")
     assert link.get_attribute("href").startswith("webcal://127.0.0.1:")

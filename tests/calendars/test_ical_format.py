@@ -52,7 +52,7 @@ def test_calendar_names_itself_and_asks_to_be_refreshed_hourly(client, june):
     data = client.get("/calendar.ics?from=2023-01-01").data.decode("utf-8")
     for line in (
         "VERSION:2.0",
-        "X-WR-CALNAME:서울특별시 금천구의회 의사일정",
+        "X-WR-CALNAME:서울특별시 금천구의회 회의 일정",
         "X-WR-TIMEZONE:Asia/Seoul",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
         "X-PUBLISHED-TTL:PT1H",

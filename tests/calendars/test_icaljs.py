@@ -22,7 +22,7 @@ def test_icaljs_reads_one_calendar_in_seoul_time(client, icaljs, june):
     parsed = icaljs(client.get(FEED).data)
 
     assert parsed["calendars"] == 1
-    assert parsed["name"] == "서울특별시 금천구의회 의사일정"
+    assert parsed["name"] == "서울특별시 금천구의회 회의 일정"
     assert parsed["refresh"] == "PT1H"
     event = by_uid(parsed)[f"meeting-{meeting.id}@localhost"]
     assert event["zone"] == "Asia/Seoul"

@@ -15,8 +15,8 @@ JUNE = "/calendar?year=2023&month=6"
 
 def test_month_grid_has_korean_weekday_headers_and_caption(client, june):
     page = client.get(JUNE).get_data(as_text=True)
-    assert "<h1>2023년 6월 의사일정</h1>" in page
-    assert "<caption>2023년 6월 의사일정, 일요일부터 토요일까지</caption>" in page
+    assert "<h1>2023년 6월 회의 일정</h1>" in page
+    assert "<caption>2023년 6월 회의 일정, 일요일부터 토요일까지</caption>" in page
     head = page[page.index("<thead>") : page.index("</thead>")]
     names = re.findall(r'<span class="visually-hidden">(.요일)</span></th>', head)
     assert names == ["일요일", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일"]
