@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import url_for
 from sqlalchemy import Select, extract, select
 
 from ..core.errors import RuleViolation
 from ..council.models import Body, BodyKind, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
+from ..minutes import services as minutes_services
 from ..sessions.models import CouncilSession, SessionKind, SessionStatus
 from .models import AgendaEntry, AgendaItem, ItemKind, ItemStatus, Outcome, ProposerKind, Referral
 
@@ -186,7 +188,19 @@ def timeline(item: AgendaItem) -> list[TimelineStep]:
                 kind, meeting.date, f"{meeting.name} {outcome.result.label}", meeting, outcome
             )
         )
+    for step in steps:
+        if step.meeting is not None:
+            step.minutes_url = _minutes_url(step.meeting, item.title)
     return sorted(steps, key=lambda s: (s.day, _STEP_ORDER.index(s.kind)))
+
+
+def _minutes_url(meeting: Meeting, title: str) -> str | None:
+    """Return the address of the turn in the meeting's minutes where the item was taken up."""
+    place = minutes_services.place_of_item(meeting, title)
+    if place is None:
+        return None
+    minutes, turn = place
+    return url_for("minutes.show", minutes_id=minutes.id, _anchor=f"u-{turn.order}")
 
 
 def entries_of(meeting: Meeting) -> list[AgendaEntry]:

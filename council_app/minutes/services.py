@@ -568,3 +568,20 @@ def compliance(council: Council, year: int) -> list[ComplianceRow]:
             )
         )
     return rows
+
+
+def place_of_item(meeting: Meeting, title: str) -> tuple[Minutes, Utterance] | None:
+    """Return the public minutes of ``meeting`` and the first turn spoken under ``title``.
+
+    Headings in minutes carry their number (``1. 2023년도 제1회 추가경정예산안``), so a turn
+    belongs to the item when its heading contains the item's title.
+    """
+    minutes = minutes_for(meeting)
+    if minutes is None or not minutes.is_public or minutes.current_version is None:
+        return None
+    wanted = " ".join(title.split())
+    for turn in minutes.current_version.utterances:
+        heading = " ".join((turn.agenda_heading or "").split())
+        if not turn.closed and wanted and wanted in heading:
+            return minutes, turn
+    return None

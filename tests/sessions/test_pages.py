@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -132,3 +133,18 @@ def test_meeting_page_links_its_published_minutes(client, demo):
     )
     page = client.get(f"/meetings/{minutes.meeting_id}").get_data(as_text=True)
     assert f'href="/minutes/{minutes.id}"' in page
+
+
+def test_item_timeline_links_to_where_the_minutes_take_it_up(client, demo):
+    from council_app.agenda.models import AgendaItem
+
+    item = db.session.scalar(
+        select(AgendaItem).where(AgendaItem.title == "2023년도 제1회 추가경정예산안")
+    )
+    page = client.get(f"/agenda/{item.id}").get_data(as_text=True)
+    links = re.findall(r'href="(/minutes/\d+#u-\d+)">회의록에서 보기', page)
+    assert links
+    minutes_id, order = re.match(r"/minutes/(\d+)#u-(\d+)", links[0]).groups()
+    minutes_page = client.get(f"/minutes/{minutes_id}").get_data(as_text=True)
+    turn = minutes_page.split(f'id="u-{order}"', 1)[1][:2000]
+    assert "추가경정예산안" in turn
