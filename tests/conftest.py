@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 from itertools import count
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,6 +18,8 @@ from council_app.config import database_uri
 from council_app.extensions import db
 
 PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
+#: Mozilla's ical.js (what Thunderbird uses), installed by `make setup-test`.
+ICALJS = Path(__file__).parent / "calendars" / "js"
 PASSWORD = "correct-horse-battery"
 
 
@@ -176,3 +182,24 @@ def demo(app):
 
     loader.load_all()
     db.session.commit()
+
+
+@pytest.fixture
+def icaljs():
+    """Return a reader that parses feed bytes with Mozilla's ical.js under node."""
+    node = shutil.which("node")
+    if not node or not (ICALJS / "node_modules" / "ical.js").is_dir():
+        message = "node or ical.js missing: run `make setup-test` (npm ci in tests/calendars/js)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def read(data: bytes) -> dict:
+        # A reader far from Seoul shows that times carry their own zone.
+        env = {"PATH": os.environ["PATH"], "TZ": "America/New_York"}
+        result = subprocess.run(
+            [node, ICALJS / "read_feed.mjs"], input=data, capture_output=True, env=env, check=True
+        )
+        return json.loads(result.stdout)
+
+    return read

@@ -90,15 +90,16 @@ def facts() -> dict:
     return json.loads(text)
 
 
-def load_all() -> Report:
-    """Load every part of the demo that exists so far."""
+def load_all(*, example_session: bool = True) -> Report:
+    """Load every part of the demo; ``example_session=False`` leaves out the made-up one."""
     report = Report()
     data = facts()
     council = load_council(data, report)
     load_users(report)
     db.session.flush()
     load_sessions(council, data, report)
-    load_example_session(council, report)
+    if example_session:
+        load_example_session(council, report)
     load_agenda(council, data, report)
     load_minutes(council, report)
     report.lines.insert(0, f"{council.name} 예시 자료")

@@ -45,7 +45,7 @@ def browser():
 
 
 @contextmanager
-def serve_demo(folder: Path):
+def serve_demo(folder: Path, *, example_session: bool = True):
     """Serve a demo-loaded app kept in ``folder`` on a free local port."""
     app = create_app(
         {
@@ -57,7 +57,7 @@ def serve_demo(folder: Path):
     )
     with app.app_context():
         db.create_all()
-        loader.load_all()
+        loader.load_all(example_session=example_session)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

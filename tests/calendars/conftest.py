@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from icalendar import Calendar
 
 from council_app.sessions.models import CouncilSession
 from tests.calendars import factories
-
-ICALJS = Path(__file__).parent / "js"
 
 
 @pytest.fixture
@@ -35,24 +27,3 @@ def feed(client):
         return Calendar.from_ical(response.data)
 
     return fetch
-
-
-@pytest.fixture
-def icaljs():
-    """Return a reader that parses feed bytes with Mozilla's ical.js under node."""
-    node = shutil.which("node")
-    if not node or not (ICALJS / "node_modules" / "ical.js").is_dir():
-        message = "node or ical.js missing: run `make setup-test` (npm ci in tests/calendars/js)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-    def read(data: bytes) -> dict:
-        # A reader far from Seoul shows that times carry their own zone.
-        env = {"PATH": os.environ["PATH"], "TZ": "America/New_York"}
-        result = subprocess.run(
-            [node, ICALJS / "read_feed.mjs"], input=data, capture_output=True, env=env, check=True
-        )
-        return json.loads(result.stdout)
-
-    return read
