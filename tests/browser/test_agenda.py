@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_secretariat_decides_in_committee_and_citizen_sees_the_timeline(page, br
     page.get_by_label("회부 위원회").select_option(label="행정재경위원회")
     page.get_by_label("회부일").fill("2023-06-08")
     page.get_by_role("button", name="회부").click()
-    assert page.get_by_text("위원회에 회부했습니다.").is_visible()
+    expect(page.get_by_text("위원회에 회부했습니다.")).to_be_visible()
 
     page.get_by_label("회의").select_option(label="2023. 6. 9.(금) 제1차 행정재경위원회")
     page.get_by_label("변경 사유").fill("추가 상정")
@@ -40,7 +41,7 @@ def test_secretariat_decides_in_committee_and_citizen_sees_the_timeline(page, br
     form.get_by_label("결과", exact=True).select_option(label="원안가결")
     form.get_by_label("찬성").fill("3")
     form.get_by_role("button", name="결과 기록").click()
-    assert page.get_by_text("결과를 기록했습니다").is_visible()
+    expect(page.get_by_text("결과를 기록했습니다")).to_be_visible()
 
     citizen = browser.new_context(locale="ko-KR").new_page()
     citizen.goto(item_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +13,8 @@ JUNE = "/calendar?year=2023&month=6"
 def test_month_grid_shows_meeting_link_and_holiday(page):
     page.goto(JUNE)
     grid = page.get_by_role("table", name="2023년 6월 회의 일정, 일요일부터 토요일까지")
-    assert grid.get_by_role("columnheader", name="일요일").is_visible()
-    assert grid.get_by_text("현충일").is_visible()
+    expect(grid.get_by_role("columnheader", name="일요일")).to_be_visible()
+    expect(grid.get_by_text("현충일")).to_be_visible()
     grid.get_by_role("link", name="제244회 정례회 제1차 본회의").click()
     page.wait_for_url("**/meetings/*")
     assert "제244회 정례회 제1차 본회의" in page.get_by_role("heading", level=1).inner_text()
@@ -25,17 +26,19 @@ def test_body_filter_shows_one_committee(page):
     page.get_by_role("button", name="보기").click()
     page.wait_for_url("**body=admin-finance**")
     main = page.locator("main")
-    assert main.get_by_role("link", name="제244회 정례회 제1차 행정재경위원회").first.is_visible()
+    expect(
+        main.get_by_role("link", name="제244회 정례회 제1차 행정재경위원회").first
+    ).to_be_visible()
     assert main.get_by_role("link", name="제244회 정례회 제1차 본회의").count() == 0
 
 
 def test_small_screen_gets_the_list_instead_of_the_grid(page):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(JUNE)
-    assert not page.get_by_role("table").is_visible()
+    expect(page.get_by_role("table")).to_be_hidden()
     listing = page.get_by_role("region", name="2023년 6월 회의 목록")
-    assert listing.get_by_role("heading", name="2023. 6. 8.(목)").is_visible()
-    assert listing.get_by_role("link", name="제244회 정례회 제1차 본회의").is_visible()
+    expect(listing.get_by_role("heading", name="2023. 6. 8.(목)")).to_be_visible()
+    expect(listing.get_by_role("link", name="제244회 정례회 제1차 본회의")).to_be_visible()
 
 
 def test_subscribe_link_is_webcal(page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +16,7 @@ def test_secretariat_logs_in_and_sees_the_dashboard(page):
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url("**/dashboard")
     assert page.get_by_role("heading", level=1).inner_text().startswith("업무 현황")
-    assert page.get_by_text("의사팀(예시)님, 환영합니다.").is_visible()
+    expect(page.get_by_text("의사팀(예시)님, 환영합니다.")).to_be_visible()
 
 
 def test_wrong_password_shows_korean_error_in_browser(page):
@@ -24,7 +25,7 @@ def test_wrong_password_shows_korean_error_in_browser(page):
     page.get_by_label("비밀번호").fill("not-the-password")
     page.get_by_role("button", name="로그인").click()
     error = page.locator(".field-error")
-    assert error.inner_text() == "아이디 또는 비밀번호가 맞지 않습니다."
+    expect(error).to_have_text("아이디 또는 비밀번호가 맞지 않습니다.")
     assert page.get_by_label("비밀번호").get_attribute("aria-invalid") == "true"
 
 

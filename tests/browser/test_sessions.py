@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def test_sixteen_days_refused_fifteen_days_planned(page, log_in):
     page.get_by_label("종료일").fill("2027-03-19")
     page.get_by_role("button", name="저장").click()
     error = page.locator("#end-error")
-    assert error.inner_text() == "임시회 회기는 15일 이내여야 합니다 (입력: 16일)"
+    expect(error).to_have_text("임시회 회기는 15일 이내여야 합니다 (입력: 16일)")
     assert page.get_by_label("종료일").get_attribute("aria-invalid") == "true"
 
     page.get_by_label("종료일").fill("2027-03-18")
