@@ -250,6 +250,8 @@ class SearchIndex:
     def fingerprints(self) -> dict[str, tuple[int | None, str]]:
         """Return each utterance's minutes version and status by uid, to find stale ones."""
         with self._ix.reader() as reader:
+            if not reader.doc_count_all():
+                return {}
             uids, versions, statuses = (
                 reader.column_reader(name) for name in ("uid", "version", "minutes_status")
             )
@@ -287,11 +289,12 @@ class SearchIndex:
             return SearchResult(results.total, hits, facets)
 
     def close(self) -> None:
-        """Release the searcher's open files."""
+        """Release the open files; ``open`` or ``create`` must come before the next use."""
         with self._searcher_lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+        self._ix = None
 
     def _current_searcher(self):
         """Return this process's searcher, reopened if a writer committed since."""

@@ -63,10 +63,16 @@ def state() -> dict:
 
 
 def _on_minutes_changed(minutes_id: int, action: str) -> None:
-    if has_app_context():
+    if not has_app_context():
+        return
+    try:
         # Another process holding the write lock applies this row too, or the next
         # search does: a publishing request never waits for the index.
         catch_up(wait=False)
+    except Exception:
+        # The change is committed and its outbox row stays unprocessed for the next
+        # catch-up; a failing index must not turn a done publication into an error.
+        current_app.logger.exception("search index: applying minutes %s failed", minutes_id)
 
 
 # --- documents ---------------------------------------------------------------------------
