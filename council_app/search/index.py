@@ -18,6 +18,7 @@ from whoosh import writing as whoosh_writing
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from council_app.search import analysis
@@ -209,8 +210,37 @@ class SearchIndex:
         Readers see all of the changes or none. Without ``wait``, raise IndexBusy at once
         when another process is writing.
         """
-        with self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0) as writer:
-            yield IndexBatch(writer, self.morphemes)
+        writer = self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0)
+        batch = IndexBatch(writer, self.morphemes)
+        try:
+            yield batch
+        except BaseException:
+            writer.cancel()
+            raise
+        # A commit without changes would still start a new generation, and every
+        # process's searcher would reopen for nothing.
+        if batch.changed:
+            writer.commit()
+        else:
+            writer.cancel()
+
+    def open_or_create(self) -> bool:
+        """Open the index, creating an empty one if there is none; return True if created.
+
+        Processes starting together agree on one creator: a second ``create`` would delete
+        the files the first one's writer is filling.
+        """
+        os.makedirs(self.path, exist_ok=True)
+        lock = FileStorage(self.path).lock("CREATE_LOCK")
+        lock.acquire(blocking=True)
+        try:
+            if self.exists():
+                self.open()
+                return False
+            self.create()
+            return True
+        finally:
+            lock.release()
 
     def rebuild(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
         """Replace the whole content with utterances in one commit; return how many.
@@ -355,9 +385,12 @@ class IndexBatch:
     def __init__(self, writer, morphemes: bool):
         self._writer = writer
         self._morphemes = morphemes
+        #: Whether anything was asked of the writer, so that there is something to commit.
+        self.changed = False
 
     def delete_minutes(self, minutes_id: int) -> int:
         """Remove every utterance of one minutes; return how many were removed."""
+        self.changed = True
         return self._writer.delete_by_query(wq.NumericRange("minutes_id", minutes_id, minutes_id))
 
     def replace_minutes(self, minutes_id: int, utterances: Iterable[Mapping]) -> int:

@@ -40,12 +40,9 @@ def init_app(app: Flask) -> None:
 def search_index() -> SearchIndex:
     """Return this process's index of the current app, building it if it is missing."""
     index: SearchIndex = current_app.extensions[_EXTENSION]
-    if not index.is_open:
-        if index.exists():
-            index.open()
-        else:
-            # A missing index is rebuilt, never an error: it is derived data.
-            reindex()
+    # A missing index is rebuilt, never an error: it is derived data.
+    if not index.is_open and index.open_or_create():
+        reindex()
     return index
 
 
@@ -156,11 +153,12 @@ def _indexed_minutes(session: Session) -> Iterator[Minutes]:
 # --- the outbox --------------------------------------------------------------------------
 
 
+_pending = select(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
+
+
 def pending_count() -> int:
     """Count outbox rows the index has not applied yet."""
-    return db.session.scalar(
-        select(func.count()).select_from(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
-    )
+    return db.session.scalar(_pending.with_only_columns(func.count()))
 
 
 def catch_up(*, wait: bool = True) -> int:
@@ -172,15 +170,14 @@ def catch_up(*, wait: bool = True) -> int:
     # A session of its own: the caller's may be mid-commit (after_commit) or hold
     # changes of its own that must not be committed here.
     with Session(db.engine) as session:
+        # Checked before taking the write lock, which every search would contend for.
+        if not session.scalar(_pending.with_only_columns(func.count())):
+            return 0
         try:
             with index.batch(wait=wait) as batch:
                 # Read under the write lock, so no other process applies the same rows
                 # with older data; a change committed after this read has a later row.
-                rows = session.scalars(
-                    select(IndexOutbox)
-                    .where(IndexOutbox.processed_at.is_(None))
-                    .order_by(IndexOutbox.id)
-                ).all()
+                rows = session.scalars(_pending.order_by(IndexOutbox.id)).all()
                 # The row says that something changed; what the index holds follows
                 # the minutes as they are now, so one update per minutes is enough.
                 for minutes_id in dict.fromkeys(row.minutes_id for row in rows):
