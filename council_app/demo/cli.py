@@ -17,7 +17,8 @@ def load() -> None:
     """Load the demo council; running it again changes nothing."""
     report = loader.load_all()
     db.session.commit()
-    # The example minutes were published above; their search index comes with them.
+    # The commit announced the example minutes to the index without waiting for it;
+    # waiting here makes sure the demo starts with every one of them searchable.
     sync.catch_up()
     for line in report.lines:
         click.echo(line)

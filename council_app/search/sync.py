@@ -63,8 +63,8 @@ def _on_minutes_changed(minutes_id: int, action: str) -> None:
     if not has_app_context():
         return
     try:
-        # Another process holding the write lock applies this row too, or the next
-        # search does: a publishing request never waits for the index.
+        # While another process writes the index, the row waits for the next catch-up
+        # (a search, ``search sync``): a publishing request never waits for the index.
         catch_up(wait=False)
     except Exception:
         # The change is committed and its outbox row stays unprocessed for the next
