@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app council_app
 
-.PHONY: run test setup setup-test lint clean
+.PHONY: run test setup setup-test lint clean translations messages
 
 ## Set up, migrate, load the demo data and start the app at http://127.0.0.1:5000
 run: setup
@@ -25,13 +25,25 @@ test: setup-test lint
 lint: setup-test
 	$(BIN)/ruff check .
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed translations
 
-setup-test: $(VENV)/.installed-test
+## Compile the message catalogues (.po → .mo); the .mo files are build output, never committed
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d council_app/translations --statistics
+
+## After changing user-facing text: extract the Korean msgids and merge them into each catalogue
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		--project council-app -o council_app/translations/messages.pot .
+	$(BIN)/pybabel update -i council_app/translations/messages.pot -d council_app/translations \
+		--width 100 --ignore-obsolete
+
+setup-test: $(VENV)/.installed-test translations
 	@scripts/ensure-browser.sh
-	@# Mozilla's ical.js reads the iCal feeds in the tests, as Thunderbird does.
-	@if command -v npm >/dev/null && [ ! -d tests/calendars/js/node_modules ]; then \
-		npm ci --prefix tests/calendars/js --no-audit --no-fund; fi
+	@# Mozilla's ical.js reads the iCal feeds in the tests, as Thunderbird does; axe-core
+	@# checks every page for accessibility.
+	@if command -v npm >/dev/null; then for dir in tests/calendars/js tests/a11y/js; do \
+		[ -d $$dir/node_modules ] || npm ci --prefix $$dir --no-audit --no-fund; done; fi
 
 $(VENV)/.installed: pyproject.toml
 	@scripts/check-python.sh $(PYTHON)

@@ -18,6 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=os.path.join(root, "templates"),
     )
+    # People type /agenda/ as often as /agenda: both should work.
+    app.url_map.strict_slashes = False
     os.makedirs(app.instance_path, exist_ok=True)
     config.load_config(app, test_config)
 
@@ -93,13 +95,13 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Make the Korean date formats and the current language available to templates."""
-    from flask_babel import get_locale
-
+    """Make the date formats and the current language available to templates."""
+    from . import i18n
     from .auth.permissions import Permission
-    from .core import time
 
-    app.jinja_env.filters["kdate"] = time.format_date
-    app.jinja_env.filters["kdatetime"] = time.format_datetime
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "ko")
+    app.jinja_env.filters["kdate"] = i18n.date_filter
+    app.jinja_env.filters["kdatetime"] = i18n.datetime_filter
+    app.jinja_env.filters["kmonth"] = i18n.month_filter
+    app.jinja_env.globals["weekday_names"] = i18n.weekday_names
+    app.jinja_env.globals["current_locale"] = i18n.current_locale
     app.jinja_env.globals["Permission"] = Permission

@@ -70,3 +70,14 @@ def test_language_switch_is_remembered(client):
     response = client.get("/language/en")
     assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_a_trailing_slash_is_forgiven(client, council):
+    assert client.get("/sessions/").status_code == 200
+
+
+def test_a_site_without_a_council_says_what_to_do(client):
+    response = client.get("/sessions")
+    assert response.status_code == 404
+    assert "demo load" in response.get_data(as_text=True)
+    assert client.get("/api/v1/sessions").get_json()["errors"][0]["message"].startswith("의회 정보")

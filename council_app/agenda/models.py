@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,132 +9,76 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import now
-from ..core.types import AwareDateTime, enum_column
+from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body, Member, Term
     from ..meetings.models import Meeting
 
 
-class ItemKind(enum.Enum):
+class ItemKind(LabelledEnum):
     """What an item is, as the council's reports group them."""
 
-    ORDINANCE = "ordinance"
-    BUDGET = "budget"
-    SUPPLEMENTARY_BUDGET = "supplementary_budget"
-    SETTLEMENT = "settlement"
-    CONSENT = "consent"
-    APPROVAL = "approval"
-    PROPOSAL = "proposal"
-    RESOLUTION = "resolution"
-    REPORT = "report"
-    APPOINTMENT = "appointment"
-    FORMATION = "formation"
-    QUESTION_TIME = "question_time"
-    AUDIT = "audit"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {
-            "ordinance": "조례안",
-            "budget": "예산안",
-            "supplementary_budget": "추가경정예산안",
-            "settlement": "결산",
-            "consent": "동의안",
-            "approval": "승인안",
-            "proposal": "건의안",
-            "resolution": "결의안",
-            "report": "보고",
-            "appointment": "선임",
-            "formation": "구성",
-            "question_time": "구정질문",
-            "audit": "행정사무감사",
-            "other": "기타",
-        }[self.value]
+    ORDINANCE = "ordinance", N_("조례안")
+    BUDGET = "budget", N_("예산안")
+    SUPPLEMENTARY_BUDGET = "supplementary_budget", N_("추가경정예산안")
+    SETTLEMENT = "settlement", N_("결산")
+    CONSENT = "consent", N_("동의안")
+    APPROVAL = "approval", N_("승인안")
+    PROPOSAL = "proposal", N_("건의안")
+    RESOLUTION = "resolution", N_("결의안")
+    REPORT = "report", N_("보고")
+    APPOINTMENT = "appointment", N_("선임")
+    FORMATION = "formation", N_("구성")
+    QUESTION_TIME = "question_time", N_("구정질문")
+    AUDIT = "audit", N_("행정사무감사")
+    OTHER = "other", N_("기타")
 
 
-class ProposerKind(enum.Enum):
+class ProposerKind(LabelledEnum):
     """Who put the item before the council."""
 
-    DISTRICT_HEAD = "district_head"
-    MEMBER = "member"
-    COMMITTEE = "committee"
-    CHAIR = "chair"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {
-            "district_head": "구청장",
-            "member": "의원",
-            "committee": "위원회",
-            "chair": "의장",
-        }[self.value]
+    DISTRICT_HEAD = "district_head", N_("구청장")
+    MEMBER = "member", N_("의원")
+    COMMITTEE = "committee", N_("위원회")
+    CHAIR = "chair", N_("의장")
 
 
-class Result(enum.Enum):
+class Result(LabelledEnum):
     """What a meeting decided about an item."""
 
-    PASSED = "passed"
-    AMENDED = "amended"
-    REJECTED = "rejected"
-    DEFERRED = "deferred"
-    WITHDRAWN = "withdrawn"
-    ADOPTED = "adopted"
-    NOT_ADOPTED = "not_adopted"
-    RECEIVED = "received"
-    APPOINTED = "appointed"
-    FORMED = "formed"
-    CONCLUDED = "concluded"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {
-            "passed": "원안가결",
-            "amended": "수정가결",
-            "rejected": "부결",
-            "deferred": "보류",
-            "withdrawn": "철회",
-            "adopted": "채택",
-            "not_adopted": "불채택",
-            "received": "보고접수",
-            "appointed": "선임",
-            "formed": "구성",
-            "concluded": "완료",
-        }[self.value]
+    PASSED = "passed", N_("원안가결")
+    AMENDED = "amended", N_("수정가결")
+    REJECTED = "rejected", N_("부결")
+    DEFERRED = "deferred", N_("보류")
+    WITHDRAWN = "withdrawn", N_("철회")
+    ADOPTED = "adopted", N_("채택")
+    NOT_ADOPTED = "not_adopted", N_("불채택")
+    RECEIVED = "received", N_("보고접수")
+    APPOINTED = "appointed", N_("선임")
+    FORMED = "formed", N_("구성")
+    CONCLUDED = "concluded", N_("완료")
 
 
-class ItemStatus(enum.Enum):
+class ItemStatus(LabelledEnum):
     """Where an item stands; the final values mirror the plenary's ``Result``."""
 
-    SUBMITTED = "submitted"
-    REFERRED = "referred"
-    COMMITTEE_DECIDED = "committee_decided"
-    DEFERRED = "deferred"
-    WITHDRAWN = "withdrawn"
-    PASSED = "passed"
-    AMENDED = "amended"
-    REJECTED = "rejected"
-    ADOPTED = "adopted"
-    NOT_ADOPTED = "not_adopted"
-    RECEIVED = "received"
-    APPOINTED = "appointed"
-    FORMED = "formed"
-    CONCLUDED = "concluded"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        pending = {
-            "submitted": "접수",
-            "referred": "위원회 회부",
-            "committee_decided": "위원회 심사 완료",
-        }
-        return pending.get(self.value) or Result(self.value).label
+    SUBMITTED = "submitted", N_("접수")
+    REFERRED = "referred", N_("위원회 회부")
+    COMMITTEE_DECIDED = "committee_decided", N_("위원회 심사 완료")
+    DEFERRED = "deferred", N_("보류")
+    WITHDRAWN = "withdrawn", N_("철회")
+    PASSED = "passed", N_("원안가결")
+    AMENDED = "amended", N_("수정가결")
+    REJECTED = "rejected", N_("부결")
+    ADOPTED = "adopted", N_("채택")
+    NOT_ADOPTED = "not_adopted", N_("불채택")
+    RECEIVED = "received", N_("보고접수")
+    APPOINTED = "appointed", N_("선임")
+    FORMED = "formed", N_("구성")
+    CONCLUDED = "concluded", N_("완료")
 
     @property
     def is_final(self) -> bool:

@@ -18,25 +18,15 @@ from . import bp, json_payload, list_response
 
 def meeting_json(meeting: Meeting) -> dict:
     """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``)."""
-    return {
-        "id": meeting.id,
-        "name": meeting.name,
-        "session": meeting.council_session.number,
-        "body": meeting.body.slug,
-        "sitting": meeting.sitting,
-        "date": meeting.date.isoformat(),
-        "start": meeting.start_time.strftime("%H:%M"),
-        "end": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
-        "place": meeting.place,
-        "status": meeting.status.value,
-        "public": meeting.public,
-        "video_url": meeting.video_url,
-        "sign_language_video_url": meeting.sign_language_video_url,
-        "note": meeting.note,
-        "revision": meeting.revision,
-        "modified": as_kst(meeting.updated_at).isoformat(),
-        "web": url_for("meetings.show", meeting_id=meeting.id, _external=True),
-    }
+    return (
+        {"id": meeting.id, "name": meeting.name}
+        | services.snapshot(meeting)
+        | {
+            "revision": meeting.revision,
+            "modified": as_kst(meeting.updated_at).isoformat(),
+            "web": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+        }
+    )
 
 
 @bp.get("/meetings")

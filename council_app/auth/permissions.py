@@ -8,18 +8,16 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from ..core.types import LabelledEnum
+from ..i18n import N_
 
-class Role(enum.Enum):
+
+class Role(LabelledEnum):
     """A staff account's role; citizens need no account."""
 
-    ADMIN = "admin"
-    SECRETARIAT = "secretariat"
-    STENOGRAPHER = "stenographer"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name of the role."""
-        return {"admin": "관리자", "secretariat": "의사팀", "stenographer": "속기"}[self.value]
+    ADMIN = "admin", N_("관리자")
+    SECRETARIAT = "secretariat", N_("의사팀")
+    STENOGRAPHER = "stenographer", N_("속기")
 
 
 class Permission(enum.Enum):

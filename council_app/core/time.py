@@ -1,9 +1,12 @@
-"""Time in the council's zone (KST) and the Korean way of writing dates."""
+"""Time in the council's zone (KST) and the way dates are written, Korean first."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_day_names
 
 KST = ZoneInfo("Asia/Seoul")
 WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
@@ -31,23 +34,43 @@ def kst_datetime(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=KST)
 
 
-def format_date(day: date | datetime | None, *, year: bool = True) -> str:
-    """Write a date the Korean way: ``2023. 6. 8.(목)``, or ``6. 8.(목)`` without the year."""
+def format_date(day: date | datetime | None, *, year: bool = True, locale: str = "ko") -> str:
+    """Write a date for ``locale``: ``2023. 6. 8.(목)``, in English ``Thu 8 June 2023``.
+
+    Without the year: ``6. 8.(목)`` or ``Thu 8 June``. Korean is written by hand because
+    CLDR's Korean pattern (``2023. 6. 8. (목)``) differs from the council's own notation.
+    """
     if day is None:
         return ""
     if isinstance(day, datetime):
         day = as_kst(day).date()
+    if locale != "ko":
+        return babel_format_date(day, "EEE d MMMM y" if year else "EEE d MMMM", locale=locale)
     weekday = WEEKDAYS_KO[day.weekday()]
     prefix = f"{day.year}. " if year else ""
     return f"{prefix}{day.month}. {day.day}.({weekday})"
 
 
-def format_datetime(moment: datetime | None) -> str:
-    """Write an aware datetime in KST: ``2023. 6. 8.(목) 14:05``."""
+def format_month(day: date, *, locale: str = "ko") -> str:
+    """Write the month of ``day``: ``2023년 6월``, in English ``June 2023``."""
+    if locale != "ko":
+        return babel_format_date(day, "LLLL y", locale=locale)
+    return f"{day.year}년 {day.month}월"
+
+
+def weekday_names(locale: str = "ko") -> list[tuple[str, str]]:
+    """Return (short, full) weekday names from Sunday, as a month grid's columns run."""
+    short, full = get_day_names("abbreviated", locale=locale), get_day_names("wide", locale=locale)
+    # Babel numbers the days from Monday (0) to Sunday (6).
+    return [(short[d], full[d]) for d in (6, 0, 1, 2, 3, 4, 5)]
+
+
+def format_datetime(moment: datetime | None, *, locale: str = "ko") -> str:
+    """Write an aware datetime in KST: ``2023. 6. 8.(목) 14:05`` or ``Thu 8 June 2023 14:05``."""
     if moment is None:
         return ""
     local = as_kst(moment)
-    return f"{format_date(local.date())} {local:%H:%M}"
+    return f"{format_date(local.date(), locale=locale)} {local:%H:%M}"
 
 
 def days_inclusive(start: date, end: date) -> int:

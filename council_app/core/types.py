@@ -50,3 +50,18 @@ def render_migration_type(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, AwareDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry the Korean word users see: ``HELD = "held", "개최"``.
+
+    The value stays the code name stored in the database and used in URLs and the API.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member

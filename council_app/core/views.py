@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from ..i18n import N_
+from .errors import CouncilError
 
 MESSAGES_KO = {
-    400: "요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요.",
-    401: "로그인이 필요합니다.",
-    403: "이 작업을 할 권한이 없습니다.",
-    404: "찾는 페이지가 없습니다.",
-    405: "허용되지 않는 요청 방식입니다.",
-    413: "파일이 너무 큽니다.",
-    422: "입력한 내용이 규칙에 맞지 않습니다.",
-    429: "요청이 너무 많습니다. 잠시 뒤에 다시 시도해 주세요.",
-    500: "서버에서 문제가 생겼습니다. 잠시 뒤에 다시 시도해 주세요.",
+    400: N_("요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요."),
+    401: N_("로그인이 필요합니다."),
+    403: N_("이 작업을 할 권한이 없습니다."),
+    404: N_("찾는 페이지가 없습니다."),
+    405: N_("허용되지 않는 요청 방식입니다."),
+    413: N_("파일이 너무 큽니다."),
+    422: N_("입력한 내용이 규칙에 맞지 않습니다."),
+    429: N_("요청이 너무 많습니다. 잠시 뒤에 다시 시도해 주세요."),
+    500: N_("서버에서 문제가 생겼습니다. 잠시 뒤에 다시 시도해 주세요."),
 }
-CSRF_MESSAGE = "보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+CSRF_MESSAGE = N_("보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
 
 
 def wants_json() -> bool:
@@ -30,11 +33,21 @@ def wants_json() -> bool:
 def _respond(status: int, message: str):
     if wants_json():
         return jsonify({"errors": [{"field": None, "message": message}]}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    # The API answers in Korean; the page in the visitor's language. gettext returns a plain
+    # str, so Jinja still escapes whatever the message quotes back from the request.
+    return render_template("errors/error.html", status=status, message=gettext(message)), status
 
 
 def register_error_pages(app: Flask) -> None:
     """Answer every HTTP error in Korean, as a page or as the API's error body."""
+
+    @app.errorhandler(CouncilError)
+    def council_error(error: CouncilError):
+        # A refusal that reached no form (e.g. no council set up yet): say it, save nothing.
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error.as_json()), error.status_code
+        return _respond(error.status_code, str(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..config import RulesProfile
-from ..core.types import enum_column
+from ..core.types import LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 
 class Council(db.Model):
@@ -57,17 +57,12 @@ class Term(db.Model):
         return self.start <= day <= self.end
 
 
-class BodyKind(enum.Enum):
+class BodyKind(LabelledEnum):
     """What kind of body sits: the whole council or a committee."""
 
-    PLENARY = "plenary"
-    STANDING = "standing"
-    SPECIAL = "special"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name of the kind."""
-        return {"plenary": "본회의", "standing": "상임위원회", "special": "특별위원회"}[self.value]
+    PLENARY = "plenary", N_("본회의")
+    STANDING = "standing", N_("상임위원회")
+    SPECIAL = "special", N_("특별위원회")
 
 
 class Body(db.Model):
@@ -118,17 +113,12 @@ class Member(db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="member")
 
 
-class MembershipRole(enum.Enum):
+class MembershipRole(LabelledEnum):
     """A member's place in a body."""
 
-    CHAIR = "chair"
-    VICE_CHAIR = "vice_chair"
-    MEMBER = "member"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean title."""
-        return {"chair": "위원장", "vice_chair": "부위원장", "member": "위원"}[self.value]
+    CHAIR = "chair", N_("위원장")
+    VICE_CHAIR = "vice_chair", N_("부위원장")
+    MEMBER = "member", N_("위원")
 
 
 class Membership(db.Model):

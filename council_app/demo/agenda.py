@@ -56,13 +56,25 @@ class Path:
 def path_for(title: str) -> Path:
     """Choose a plausible way through the council for a title from the facts file."""
     budget_path = ("admin-finance", "welfare-construction", "budget")
+    # Forming a committee or appointing people comes first: their titles name budgets too.
+    if "구성" in title:
+        return Path(
+            ItemKind.FORMATION, ProposerKind.CHAIR, plenary_result=Result.FORMED, first_sitting=True
+        )
+    if "선임" in title:
+        return Path(
+            ItemKind.APPOINTMENT,
+            ProposerKind.CHAIR,
+            plenary_result=Result.APPOINTED,
+            first_sitting=True,
+        )
     if "추가경정예산안" in title:
         return Path(ItemKind.SUPPLEMENTARY_BUDGET, ProposerKind.DISTRICT_HEAD, budget_path)
     if "예산안" in title:
         return Path(
             ItemKind.BUDGET, ProposerKind.DISTRICT_HEAD, budget_path, plenary_result=Result.AMENDED
         )
-    if "결산" in title and "선임" not in title:
+    if "결산" in title:
         return Path(ItemKind.SETTLEMENT, ProposerKind.DISTRICT_HEAD, ("admin-finance", "budget"))
     if "보고" in title:
         return Path(
@@ -74,24 +86,13 @@ def path_for(title: str) -> Path:
         )
     if "감사계획" in title:
         return Path(ItemKind.APPROVAL, ProposerKind.COMMITTEE, ("audit",))
-    if "행정사무감사" in title and "구성" not in title:
+    if "행정사무감사" in title:
         return Path(
             ItemKind.AUDIT,
             ProposerKind.CHAIR,
             ("audit",),
             committee_result=Result.CONCLUDED,
             plenary_result=Result.ADOPTED,
-        )
-    if "구성" in title:
-        return Path(
-            ItemKind.FORMATION, ProposerKind.CHAIR, plenary_result=Result.FORMED, first_sitting=True
-        )
-    if "선임" in title:
-        return Path(
-            ItemKind.APPOINTMENT,
-            ProposerKind.CHAIR,
-            plenary_result=Result.APPOINTED,
-            first_sitting=True,
         )
     if "구정질문" in title or "선거" in title:
         kind = ItemKind.QUESTION_TIME if "구정질문" in title else ItemKind.OTHER

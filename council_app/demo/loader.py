@@ -22,6 +22,7 @@ from ..council.models import (
     MembershipRole,
     Term,
 )
+from ..council.services import term_on
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..sessions import services as session_services
@@ -97,6 +98,7 @@ def load_all() -> Report:
     load_users(report)
     db.session.flush()
     load_sessions(council, data, report)
+    load_example_session(council, report)
     load_agenda(council, data, report)
     load_minutes(council, report)
     report.lines.insert(0, f"{council.name} 예시 자료")
@@ -260,12 +262,9 @@ PLACES = {
 
 def _meeting_plan(session, titles: list[str]) -> list[tuple[str, date, tuple[time, time]]]:
     """Lay out plausible meetings: the plenary first and last, committees between."""
-    days_off = holidays_between(session.start, session.end)
-    working = [
-        session.start + timedelta(days=n)
-        for n in range(session.days)
-        if not is_day_off(session.start + timedelta(days=n), days_off)
-    ]
+    working = _working_days(
+        session.start, session.end, holidays_between(session.start, session.end)
+    )
     if not working:
         return []
     plan = [("plenary", working[0], PLENARY_HOURS)]
@@ -294,6 +293,68 @@ def _settle(session, facts_status: str) -> None:
     for meeting in list(session.meetings):
         meeting_services.update_meeting(meeting, {"status": "held"})
     session_services.update_session(session, {"status": "closed"})
+
+
+#: Marks the one session the demo makes up around today; no real session carries it.
+EXAMPLE_NOTE = "예시 회기: 시연을 위해 오늘 날짜를 기준으로 만든 일정입니다. 실제 회기가 아닙니다."
+EXAMPLE_MEETINGS = ("plenary", "admin-finance", "welfare-construction", "steering", "plenary")
+
+
+def load_example_session(council: Council, report: Report) -> None:
+    """Add one extraordinary session around today (예시), so the demo has work due and ahead.
+
+    It opens two working days ago: its first meetings are held and await minutes, the rest
+    lie ahead for the home page and the calendar. Once made it is kept, whatever the date.
+    """
+    sessions = session_services.all_sessions(council)
+    if any(s.note == EXAMPLE_NOTE for s in sessions):
+        report.add("예시 회기(오늘 기준)", 0)
+        return
+    today = today_kst()
+    days_off = holidays_between(today - timedelta(days=14), today + timedelta(days=30))
+    working = _working_days(today - timedelta(days=14), today + timedelta(days=30), days_off)
+    first = [d for d in working if d < today][-2]
+    days = [d for d in working if d >= first][: len(EXAMPLE_MEETINGS)]
+    if term_on(council, first) is None or term_on(council, days[-1]) is None:
+        report.add("예시 회기(오늘 기준)", 0)
+        return
+    session = session_services.create_session(
+        council,
+        {
+            "number": max((s.number for s in sessions), default=0) + 1,
+            "kind": "extraordinary",
+            "start": first,
+            "end": days[-1],
+            "status": "confirmed",
+            "notice_date": first - timedelta(days=7),
+            "main_items": ["구정 현안 보고(예시)", "부의안건(예시)"],
+            "note": EXAMPLE_NOTE,
+        },
+    ).obj
+    for slug, day in zip(EXAMPLE_MEETINGS, days, strict=True):
+        hours = PLENARY_HOURS if slug == "plenary" else COMMITTEE_HOURS
+        meeting_services.create_meeting(
+            council,
+            {
+                "session": session.number,
+                "body": slug,
+                "date": day,
+                "start": hours[0],
+                "end": hours[1],
+                "place": PLACES[slug],
+            },
+        )
+    session_services.update_session(session, {"status": "in_session"})
+    for meeting in list(session.meetings):
+        if meeting.date < today:
+            meeting_services.update_meeting(meeting, {"status": "held"})
+    report.add("예시 회기(오늘 기준)", 1)
+
+
+def _working_days(start: date, end: date, days_off: dict[date, str]) -> list[date]:
+    """Return the working days from ``start`` to ``end`` inclusive."""
+    span = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    return [day for day in span if not is_day_off(day, days_off)]
 
 
 def load_minutes(council: Council, report: Report) -> None:

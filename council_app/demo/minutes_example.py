@@ -6,35 +6,44 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..core.time import kst_datetime
+from ..agenda.queries import titles_by_meeting
+from ..core.time import kst_datetime, today_kst
 from ..council.models import BodyKind, Council, Membership, MembershipRole
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import deadlines, services
 from ..sessions.models import CouncilSession
 
-#: How many recent meetings get example minutes: the newest stays due, the next is late.
-EXAMPLES = 4
 LATE_REASON = "예시: 속기 담당자 교육 일정으로 하루 늦게 공개함"
 
 
 def load(council: Council) -> int:
-    """Write example minutes for the latest past meetings that have none; return how many."""
+    """Write example minutes for every public meeting that took place; return how many.
+
+    Meetings of finished sessions get their history: published on time, one of them late.
+    In a session still running, minutes are published when that is still on time, and the
+    newest meeting's minutes stay a draft, so the dashboards have one due.
+    """
     stmt = (
         select(Meeting)
         .join(Meeting.council_session)
         .where(CouncilSession.council_id == council.id, Meeting.public.is_(True))
-        .order_by(Meeting.date.desc(), Meeting.start_time.desc())
+        .order_by(Meeting.date, Meeting.start_time)
     )
-    recent = [m for m in db.session.scalars(stmt) if services.has_happened(m)][:EXAMPLES]
+    held = [m for m in db.session.scalars(stmt) if services.has_happened(m)]
+    today = today_kst()
+    history = [m for m in held if m.council_session.end < today]
+    late_example = history[-1] if history else None
+    newest = held[-1] if held else None
     added = 0
-    for position, meeting in enumerate(recent):
+    for meeting in held:
         if services.minutes_for(meeting) is not None:
             continue
-        result = services.upload(meeting, text=text_for(meeting), note="예시 자료")
-        # The newest (position 0) stays a draft, so the dashboard shows it as due.
-        if position > 0:
-            _publish_as_of(result.minutes, late=position == 1)
+        minutes = services.upload(meeting, text=text_for(meeting), note="예시 자료").minutes
+        if meeting.council_session.end < today:
+            _publish_as_of(minutes, late=meeting is late_example)
+        elif meeting is not newest and services.deadline(meeting).days_left >= 0:
+            services.publish(minutes)
         added += 1
     db.session.flush()
     return added
@@ -72,6 +81,14 @@ def text_for(meeting: Meeting) -> str:
     chair = _chair(meeting)
     member_title = "의원" if plenary else "위원"
     day = meeting.date
+    items = titles_by_meeting([meeting.id]).get(meeting.id) or ["구정 현안 보고(예시)"]
+    first, *rest = items
+    agenda = "\n".join(f"{n}. {title}" for n, title in enumerate(items, start=1))
+    later = "".join(
+        f"{n}. {title}\n○{chair_title} {chair}\u2003의사일정 제{n}항을 상정합니다.\n"
+        f"○박가상 {member_title}\u2003{title}에 대해 구민 의견을 더 반영해 주시기 바랍니다.\n"
+        for n, title in enumerate(rest, start=2)
+    )
     return f"""[예시] 이 회의록은 시연용 예시 자료입니다.
 제{session.number}회 {session.council.name}({session.kind.label})
 {meeting.body.name}회의록
@@ -80,28 +97,23 @@ def text_for(meeting: Meeting) -> str:
 일  시 : {day.year}년 {day.month}월 {day.day}일 ({meeting.start_time:%H}시{meeting.start_time:%M}분)
 장  소 : {meeting.place or meeting.body.name + " 회의실"}
 의사일정
-1. 서울특별시 금천구 예시 조례 일부개정조례안(예시)
-2. 2024년도 예시 업무보고
+{agenda}
 
 ({meeting.start_time:%H}시{meeting.start_time:%M}분 개의)
 ○{chair_title} {chair}\u2003성원이 되었으므로 제{session.number}회 {session.council.name}({session.kind.label}) 제{meeting.sitting}차 {meeting.body.name}를 개의하겠습니다.
 (의사봉 3타)
-1. 서울특별시 금천구 예시 조례 일부개정조례안(예시)
-○{chair_title} {chair}\u2003의사일정 제1항을 상정합니다.
+1. {first}
+○{chair_title} {chair}\u2003의사일정 제1항 {first}을 상정합니다.
 (의사봉 1타)
 제안설명은 배부해 드린 자료로 갈음하고 질의하실 {member_title}님 계십니까?
 ○이가상 {member_title}\u2003이가상 {member_title}입니다.
-이 조례안의 시행일을 공포 후 3개월로 정한 까닭을 설명해 주시기 바랍니다.
-○행정국장 홍예시\u2003준비 기간을 두어 구민께 충분히 알리기 위해서입니다.
+{first}의 추진 일정과 구민에게 알리는 방법을 설명해 주시기 바랍니다.
+○행정국장 홍예시\u2003준비 기간을 두어 구민께 충분히 알리겠습니다.
 ○{chair_title} {chair}\u2003더 질의하실 {member_title}님 안 계십니까?
 (「없습니다」하는 {member_title} 있음)
-원안대로 가결되었음을 선포합니다.
+질의를 마치겠습니다.
 (의사봉 3타)
-2. 2024년도 예시 업무보고
-○{chair_title} {chair}\u2003의사일정 제2항을 상정합니다.
-○박가상 {member_title}\u2003보고 잘 들었습니다. 구민 의견을 더 반영해 주시기 바랍니다.
-다음 추가경정예산안에 보행환경 개선 사업비를 담아 주시기 바랍니다.
-○{chair_title} {chair}\u2003이상으로 오늘 회의를 마치겠습니다. 산회를 선포합니다.
+{later}○{chair_title} {chair}\u2003이상으로 오늘 회의를 마치겠습니다. 산회를 선포합니다.
 (의사봉 3타)
 (11시20분 산회)
 ○출석 {member_title}(3인)

@@ -11,36 +11,48 @@ from ..core.errors import NotFound
 from ..core.time import today_kst
 from ..council.services import current_council
 from ..meetings.services import meetings_between
+from ..minutes.services import latest_published
 from ..sessions.services import all_sessions
 from . import health
 
 bp = Blueprint("home", __name__)
 
+#: How far ahead the front page and the dashboards look.
+UPCOMING_DAYS = 30
+
 
 @bp.get("/")
 def index():
-    """Show the public front page."""
-    return render_template("home/index.html")
+    """Show the public front page: what is on, what is coming, the newest minutes."""
+    context = upcoming_context()
+    council = context.pop("council")
+    context["latest_minutes"] = latest_published(council) if council else []
+    return render_template("home/index.html", **context)
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     """Show the logged-in user the work of their role."""
-    return render_template(f"home/dashboard_{current_user.role.value}.html", **dashboard_context())
+    context = upcoming_context()
+    del context["council"]
+    return render_template(f"home/dashboard_{current_user.role.value}.html", **context)
 
 
-def dashboard_context() -> dict:
-    """Gather what every staff dashboard shows: the sessions and meetings ahead."""
+def upcoming_context() -> dict:
+    """Gather the sessions in progress or ahead and the meetings of the coming days."""
+    today = today_kst()
     try:
         council = current_council()
-    except NotFound:
-        return {"upcoming_sessions": [], "upcoming_meetings": [], "today": today_kst()}
-    today = today_kst()
+    except NotFound:  # a fresh install before ``demo load`` or the first council
+        return {"council": None, "today": today, "upcoming_sessions": [], "upcoming_meetings": []}
     return {
+        "council": council,
         "today": today,
         "upcoming_sessions": [s for s in all_sessions(council) if s.end >= today],
-        "upcoming_meetings": meetings_between(council, today, today + timedelta(days=30)),
+        "upcoming_meetings": meetings_between(
+            council, today, today + timedelta(days=UPCOMING_DAYS)
+        ),
     }
 
 

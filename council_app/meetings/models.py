@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -10,28 +9,22 @@ from sqlalchemy import Date, ForeignKey, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import kst_datetime, now
-from ..core.types import AwareDateTime, enum_column
+from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Body
     from ..sessions.models import CouncilSession
 
 
-class MeetingStatus(enum.Enum):
+class MeetingStatus(LabelledEnum):
     """Whether the meeting is still ahead, took place, or will not take place as planned."""
 
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    CANCELLED = "cancelled"
-    POSTPONED = "postponed"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {"scheduled": "예정", "held": "개의", "cancelled": "취소", "postponed": "연기"}[
-            self.value
-        ]
+    SCHEDULED = "scheduled", N_("예정")
+    HELD = "held", N_("개최")
+    CANCELLED = "cancelled", N_("취소")
+    POSTPONED = "postponed", N_("연기")
 
 
 class Meeting(db.Model):

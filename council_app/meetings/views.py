@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 
 from ..agenda.queries import order_of_business
 from ..auth.permissions import Permission, permission_required
@@ -15,6 +16,20 @@ from .forms import MeetingForm, MeetingStatusForm, SelectChoice
 from .models import Meeting
 
 bp = Blueprint("meetings", __name__)
+
+
+@bp.app_template_global()
+def meeting_trail(meeting: Meeting, link: bool = True) -> list[tuple[str, str | None]]:
+    """Return the breadcrumbs down to a meeting: 회기 › its session › the meeting."""
+    council_session = meeting.council_session
+    return [
+        (gettext("회기"), url_for("sessions.index")),
+        (council_session.name, url_for("sessions.show", number=council_session.number)),
+        (
+            gettext("제%(n)s차", n=meeting.sitting) + " " + meeting.body.name,
+            url_for("meetings.show", meeting_id=meeting.id) if link else None,
+        ),
+    ]
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:

@@ -10,8 +10,9 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import now
-from ..core.types import AwareDateTime, enum_column
+from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -19,20 +20,13 @@ if TYPE_CHECKING:
     from ..meetings.models import Meeting
 
 
-class MinutesStatus(enum.Enum):
+class MinutesStatus(LabelledEnum):
     """Where the minutes stand: written, published provisionally, final, or withdrawn."""
 
-    DRAFT = "draft"
-    PROVISIONAL = "provisional"
-    FINAL = "final"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {"draft": "작성 중", "provisional": "임시", "final": "확정", "withdrawn": "철회"}[
-            self.value
-        ]
+    DRAFT = "draft", N_("작성 중")
+    PROVISIONAL = "provisional", N_("임시")
+    FINAL = "final", N_("확정")
+    WITHDRAWN = "withdrawn", N_("철회")
 
     @property
     def is_published(self) -> bool:

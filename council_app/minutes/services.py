@@ -74,6 +74,23 @@ def agenda_sections(turns: list[Utterance]) -> list[tuple[str | None, list[Utter
     return sections
 
 
+def latest_published(council: Council, limit: int = 5) -> list[Minutes]:
+    """Return the council's most recently published public minutes, newest first."""
+    stmt = (
+        select(Minutes)
+        .join(Minutes.meeting)
+        .join(Meeting.council_session)
+        .where(
+            CouncilSession.council_id == council.id,
+            Minutes.status.in_([MinutesStatus.PROVISIONAL, MinutesStatus.FINAL]),
+            Meeting.public.is_(True),
+        )
+        .order_by(Minutes.published_at.desc(), Minutes.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def file_is_public(stored: MinutesFile) -> bool:
     """Tell whether citizens may download the original: public minutes, no closed passage."""
     if not stored.minutes.is_public:

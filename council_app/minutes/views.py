@@ -203,8 +203,8 @@ def compliance():
 
 @bp.app_context_processor
 def minutes_helpers() -> dict:
-    """Offer the meeting page its minutes, and the permission that may upload them."""
-    return {"minutes_for": services.minutes_for, "edit_minutes": Permission.EDIT_MINUTES}
+    """Offer the meeting page its minutes."""
+    return {"minutes_for": services.minutes_for}
 
 
 @bp.app_template_global()

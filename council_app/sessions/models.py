@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,45 +9,30 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import days_inclusive, now
-from ..core.types import AwareDateTime, enum_column
+from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Council, Term
     from ..meetings.models import Meeting
 
 
-class SessionKind(enum.Enum):
+class SessionKind(LabelledEnum):
     """Regular sessions convene on dates set by ordinance; extraordinary ones when needed."""
 
-    REGULAR = "regular"
-    EXTRAORDINARY = "extraordinary"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return "정례회" if self is SessionKind.REGULAR else "임시회"
+    REGULAR = "regular", N_("정례회")
+    EXTRAORDINARY = "extraordinary", N_("임시회")
 
 
-class SessionStatus(enum.Enum):
+class SessionStatus(LabelledEnum):
     """Where a session stands, from the plan to its close."""
 
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    IN_SESSION = "in_session"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        """Return the Korean name."""
-        return {
-            "planned": "계획",
-            "confirmed": "확정",
-            "in_session": "회기 중",
-            "closed": "폐회",
-            "cancelled": "취소",
-        }[self.value]
+    PLANNED = "planned", N_("계획")
+    CONFIRMED = "confirmed", N_("확정")
+    IN_SESSION = "in_session", N_("회기 중")
+    CLOSED = "closed", N_("폐회")
+    CANCELLED = "cancelled", N_("취소")
 
 
 class CouncilSession(db.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -42,15 +44,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_app(tmp_path):
-    """Serve a demo-loaded app on a free local port."""
+@contextmanager
+def serve_demo(folder: Path):
+    """Serve a demo-loaded app kept in ``folder`` on a free local port."""
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
             "SECRET_KEY": "browser-test",
-            "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
-            "UPLOAD_PATH": str(tmp_path / "uploads"),
+            "SEARCH_INDEX_PATH": str(folder / "search-index"),
+            "UPLOAD_PATH": str(folder / "uploads"),
         }
     )
     with app.app_context():
@@ -61,9 +63,18 @@ def live_app(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """Serve a demo-loaded app that this test may change."""
+    with serve_demo(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from council_app.core.time import today_kst
 from council_app.demo import loader
 from council_app.extensions import db
 from council_app.minutes import services
@@ -11,21 +12,47 @@ from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion
 
 
 def test_demo_minutes_cover_every_case_and_load_once(app):
-    report = loader.load_all()
+    loader.load_all()
     db.session.commit()
-    assert "회의록(예시): 4건 추가" in report.lines
     examples = sorted(
         db.session.scalars(select(Minutes)), key=lambda m: (m.meeting.date, m.meeting.start_time)
     )
-    *on_time, late, newest = examples
+    history = [m for m in examples if m.meeting.council_session.end < today_kst()]
+    current = [m for m in examples if m not in history]
+    late = [m for m in examples if m.late]
+    assert len(late) == 1 and late[0].late_reason.startswith("예시")
+    assert late[0] is history[-1]  # the last meeting of the finished sessions
+    assert all(m.status is MinutesStatus.PROVISIONAL for m in history)
+
+    newest = current[-1]  # the example session around today: its newest minutes are due
     assert newest.status is MinutesStatus.DRAFT
-    assert newest.meeting in [e.meeting for e in services.deadlines_list()]
-    assert late.late and late.late_reason.startswith("예시")
-    assert all(m.status is MinutesStatus.PROVISIONAL and not m.late for m in on_time)
-    version = on_time[0].current_version
+    due = services.deadlines_list(status="due")
+    assert newest.meeting in [d.meeting for d in due]
+    assert services.deadlines_list(status="overdue") == []
+
+    version = history[0].current_version
     assert version.text.startswith("[예시]")
     assert version.utterances[0].member_id is not None
     count = db.session.scalar(select(func.count()).select_from(MinutesVersion))
     loader.load_all()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(MinutesVersion)) == count
+
+
+def test_example_minutes_quote_the_meetings_own_agenda(app):
+    loader.load_all()
+    db.session.commit()
+    texts = [m.current_version.text for m in db.session.scalars(select(Minutes))]
+    assert any("2023년도 제1회 추가경정예산안" in text for text in texts)
+
+
+def test_example_session_around_today_has_meetings_ahead(app):
+    from council_app.council.services import current_council
+    from council_app.sessions.services import all_sessions
+
+    loader.load_all()
+    db.session.commit()
+    example = next(s for s in all_sessions(current_council()) if s.note == loader.EXAMPLE_NOTE)
+    assert example.start < today_kst() <= example.end
+    assert example.days <= 15
+    assert any(m.date >= today_kst() for m in example.meetings)

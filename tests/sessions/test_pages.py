@@ -122,3 +122,13 @@ def test_meeting_page_lists_its_order_of_business(client, demo):
 def test_session_page_offers_its_calendar_feed(client, demo):
     page = client.get("/sessions/244").get_data(as_text=True)
     assert 'href="webcal://localhost/sessions/244.ics"' in page
+
+
+def test_meeting_page_links_its_published_minutes(client, demo):
+    from council_app.minutes.models import Minutes, MinutesStatus
+
+    minutes = db.session.scalar(
+        select(Minutes).where(Minutes.status == MinutesStatus.PROVISIONAL).order_by(Minutes.id)
+    )
+    page = client.get(f"/meetings/{minutes.meeting_id}").get_data(as_text=True)
+    assert f'href="/minutes/{minutes.id}"' in page
