@@ -37,6 +37,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, migrate
     from .i18n import select_locale
+    from .search import sync
 
     db.init_app(app)
     migrate.init_app(
@@ -45,6 +46,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    sync.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -62,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     from .meetings.views import bp as meetings_bp
     from .minutes.views import bp as minutes_bp
+    from .search.views import bp as search_bp
     from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(home_bp)
@@ -70,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
     register_error_pages(app)
@@ -80,12 +84,14 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import user_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
+    from .search.cli import search_cli
     from .sessions.cli import sessions_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(minutes_cli)
+    app.cli.add_command(search_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

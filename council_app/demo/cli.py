@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..search import sync
 from . import loader
 
 demo_cli = AppGroup("demo", help="예시 자료 (Demo data).")
@@ -16,6 +17,9 @@ def load() -> None:
     """Load the demo council; running it again changes nothing."""
     report = loader.load_all()
     db.session.commit()
+    # The commit announced the example minutes to the index without waiting for it;
+    # waiting here makes sure the demo starts with every one of them searchable.
+    sync.catch_up()
     for line in report.lines:
         click.echo(line)
     click.echo("예시 계정 (demo logins):")

@@ -119,11 +119,17 @@ def _tagger():
 
 def morpheme_tokens(text: str) -> list[Token]:
     """Return the content morphemes of text with consecutive positions."""
+    # The lattice is read directly: ``MeCab.parse`` builds a Morpheme and a Feature tuple
+    # per node, which cost more than the tagging itself when indexing.
+    from mecab.utils import create_lattice
+
+    lattice = create_lattice(text)
+    _tagger()._tagger.parse(lattice)
     tokens: list[Token] = []
-    for morpheme in _tagger().parse(text):
-        if morpheme.pos in _CONTENT_TAGS:
-            span = morpheme.span
-            tokens.append(Token(normalize(morpheme.surface), len(tokens), span.start, span.end))
+    for (start, end), node in lattice:
+        feature = node.feature
+        if feature[: feature.find(",")] in _CONTENT_TAGS:
+            tokens.append(Token(normalize(node.surface), len(tokens), start, end))
     return tokens
 
 

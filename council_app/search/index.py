@@ -5,16 +5,20 @@ The rest of the app sees :class:`SearchIndex`, :class:`SearchFilters`,
 """
 
 import os
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh import writing as whoosh_writing
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from council_app.search import analysis
@@ -22,6 +26,9 @@ from council_app.search.query import ParsedQuery, Term, parse_query
 from council_app.search.snippets import match_pattern, snippet
 
 WRITE_LOCK_TIMEOUT = 30.0
+#: Postings a writer (and each of its sub-processes) keeps in memory before spilling
+#: sorted runs to disk; spilling pickles every posting twice, a quarter of indexing time.
+WRITER_POOL_MB = 256
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("body", "speaker")
 _NUMBER_FIELDS = (
@@ -32,6 +39,7 @@ _NUMBER_FIELDS = (
     "session",
     "term",
     "agenda_item_id",
+    "version",
 )
 
 
@@ -92,15 +100,18 @@ def build_schema(morphemes: bool = True) -> Schema:
         "title": STORED(),
         "body": ID(stored=True, sortable=True),
         "date": ID(stored=True, sortable=True),
-        "minutes_status": ID(stored=True),
+        # Sortable fields are kept in columns, which ``fingerprints`` reads without
+        # decompressing every stored document.
+        "minutes_status": ID(stored=True, sortable=True),
         **{
-            name: NUMERIC(int, bits=64, stored=True, sortable=name == "order")
+            name: NUMERIC(int, bits=64, stored=True, sortable=name in ("order", "version"))
             for name in _NUMBER_FIELDS
         },
     }
     if morphemes:
-        # Boosted: a whole-word hit outranks bigrams that merely straddle two words.
-        fields["morphs"] = TEXT(analyzer=MorphemeTokenizer(), field_boost=2.0)
+        # Boosted: a whole-word hit outranks bigrams that merely straddle two words. No
+        # positions: phrases are the bigram field's job, and positions cost indexing time.
+        fields["morphs"] = TEXT(analyzer=MorphemeTokenizer(), phrase=False, field_boost=2.0)
     return Schema(**fields)
 
 
@@ -150,6 +161,10 @@ class SearchIndex:
         self.path = os.fspath(path)
         self.morphemes = morphemes
         self._ix = None
+        # One searcher per process, refreshed when a writer commits: opening one reads
+        # every segment's metadata, too slow to repeat per query.
+        self._searcher = None
+        self._searcher_lock = threading.Lock()
 
     def create(self) -> "SearchIndex":
         """Create an empty index, replacing any index at the path."""
@@ -163,6 +178,11 @@ class SearchIndex:
         self.morphemes = "morphs" in self._ix.schema
         return self
 
+    @property
+    def is_open(self) -> bool:
+        """Tell whether ``create`` or ``open`` was called."""
+        return self._ix is not None
+
     def exists(self) -> bool:
         """Return True if an index is present at the path."""
         return whoosh_index.exists_in(self.path)
@@ -171,15 +191,79 @@ class SearchIndex:
         """Add or replace utterances (keyed by uid); return how many were written."""
         count = 0
         with self._writer(procs) as writer:
+            # An empty index has nothing to replace: skip the per-document uid lookup.
+            write = writer.update_document if self._ix.doc_count() else writer.add_document
             for utterance in utterances:
-                writer.update_document(**_document(utterance, self.morphemes))
+                write(**_document(utterance, self.morphemes))
                 count += 1
         return count
 
     def delete_minutes(self, minutes_id: int) -> int:
         """Remove every utterance of one minutes; return how many were removed."""
-        with self._writer() as writer:
-            return writer.delete_by_query(wq.NumericRange("minutes_id", minutes_id, minutes_id))
+        with self.batch() as batch:
+            return batch.delete_minutes(minutes_id)
+
+    @contextmanager
+    def batch(self, *, wait: bool = True) -> Iterator["IndexBatch"]:
+        """Hold the write lock for several changes, committed together at the end.
+
+        Readers see all of the changes or none. Without ``wait``, raise IndexBusy at once
+        when another process is writing.
+        """
+        writer = self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0)
+        batch = IndexBatch(writer, self.morphemes)
+        try:
+            yield batch
+        except BaseException:
+            writer.cancel()
+            raise
+        # A commit without changes would still start a new generation, and every
+        # process's searcher would reopen for nothing.
+        if batch.changed:
+            writer.commit()
+        else:
+            writer.cancel()
+
+    def open_or_create(self) -> bool:
+        """Open the index, creating an empty one if there is none; return True if created.
+
+        Processes starting together agree on one creator: a second ``create`` would delete
+        the files the first one's writer is filling.
+        """
+        os.makedirs(self.path, exist_ok=True)
+        lock = FileStorage(self.path).lock("CREATE_LOCK")
+        lock.acquire(blocking=True)
+        try:
+            if self.exists():
+                self.open()
+                return False
+            self.create()
+            return True
+        finally:
+            lock.release()
+
+    def rebuild(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
+        """Replace the whole content with utterances in one commit; return how many.
+
+        Searchers keep the old content until the commit, so a rebuild never shows an
+        empty or half-filled index.
+        """
+        wanted = build_schema(self.morphemes)
+        if self.exists() and whoosh_index.open_dir(self.path).schema == wanted:
+            self.open()
+        else:
+            self.create()
+        count = 0
+        writer = self._writer(procs)
+        try:
+            for utterance in utterances:
+                writer.add_document(**_document(utterance, self.morphemes))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=whoosh_writing.CLEAR)
+        return count
 
     def optimize(self) -> None:
         """Merge all segments into one, for faster searches."""
@@ -191,9 +275,17 @@ class SearchIndex:
 
     def ids(self) -> set[str]:
         """Return the uid of every utterance, to compare with the database."""
+        return set(self.fingerprints())
+
+    def fingerprints(self) -> dict[str, tuple[int | None, str]]:
+        """Return each utterance's minutes version and status by uid, to find stale ones."""
         with self._ix.reader() as reader:
-            uids = reader.column_reader("uid")
-            return {uids[n] for n in reader.all_doc_ids()}
+            if not reader.doc_count_all():
+                return {}
+            uids, versions, statuses = (
+                reader.column_reader(name) for name in ("uid", "version", "minutes_status")
+            )
+            return {uids[n]: (versions[n] or None, statuses[n]) for n in reader.all_doc_ids()}
 
     def search(
         self,
@@ -209,7 +301,8 @@ class SearchIndex:
         if query is wq.NullQuery:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
-        with self._ix.searcher() as searcher:
+        with self._searcher_lock:
+            searcher = self._current_searcher()
             results = searcher.search_page(
                 query,
                 max(page, 1),
@@ -225,12 +318,32 @@ class SearchIndex:
             facets = {name: results.results.groups(name) for name in FACET_FIELDS}
             return SearchResult(results.total, hits, facets)
 
-    def _writer(self, procs: int = 1):
+    def close(self) -> None:
+        """Release the open files; ``open`` or ``create`` must come before the next use."""
+        with self._searcher_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        self._ix = None
+
+    def _current_searcher(self):
+        """Return this process's searcher, reopened if a writer committed since."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            old, self._searcher = self._searcher, self._ix.searcher()
+            old.close()
+        return self._searcher
+
+    def _writer(self, procs: int = 1, timeout: float = WRITE_LOCK_TIMEOUT):
         # Sub-writers of a multiprocess writer keep their own segments: merging them at
         # commit would redo in one process the work just shared between several.
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        # Not compound: whoosh-reloaded copies a mapped compound segment into a BytesIO,
+        # so every searcher held the whole index in memory (about 1 GB at 200,000 turns).
+        options["compound"] = False
         try:
-            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **options)
+            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=WRITER_POOL_MB, **options)
         except LockError as exc:
             raise IndexBusy(f"index at {self.path} is locked by another writer") from exc
 
@@ -254,8 +367,9 @@ class SearchIndex:
         if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
             return wq.Prefix("text", form.bigram_seqs[0][0])
         alternatives = [_sequence("text", seq) for seq in form.bigram_seqs]
-        if form.morphemes:
-            alternatives.append(_sequence("morphs", form.morphemes))
+        # The morpheme field has no positions, so it cannot tell a quoted phrase's order.
+        if form.morphemes and not term.phrase:
+            alternatives.append(wq.And([wq.Term("morphs", m) for m in form.morphemes]))
         return wq.Or(alternatives) if alternatives else None
 
     def _needles(self, parsed: ParsedQuery) -> list[str]:
@@ -266,6 +380,30 @@ class SearchIndex:
                 term.text, phrase=term.phrase, morphemes=False
             ).needles
         ]
+
+
+class IndexBatch:
+    """Changes made under one write lock; see :meth:`SearchIndex.batch`."""
+
+    def __init__(self, writer, morphemes: bool):
+        self._writer = writer
+        self._morphemes = morphemes
+        #: Whether anything was asked of the writer, so that there is something to commit.
+        self.changed = False
+
+    def delete_minutes(self, minutes_id: int) -> int:
+        """Remove every utterance of one minutes; return how many were removed."""
+        self.changed = True
+        return self._writer.delete_by_query(wq.NumericRange("minutes_id", minutes_id, minutes_id))
+
+    def replace_minutes(self, minutes_id: int, utterances: Iterable[Mapping]) -> int:
+        """Put utterances in place of everything indexed for one minutes; return how many."""
+        self.delete_minutes(minutes_id)
+        count = 0
+        for utterance in utterances:
+            self._writer.add_document(**_document(utterance, self._morphemes))
+            count += 1
+        return count
 
 
 def _is_latin_word(seq: tuple[str, ...]) -> bool:

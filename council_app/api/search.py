@@ -1,0 +1,52 @@
+"""API route for searching the public minutes."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from ..search import services
+from ..search.index import Hit
+from . import bp
+
+
+def hit_json(hit: Hit) -> dict:
+    """Return one matching utterance as the API shows it."""
+    return {
+        "minutes_id": hit.minutes_id,
+        "meeting_id": hit.meeting_id,
+        "order": hit.order,
+        "anchor": hit.anchor,
+        "speaker": hit.speaker,
+        "date": hit.date,
+        "body": hit.body,
+        "snippet": hit.snippet,
+        "score": round(hit.score, 4),
+        "web": url_for(
+            "minutes.show", minutes_id=hit.minutes_id, _anchor=hit.anchor, _external=True
+        ),
+    }
+
+
+@bp.get("/search")
+def search_minutes():
+    """Search utterances of public minutes (q, body, speaker, member, from, to, page, per_page)."""
+    search_request = services.read_request(request.args)
+    result = services.search(search_request)
+    links = {"self": url_for("api.search_minutes", **search_request.as_args(), _external=True)}
+    last_page = min(-(-result.total // search_request.per_page), services.MAX_PAGE)
+    if search_request.page < last_page:
+        links["next"] = _page_url(search_request, search_request.page + 1)
+    if search_request.page > 1:
+        links["prev"] = _page_url(search_request, min(search_request.page - 1, last_page or 1))
+    return jsonify(
+        {
+            "data": [hit_json(hit) for hit in result.hits],
+            "facets": result.facets,
+            "total": result.total,
+            "links": links,
+        }
+    )
+
+
+def _page_url(search_request: services.SearchRequest, page: int) -> str:
+    return url_for("api.search_minutes", **search_request.as_args(page=page), _external=True)

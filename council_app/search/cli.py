@@ -1,0 +1,59 @@
+"""``flask --app council_app search reindex|sync|check``: keep the index in step, by hand or cron."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from . import sync
+from .index import IndexBusy
+
+search_cli = AppGroup("search", help="회의록 검색 색인 (Search index).")
+
+#: Uids of drifted utterances printed per kind; the counts are always complete.
+SHOWN = 10
+
+
+@search_cli.command("reindex")
+@click.option("--procs", default=1, show_default=True, help="색인에 쓸 프로세스 수")
+def reindex(procs: int) -> None:
+    """Rebuild the whole index from the database."""
+    with click.progressbar(length=sync.indexed_minutes_count(), label="회의록 색인") as bar:
+        count = _or_busy(lambda: sync.reindex(bar.update, procs=max(procs, 1)))
+    click.echo(f"발언 {count}건을 색인했습니다.")
+
+
+@search_cli.command("sync")
+def sync_outbox() -> None:
+    """Apply the minutes changes the index has not caught up with yet."""
+    applied = _or_busy(sync.catch_up)
+    click.echo(f"밀린 변경 {applied}건을 색인에 반영했습니다.")
+
+
+@search_cli.command("check")
+def check() -> None:
+    """Compare the index with the database; exit 1 when they differ."""
+    drift = _or_busy(sync.check)
+    for label, uids in (
+        ("색인에 없는 발언", drift.missing),
+        ("색인에만 있는 발언", drift.extra),
+        ("옛 내용으로 색인된 발언", drift.stale),
+    ):
+        if uids:
+            shown = ", ".join(uids[:SHOWN]) + (" …" if len(uids) > SHOWN else "")
+            click.echo(f"{label}: {len(uids)}건 ({shown})")
+    click.echo(f"반영 대기 중인 변경: {drift.pending}건")
+    if not drift.in_step:
+        raise click.ClickException(
+            "색인이 데이터베이스와 다릅니다. 'flask --app council_app search reindex'로 다시 만드세요."
+        )
+    click.echo("색인이 데이터베이스와 일치합니다.")
+
+
+def _or_busy(action):
+    try:
+        return action()
+    except IndexBusy as error:
+        raise click.ClickException(
+            "다른 프로세스가 색인을 쓰고 있습니다. 잠시 뒤 다시 실행해 주세요."
+        ) from error

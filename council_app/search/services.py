@@ -1,0 +1,210 @@
+"""Searching the minutes: read a request, run it on a caught-up index, group what it found."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from ..agenda.models import AgendaEntry, AgendaItem
+from ..core.errors import RuleViolation
+from ..council.models import Body, Council, Member
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..minutes.models import Minutes, MinutesStatus
+from ..sessions.models import CouncilSession
+from . import sync
+from .index import MAX_PER_PAGE, Hit, SearchFilters, SearchResult
+from .query import QueryError
+
+PER_PAGE = 20
+#: Deep pages cost the engine as much as all the pages before them; nobody reads page 500.
+MAX_PAGE = 200
+MAX_SPEAKER_CHARS = 50
+SORTS = {"relevance": "관련도순", "date": "최신순"}
+_NUMBERS = {"term": "대수", "session": "회기", "member": "의원", "agenda": "안건"}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as the page and the API receive it, checked."""
+
+    q: str = ""
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def has_filters(self) -> bool:
+        """Tell whether any filter narrows the search."""
+        return self.filters != SearchFilters()
+
+    @property
+    def is_blank(self) -> bool:
+        """Tell whether neither words nor filters were given: nothing to search yet."""
+        return not self.q.strip() and not self.has_filters
+
+    def filtered(self, **changes) -> SearchRequest:
+        """Return this search with filters changed, from its first page."""
+        return replace(self, filters=replace(self.filters, **changes), page=1)
+
+    def as_args(self, **changes) -> dict[str, str | int]:
+        """Return the request as query-string arguments, e.g. for the next page's link."""
+        request = replace(self, **changes) if changes else self
+        f = request.filters
+        args = {
+            "q": request.q,
+            "term": f.term,
+            "session": f.session,
+            "body": f.body,
+            "speaker": f.speaker,
+            "member": f.member_id,
+            "agenda": f.agenda_item_id,
+            "from": f.date_from and f.date_from.isoformat(),
+            "to": f.date_to and f.date_to.isoformat(),
+            "sort": request.sort if request.sort != "relevance" else None,
+            "page": request.page if request.page != 1 else None,
+            "per_page": request.per_page if request.per_page != PER_PAGE else None,
+        }
+        return {name: value for name, value in args.items() if value not in (None, "")}
+
+
+def read_request(args: Mapping[str, str]) -> SearchRequest:
+    """Check a query string's search arguments; raise RuleViolation naming each bad one."""
+    errors: list[tuple[str, str]] = []
+    numbers = {name: _number(args, name, label, errors) for name, label in _NUMBERS.items()}
+    dates = {name: _date(args, name, errors) for name in ("from", "to")}
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors.append(("to", "끝 날짜가 시작 날짜보다 앞섭니다."))
+    speaker = _clean(args.get("speaker", ""))
+    if len(speaker) > MAX_SPEAKER_CHARS:
+        errors.append(("speaker", f"발언자는 {MAX_SPEAKER_CHARS}자 이하로 입력해 주세요."))
+    body = _clean(args.get("body", ""))
+    if body and not db.session.scalar(select(Body.id).where(Body.slug == body).limit(1)):
+        errors.append(("body", "그런 위원회가 없습니다. 목록에서 골라 주세요."))
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        errors.append(("sort", "정렬은 relevance(관련도순) 또는 date(최신순)입니다."))
+    page = _number(args, "page", "쪽", errors) or 1
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(("page", f"쪽 번호는 1부터 {MAX_PAGE}까지입니다."))
+    per_page = _number(args, "per_page", "쪽당 결과 수", errors) or PER_PAGE
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        errors.append(("per_page", f"쪽당 결과 수는 1부터 {MAX_PER_PAGE}까지입니다."))
+    if errors:
+        raise RuleViolation(errors)
+    filters = SearchFilters(
+        body=body or None,
+        speaker=speaker or None,
+        member_id=numbers["member"],
+        session=numbers["session"],
+        term=numbers["term"],
+        date_from=dates["from"],
+        date_to=dates["to"],
+        agenda_item_id=numbers["agenda"],
+    )
+    return SearchRequest(args.get("q", ""), filters, sort, page, per_page)
+
+
+def _clean(value: str) -> str:
+    # Control characters would reach the index as part of a name; they name nobody.
+    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
+
+
+def _number(args, name: str, label: str, errors: list) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    # isascii: str.isdigit accepts other scripts' digits (e.g. '١٢') that int() may refuse.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        errors.append((name, f"{label}에는 숫자를 입력해 주세요."))
+        return None
+    return int(raw)
+
+
+def _date(args, name: str, errors: list) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append((name, "날짜는 2024-03-05처럼 입력해 주세요."))
+        return None
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Run a search on the index, first applying any change it has not caught up with."""
+    sync.catch_up(wait=False)
+    try:
+        return sync.search_index().search(
+            request.q, request.filters, request.sort, request.page, request.per_page
+        )
+    except QueryError as error:
+        raise RuleViolation(str(error), "q") from error
+
+
+@dataclass
+class MeetingHits:
+    """The hits of one meeting's minutes, in the order the search ranked them."""
+
+    meeting: Meeting
+    minutes_id: int
+    hits: list[Hit]
+
+
+def group_by_meeting(hits: list[Hit]) -> list[MeetingHits]:
+    """Group hits by meeting, each group where its first hit ranked."""
+    meeting_ids = {hit.meeting_id for hit in hits}
+    meetings = {
+        m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+    }
+    groups: dict[int, MeetingHits] = {}
+    for hit in hits:
+        meeting = meetings.get(hit.meeting_id)
+        if meeting is not None:
+            groups.setdefault(hit.minutes_id, MeetingHits(meeting, hit.minutes_id, [])).hits.append(
+                hit
+            )
+    return list(groups.values())
+
+
+def body_names(council: Council | None) -> dict[str, str]:
+    """Return the bodies' names by slug, for facets and hits."""
+    return {b.slug: b.name for b in council.bodies} if council else {}
+
+
+def filter_choices(council: Council | None) -> dict[str, list[tuple[str, str]]]:
+    """Return each filter's (value, label) choices: terms, sessions, bodies, members, items."""
+    if council is None:
+        return {name: [] for name in ("term", "session", "body", "member", "agenda")}
+    published = [s for s in MinutesStatus if s.is_published]
+    # Only items that some public, published minutes can speak about.
+    items = db.session.scalars(
+        select(AgendaItem)
+        .join(AgendaEntry, AgendaEntry.item_id == AgendaItem.id)
+        .join(Minutes, Minutes.meeting_id == AgendaEntry.meeting_id)
+        .join(Minutes.meeting)
+        .where(Minutes.status.in_(published), Meeting.public.is_(True))
+        .distinct()
+        .order_by(AgendaItem.submitted_on.desc(), AgendaItem.id.desc())
+    )
+    sessions = db.session.scalars(
+        select(CouncilSession)
+        .where(CouncilSession.council_id == council.id)
+        .order_by(CouncilSession.number.desc())
+    )
+    members = db.session.scalars(
+        select(Member).where(Member.council_id == council.id).order_by(Member.name)
+    )
+    return {
+        "term": [(str(t.number), t.label) for t in reversed(council.terms)],
+        "session": [(str(s.number), s.name) for s in sessions],
+        "body": [(b.slug, b.name) for b in council.bodies],
+        "member": [(str(m.id), m.name) for m in members],
+        "agenda": [(str(i.id), i.title) for i in items],
+    }

@@ -1,0 +1,280 @@
+"""Keep the search index in step with the database, its source of truth.
+
+Only published minutes of public meetings are indexed, one document per utterance, never
+a closed passage. Changes reach the index through the outbox rows the minutes services
+write in their own transaction: right after the commit (``minutes_changed``), before a
+search, from ``flask search sync``, or by a full ``flask search reindex``. A row is marked
+processed only once the index has committed its change, so a process killed half-way
+leaves the row for the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, object_session, selectinload
+
+from ..agenda.models import AgendaEntry
+from ..core.time import now
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..minutes.events import minutes_changed
+from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
+from ..sessions.models import CouncilSession
+from .index import IndexBusy, SearchIndex
+
+_EXTENSION = "council_search_index"
+_HEADING_NUMBER = re.compile(r"^\s*(\d+)\s*[.)]")
+
+
+def init_app(app: Flask) -> None:
+    """Apply minutes changes to the index as soon as they are committed."""
+    app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
+    minutes_changed.connect(_on_minutes_changed)
+
+
+def search_index() -> SearchIndex:
+    """Return this process's index of the current app, building it if it is missing."""
+    index: SearchIndex = current_app.extensions[_EXTENSION]
+    # A missing index is rebuilt, never an error: it is derived data.
+    if not index.is_open and index.open_or_create():
+        reindex()
+    return index
+
+
+def state() -> dict:
+    """Report the index for the health check: present, documents, outbox rows pending."""
+    index: SearchIndex = current_app.extensions[_EXTENSION]
+    exists = index.is_open or index.exists()
+    if exists and not index.is_open:
+        index.open()
+    return {
+        "exists": exists,
+        "documents": index.doc_count() if exists else 0,
+        "pending": pending_count(),
+    }
+
+
+def _on_minutes_changed(minutes_id: int, action: str) -> None:
+    if not has_app_context():
+        return
+    try:
+        # While another process writes the index, the row waits for the next catch-up
+        # (a search, ``search sync``): a publishing request never waits for the index.
+        catch_up(wait=False)
+    except Exception:
+        # The change is committed and its outbox row stays unprocessed for the next
+        # catch-up; a failing index must not turn a done publication into an error.
+        current_app.logger.exception("search index: applying minutes %s failed", minutes_id)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def is_indexed(minutes: Minutes) -> bool:
+    """Tell whether the minutes belong in the index: published, of a public meeting."""
+    return minutes.status.is_published and minutes.meeting.public
+
+
+def documents(minutes: Minutes) -> Iterator[dict]:
+    """Yield the index documents of the minutes' current version, closed passages left out."""
+    version = minutes.current_version
+    if version is None or not is_indexed(minutes):
+        return
+    meeting = minutes.meeting
+    council_session = meeting.council_session
+    items = _agenda_items(meeting)
+    for turn in version.utterances:
+        if turn.closed:
+            continue
+        yield {
+            "uid": f"{minutes.id}:{turn.order}",
+            "minutes_id": minutes.id,
+            "meeting_id": meeting.id,
+            "order": turn.order,
+            "version": version.number,
+            "text": turn.text,
+            "speaker": turn.speaker,
+            "member_id": turn.member_id,
+            "title": turn.title,
+            "body": meeting.body.slug,
+            "session": council_session.number,
+            "term": council_session.term.number,
+            "date": meeting.date,
+            "agenda_item_id": _agenda_item_id(turn.agenda_heading, items),
+            "minutes_status": minutes.status.value,
+        }
+
+
+def _agenda_items(meeting: Meeting) -> list[tuple[int, str, int]]:
+    """Return the meeting's order of business as (position, title, item id)."""
+    # The meeting's own session: catch-up reads through one of its own.
+    entries = object_session(meeting).scalars(
+        select(AgendaEntry)
+        .where(AgendaEntry.meeting_id == meeting.id)
+        .options(selectinload(AgendaEntry.item))
+    )
+    return [(e.position, e.item.title, e.item_id) for e in entries]
+
+
+def _agenda_item_id(heading: str | None, items: list[tuple[int, str, int]]) -> int | None:
+    """Match an agenda heading of the minutes to an item: by its title, else its number."""
+    if not heading:
+        return None
+    for _, title, item_id in items:
+        if title in heading:
+            return item_id
+    number = _HEADING_NUMBER.match(heading)
+    positions = {position: item_id for position, _, item_id in items}
+    return positions.get(int(number[1])) if number else None
+
+
+def _indexed_minutes(session: Session) -> Iterator[Minutes]:
+    """Yield every minutes that belongs in the index, oldest first."""
+    stmt = (
+        _indexed_select(Minutes)
+        .order_by(Minutes.id)
+        .options(
+            selectinload(Minutes.versions).selectinload(MinutesVersion.utterances),
+            selectinload(Minutes.meeting).selectinload(Meeting.body),
+            selectinload(Minutes.meeting)
+            .selectinload(Meeting.council_session)
+            .selectinload(CouncilSession.term),
+        )
+    )
+    # Partitioned, so a council's whole history never sits in memory at once.
+    yield from session.scalars(stmt.execution_options(yield_per=20))
+
+
+# --- the outbox --------------------------------------------------------------------------
+
+
+_pending = select(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
+
+
+def pending_count() -> int:
+    """Count outbox rows the index has not applied yet."""
+    return db.session.scalar(_pending.with_only_columns(func.count()))
+
+
+def catch_up(*, wait: bool = True) -> int:
+    """Apply every unprocessed outbox row to the index; return how many were applied.
+
+    Without ``wait``, return 0 at once if another process is writing the index.
+    """
+    index = search_index()
+    # A session of its own: the caller's may be mid-commit (after_commit) or hold
+    # changes of its own that must not be committed here.
+    with Session(db.engine) as session:
+        # Checked before taking the write lock, which every search would contend for.
+        if not session.scalar(_pending.with_only_columns(func.count())):
+            return 0
+        try:
+            with index.batch(wait=wait) as batch:
+                # Read under the write lock, so no other process applies the same rows
+                # with older data; a change committed after this read has a later row.
+                rows = session.scalars(_pending.order_by(IndexOutbox.id)).all()
+                # The row says that something changed; what the index holds follows
+                # the minutes as they are now, so one update per minutes is enough.
+                for minutes_id in dict.fromkeys(row.minutes_id for row in rows):
+                    minutes = session.get(Minutes, minutes_id)
+                    batch.replace_minutes(minutes_id, documents(minutes) if minutes else ())
+        except IndexBusy:
+            if wait:
+                raise
+            return 0
+        _mark_processed(session, [row.id for row in rows])
+    return len(rows)
+
+
+def _mark_processed(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(
+            update(IndexOutbox).where(IndexOutbox.id.in_(ids)).values(processed_at=now())
+        )
+        session.commit()
+
+
+def reindex(progress: Callable[[int], None] | None = None, *, procs: int = 1) -> int:
+    """Rebuild the whole index from the database; return how many utterances it holds.
+
+    ``progress`` is called with 1 after each minutes. Outbox rows written before the
+    rebuild started are marked processed; later ones are applied by the next catch-up.
+    """
+    index: SearchIndex = current_app.extensions[_EXTENSION]
+    with Session(db.engine) as session:
+        last_row = session.scalar(select(func.max(IndexOutbox.id))) or 0
+
+        def all_documents() -> Iterator[dict]:
+            for minutes in _indexed_minutes(session):
+                yield from documents(minutes)
+                if progress:
+                    progress(1)
+
+        count = index.rebuild(all_documents(), procs=procs)
+        pending = select(IndexOutbox.id).where(
+            IndexOutbox.processed_at.is_(None), IndexOutbox.id <= last_row
+        )
+        _mark_processed(session, list(session.scalars(pending)))
+    return count
+
+
+def indexed_minutes_count() -> int:
+    """Count the minutes a reindex goes through, for its progress bar."""
+    return db.session.scalar(_indexed_select(func.count(Minutes.id)))
+
+
+def _indexed_select(*columns):
+    """Select among the minutes ``is_indexed`` accepts, in SQL."""
+    published = [s for s in MinutesStatus if s.is_published]
+    return (
+        select(*columns)
+        .join(Minutes.meeting)
+        .where(Minutes.status.in_(published), Meeting.public.is_(True))
+    )
+
+
+# --- drift -------------------------------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    """How the index differs from the database, by utterance uid (``<minutes>:<order>``)."""
+
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    pending: int = 0
+
+    @property
+    def in_step(self) -> bool:
+        """Tell whether the index holds exactly what the database says it should."""
+        return not (self.missing or self.extra or self.stale)
+
+
+def check() -> Drift:
+    """Compare the index with the database, utterance by utterance."""
+    with Session(db.engine) as session:
+        expected = {
+            doc["uid"]: (doc["version"], doc["minutes_status"])
+            for minutes in _indexed_minutes(session)
+            for doc in documents(minutes)
+        }
+    actual = search_index().fingerprints()
+    return Drift(
+        missing=sorted(expected.keys() - actual.keys(), key=_uid_key),
+        extra=sorted(actual.keys() - expected.keys(), key=_uid_key),
+        stale=sorted(
+            (uid for uid in expected.keys() & actual.keys() if expected[uid] != actual[uid]),
+            key=_uid_key,
+        ),
+        pending=pending_count(),
+    )
+
+
+def _uid_key(uid: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in uid.split(":"))

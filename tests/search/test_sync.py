@@ -1,0 +1,98 @@
+"""The index follows the database: publish, correct, withdraw, crashes, reindex and check."""
+
+import datetime
+import shutil
+
+from council_app.extensions import db
+from council_app.minutes import services
+from council_app.search import sync
+from council_app.search.index import IndexBatch, SearchFilters
+from council_app.search.services import SearchRequest, search
+
+
+def found(q, **filters):
+    return {
+        (h.minutes_id, h.order) for h in search(SearchRequest(q, SearchFilters(**filters))).hits
+    }
+
+
+def test_published_minutes_are_searchable_at_once_but_not_closed_passages(publish):
+    minutes = publish()
+    assert found("추가경정예산") == {(minutes.id, 1)}
+    assert found("보행환경") == {(minutes.id, 2)}
+    assert found("인사 문제") == set()
+    assert sync.pending_count() == 0
+
+
+def test_drafts_and_closed_meetings_are_never_indexed(make_meeting, publish):
+    draft = services.upload(
+        make_meeting(datetime.date(2023, 1, 2)), text="○의장 김가상\u2003초안 발언"
+    )
+    db.session.commit()
+    publish(public=False)
+    assert found("초안") == set()
+    assert found("추가경정예산") == set()
+    assert draft.minutes.status.value == "draft"
+    assert sync.check().in_step
+
+
+def test_corrections_replace_and_withdrawal_removes(publish):
+    minutes = publish()
+    services.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", services.PASTED, None)
+    db.session.commit()
+    assert found("정정") == {(minutes.id, 1)} and found("추가경정예산") == set()
+    services.withdraw(minutes, "잘못 올림")
+    db.session.commit()
+    assert found("정정") == set()
+    assert sync.check().in_step
+
+
+def test_rows_left_unprocessed_by_a_failed_update_are_applied_on_the_next_catch_up(
+    publish, monkeypatch, runner
+):
+    def crash(self, minutes_id, utterances):
+        raise RuntimeError("process killed")
+
+    sync.search_index()  # exists already, so the catch-up cannot be a full rebuild
+    with monkeypatch.context() as patch:
+        patch.setattr(IndexBatch, "replace_minutes", crash)
+        minutes = publish()  # committed: the failure never reaches the stenographer
+    assert sync.pending_count() == 1
+    assert runner.invoke(args=["search", "check"]).exit_code == 1
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "1건" in result.output
+    assert found("추가경정예산") == {(minutes.id, 1)} and sync.pending_count() == 0
+
+
+def test_a_search_catches_up_before_answering(publish, monkeypatch):
+    sync.search_index()
+    with monkeypatch.context() as patch:
+        patch.setattr(sync, "catch_up", lambda wait=True: 0)
+        minutes = publish()
+    assert found("보행환경") == {(minutes.id, 2)}
+
+
+def test_check_reports_drift_and_reindex_repairs_it(app, publish, runner):
+    minutes = publish()
+    index = sync.search_index()
+    index.delete_minutes(minutes.id)
+    index.add_utterances([{"minutes_id": 999, "order": 1, "text": "유령 발언"}])
+    with index.batch() as batch:
+        batch.replace_minutes(
+            minutes.id, [{"minutes_id": minutes.id, "order": 1, "version": 7, "text": "옛 내용"}]
+        )
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1
+    assert "색인에 없는 발언: 2건" in result.output
+    assert "색인에만 있는 발언: 1건 (999:1)" in result.output
+    assert f"옛 내용으로 색인된 발언: 1건 ({minutes.id}:1)" in result.output
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "발언 3건" in result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_a_deleted_index_is_rebuilt_from_the_database(app, publish):
+    minutes = publish()
+    sync.search_index().close()
+    shutil.rmtree(app.config["SEARCH_INDEX_PATH"])
+    assert found("보행환경") == {(minutes.id, 2)}
