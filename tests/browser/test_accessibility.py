@@ -35,6 +35,8 @@ PUBLIC = {
     "minutes": "/minutes/{minutes}",
     "compliance": "/minutes/compliance?year=2023",
     "login": "/login",
+    "search": "/search?q=추가경정예산",
+    "search-empty": "/search?q=없는낱말없는낱말",
     "not-found": "/no/such/page",
 }
 STAFF = {
