@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
+from ..core.forms import commit_or_flash
 from ..council.models import Body, BodyKind, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -201,13 +202,12 @@ def refer(item_id: int):
     form = ReferralForm().set_choices(_committees(_council()))
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.refer(item, db.session.get(Body, form.committee.data), form.referred_on.data)
-    except RuleViolation as error:
-        _flash_errors(error)
-    else:
-        db.session.commit()
-        flash("위원회에 회부했습니다.", "success")
+    commit_or_flash(
+        lambda: services.refer(
+            item, db.session.get(Body, form.committee.data), form.referred_on.data
+        ),
+        "위원회에 회부했습니다.",
+    )
     return redirect(url_for("agenda.show", item_id=item.id))
 
 
@@ -221,13 +221,7 @@ def attach(item_id: int):
         for message in form.file.errors:
             flash(message, "error")
         return redirect(url_for("agenda.show", item_id=item.id))
-    try:
-        services.attach_file(item, form.file.data)
-    except RuleViolation as error:
-        _flash_errors(error)
-    else:
-        db.session.commit()
-        flash("파일을 첨부했습니다.", "success")
+    commit_or_flash(lambda: services.attach_file(item, form.file.data), "파일을 첨부했습니다.")
     return redirect(url_for("agenda.show", item_id=item.id))
 
 
@@ -267,13 +261,10 @@ def remove(meeting_id: int, item_id: int):
     """Take an item off the order of business."""
     meeting = db.get_or_404(Meeting, meeting_id)
     item = db.get_or_404(AgendaItem, item_id)
-    try:
-        services.remove_from_order(meeting, item, request.form.get("reason", ""))
-    except RuleViolation as error:
-        _flash_errors(error)
-    else:
-        db.session.commit()
-        flash("의사일정에서 뺐습니다.", "success")
+    commit_or_flash(
+        lambda: services.remove_from_order(meeting, item, request.form.get("reason", "")),
+        "의사일정에서 뺐습니다.",
+    )
     return redirect(url_for("agenda.order_of_business", meeting_id=meeting.id))
 
 
@@ -286,13 +277,10 @@ def move(meeting_id: int, item_id: int):
     offset = request.form.get("offset", type=int)
     if offset not in (-1, 1):
         abort(400)
-    try:
-        services.move_in_order(meeting, item, offset, request.form.get("reason", ""))
-    except RuleViolation as error:
-        _flash_errors(error)
-    else:
-        db.session.commit()
-        flash("순서를 바꿨습니다.", "success")
+    commit_or_flash(
+        lambda: services.move_in_order(meeting, item, offset, request.form.get("reason", "")),
+        "순서를 바꿨습니다.",
+    )
     return redirect(url_for("agenda.order_of_business", meeting_id=meeting.id))
 
 

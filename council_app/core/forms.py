@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from ..extensions import db
@@ -49,3 +50,17 @@ def save_form(form: FlaskForm, action: Callable[[dict], T]) -> T | None:
 def form_status(form: FlaskForm) -> int:
     """Answer 422 when the form comes back with errors, so scripts and tests can tell."""
     return 422 if form.errors or form.form_errors else 200
+
+
+def commit_or_flash(change: Callable[[], T], done: str) -> bool:
+    """Run one service call for a button: commit and say ``done``, or say why not and save nothing."""
+    try:
+        change()
+    except CouncilError as error:
+        db.session.rollback()
+        for _, message in error.errors:
+            flash(message, "error")
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True

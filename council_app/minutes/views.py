@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import CouncilError
+from ..core.forms import commit_or_flash
 from ..core.time import today_kst
 from ..council.models import Council
 from ..extensions import db
@@ -180,15 +181,7 @@ def withdraw(minutes_id: int):
 
 def _act(minutes: Minutes, change, done: str):
     """Run one service call, commit, and go back to the minutes with its outcome."""
-    try:
-        change()
-    except CouncilError as error:
-        db.session.rollback()
-        for _, message in error.errors:
-            flash(message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    commit_or_flash(change, done)
     return redirect(url_for(".show", minutes_id=minutes.id))
 
 
