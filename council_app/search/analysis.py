@@ -14,8 +14,11 @@ Two token streams describe a text:
 Latin letters and digits are kept as whole lower-cased tokens in both streams.
 """
 
+import operator
 import re
 import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +30,10 @@ _RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<other>[^\W_{_CJK}]+)")
 # Hanja, verb and adjective stems. Particles, endings and suffixes are left out.
 _CONTENT_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NNBC", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA"}
+)
+# A line of mecab's output whose tag (the feature's first field) is a content tag.
+_CONTENT_LINE = re.compile(
+    rf"^([^\t\n]+)\t(?:{'|'.join(sorted(_CONTENT_TAGS))}),", re.MULTILINE
 )
 
 # Particles and endings stripped from the end of a query word, longest first. Only a
@@ -72,41 +79,74 @@ def normalize(text: str) -> str:
 def bigram_tokens(text: str, *, for_query: bool = False) -> list[Token]:
     """Split text into Hangul/Hanja bigrams and whole Latin/digit tokens.
 
-    With ``for_query`` each position holds exactly one token, as a phrase query needs;
-    the unigram of a run's first syllable is then emitted only for one-syllable runs.
+    The text is normalised first, and offsets point into the normalised text. With
+    ``for_query`` each position holds exactly one token, as a phrase query needs; the
+    unigram of a run's first syllable is then emitted only for one-syllable runs.
     """
     tokens: list[Token] = []
-    pos = 0
-    previous: re.Match[str] | None = None
-    for match in _RUN.finditer(text):
-        if match["cjk"] and _joined_by_space(text, previous, match):
-            tokens.append(_cross_space_bigram(text, previous, match, pos))
-            pos += 1
-        if match["cjk"]:
-            pos = _add_run_bigrams(tokens, match, pos, for_query)
-        else:
-            tokens.append(Token(normalize(match.group()), pos, match.start(), match.end()))
-            pos += 1
-        previous = match
+    for match, pos, joined in _runs(normalize(text)):
+        run, start = match.group(), match.start()
+        if joined is not None:
+            tokens.append(Token(joined.text, pos - 1, joined.start, start + 1))
+        if not match["cjk"]:
+            tokens.append(Token(run, pos, start, match.end()))
+            continue
+        if len(run) == 1 or not for_query:
+            tokens.append(Token(run[0], pos, start, start + 1))
+        for i in range(len(run) - 1):
+            tokens.append(Token(run[i : i + 2], pos + i, start + i, start + i + 2))
     return tokens
 
 
-def _joined_by_space(text: str, previous: re.Match[str] | None, match: re.Match[str]) -> bool:
-    return bool(previous and previous["cjk"] and text[previous.end() : match.start()].isspace())
+def bigram_positions(text: str) -> dict[str, list[int]]:
+    """Return each index token of text with its positions, as ``bigram_tokens`` lists them.
+
+    The indexer's fast path: the same tokens without offsets or a Token per occurrence.
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    for match, pos, joined in _runs(normalize(text)):
+        run = match.group()
+        if joined is not None:
+            postings[joined.text].append(pos - 1)
+        if not match["cjk"]:
+            postings[run].append(pos)
+            continue
+        postings[run[0]].append(pos)
+        # map(add, run, run[1:]) builds the bigrams in C, far faster than slicing.
+        for offset, gram in enumerate(map(operator.add, run, run[1:]), pos):
+            postings[gram].append(offset)
+    return postings
 
 
-def _cross_space_bigram(text: str, previous: re.Match[str], match: re.Match[str], pos: int):
-    gram = normalize(text[previous.end() - 1] + text[match.start()])
-    return Token(gram, pos, previous.end() - 1, match.start() + 1)
+@dataclass(frozen=True, slots=True)
+class _Joint:
+    """The bigram across the space between two Hangul runs, and where it starts."""
+
+    text: str
+    start: int
 
 
-def _add_run_bigrams(tokens: list[Token], match: re.Match[str], pos: int, for_query: bool) -> int:
-    run, start = normalize(match.group()), match.start()
-    if len(run) == 1 or not for_query:
-        tokens.append(Token(run[0], pos, start, start + 1))
-    for i in range(len(run) - 1):
-        tokens.append(Token(run[i : i + 2], pos + i, start + i, start + i + 2))
-    return pos + max(len(run) - 1, 1)
+def _runs(text: str) -> Iterator[tuple[re.Match[str], int, _Joint | None]]:
+    """Yield each Hangul/Hanja or Latin/digit run with its first token's position.
+
+    When only whitespace separates a Hangul run from the one before, the bigram across
+    the space comes with it, one position earlier, so 임시 회의록 reads like 임시회의록.
+    """
+    pos = 0
+    hangul_end = None  # where the previous run ended, if it was a Hangul/Hanja run
+    for match in _RUN.finditer(text):
+        joined = None
+        if match["cjk"]:
+            if hangul_end is not None and text[hangul_end : match.start()].isspace():
+                joined = _Joint(text[hangul_end - 1] + match.group()[0], hangul_end - 1)
+                pos += 1
+            yield match, pos, joined
+            pos += max(len(match.group()) - 1, 1)
+            hangul_end = match.end()
+        else:
+            yield match, pos, None
+            pos += 1
+            hangul_end = None
 
 
 @lru_cache(maxsize=1)
@@ -117,14 +157,29 @@ def _tagger():
     return mecab.MeCab()
 
 
-def morpheme_tokens(text: str) -> list[Token]:
-    """Return the content morphemes of text with consecutive positions."""
-    # The lattice is read directly: ``MeCab.parse`` builds a Morpheme and a Feature tuple
-    # per node, which cost more than the tagging itself when indexing.
+def morpheme_counts(text: str) -> Counter[str]:
+    """Return how often each content morpheme occurs in text, as ``morpheme_tokens`` finds them.
+
+    The indexer's fast path: mecab's text output scanned by one regular expression instead
+    of a Python object per lattice node, three times faster on long minutes.
+    """
+    lattice = _lattice(text)
+    return Counter(map(normalize, _CONTENT_LINE.findall(lattice.to_string())))
+
+
+def _lattice(text: str):
     from mecab.utils import create_lattice
 
     lattice = create_lattice(text)
     _tagger()._tagger.parse(lattice)
+    return lattice
+
+
+def morpheme_tokens(text: str) -> list[Token]:
+    """Return the content morphemes of text with consecutive positions."""
+    # The lattice is read directly: ``MeCab.parse`` builds a Morpheme and a Feature tuple
+    # per node, which cost more than the tagging itself when indexing.
+    lattice = _lattice(text)
     tokens: list[Token] = []
     for (start, end), node in lattice:
         feature = node.feature

@@ -79,7 +79,7 @@ def gunicorn(app, tmp_path):
                 time.sleep(0.2)
         else:
             pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
-        yield base
+        yield base, tmp_path / "gunicorn.log"
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -87,6 +87,7 @@ def gunicorn(app, tmp_path):
 
 
 def test_workers_search_while_another_publishes(app, make_meeting, make_user, gunicorn):
+    gunicorn, log = gunicorn
     drafts = [
         services.upload(
             make_meeting(datetime.date(2023, 1, 2 + n), "admin-finance"), text=BUDGET_MINUTES
@@ -118,7 +119,7 @@ def test_workers_search_while_another_publishes(app, make_meeting, make_user, gu
         reader.join(timeout=120)
 
     assert published == [200] * DRAFTS
-    assert statuses and set(statuses) == {200}
+    assert statuses and set(statuses) == {200}, log.read_text()[-3000:]
     # Readers saw the index grow one whole minutes at a time, never half of one.
     assert all(0 <= total <= DRAFTS for total in totals)
     assert call(gunicorn + f"/api/v1/search?q={QUERY}&per_page=1")[1]["total"] == DRAFTS

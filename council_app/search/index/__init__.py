@@ -1,7 +1,8 @@
-"""Full-text index of minutes utterances; the only module that imports Whoosh.
+"""Full-text index of minutes utterances; the only package that imports Whoosh.
 
 The rest of the app sees :class:`SearchIndex`, :class:`SearchFilters`,
 :class:`SearchResult` and :class:`Hit`, so the engine can be replaced behind them.
+``schema`` says what is indexed and how; ``segments`` writes new segments fast.
 """
 
 import os
@@ -15,9 +16,6 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh import writing as whoosh_writing
-from whoosh.analysis import Token as WhooshToken
-from whoosh.analysis import Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
@@ -25,94 +23,16 @@ from council_app.search import analysis
 from council_app.search.query import ParsedQuery, Term, parse_query
 from council_app.search.snippets import match_pattern, snippet
 
+from .schema import build_schema, document, iso, same_schema
+from .segments import SegmentBuilder, build_segments
+
 WRITE_LOCK_TIMEOUT = 30.0
-#: Postings a writer (and each of its sub-processes) keeps in memory before spilling
-#: sorted runs to disk; spilling pickles every posting twice, a quarter of indexing time.
-WRITER_POOL_MB = 256
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("body", "speaker")
-_NUMBER_FIELDS = (
-    "minutes_id",
-    "meeting_id",
-    "order",
-    "member_id",
-    "session",
-    "term",
-    "agenda_item_id",
-    "version",
-)
 
 
 class IndexBusy(RuntimeError):
     """Another process held the write lock for longer than the timeout."""
-
-
-class _AnalysisTokenizer(Tokenizer):
-    """Feed tokens of an ``analysis`` function to Whoosh."""
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        """Yield one reused Whoosh token per analysed token, as Whoosh expects."""
-        out = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for token in self.analyse(value, mode == "query"):
-            out.text, out.boost, out.stopped = token.text, 1.0, False
-            out.pos = start_pos + token.pos
-            out.startchar, out.endchar = start_char + token.start, start_char + token.end
-            yield out
-
-
-class BigramTokenizer(_AnalysisTokenizer):
-    """Hangul bigrams with consecutive positions; see ``analysis.bigram_tokens``."""
-
-    @staticmethod
-    def analyse(value, for_query):
-        """Return the bigram tokens of value."""
-        return analysis.bigram_tokens(value, for_query=for_query)
-
-
-class MorphemeTokenizer(_AnalysisTokenizer):
-    """Content morphemes; see ``analysis.morpheme_tokens``."""
-
-    @staticmethod
-    def analyse(value, for_query):
-        """Return the morpheme tokens of value."""
-        return analysis.morpheme_tokens(value)
-
-
-def build_schema(morphemes: bool = True) -> Schema:
-    """Return the utterance schema; ``morphemes=False`` leaves out the morpheme field."""
-    fields = {
-        "uid": ID(unique=True, stored=True, sortable=True),
-        "text": TEXT(analyzer=BigramTokenizer(), stored=True),
-        "speaker": ID(stored=True, sortable=True),
-        "speaker_words": KEYWORD(lowercase=True),
-        "title": STORED(),
-        "body": ID(stored=True, sortable=True),
-        "date": ID(stored=True, sortable=True),
-        # Sortable fields are kept in columns, which ``fingerprints`` reads without
-        # decompressing every stored document.
-        "minutes_status": ID(stored=True, sortable=True),
-        **{
-            name: NUMERIC(int, bits=64, stored=True, sortable=name in ("order", "version"))
-            for name in _NUMBER_FIELDS
-        },
-    }
-    if morphemes:
-        # Boosted: a whole-word hit outranks bigrams that merely straddle two words. No
-        # positions: phrases are the bigram field's job, and positions cost indexing time.
-        fields["morphs"] = TEXT(analyzer=MorphemeTokenizer(), phrase=False, field_boost=2.0)
-    return Schema(**fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +109,8 @@ class SearchIndex:
 
     def add_utterances(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
         """Add or replace utterances (keyed by uid); return how many were written."""
-        count = 0
-        with self._writer(procs) as writer:
-            # An empty index has nothing to replace: skip the per-document uid lookup.
-            write = writer.update_document if self._ix.doc_count() else writer.add_document
-            for utterance in utterances:
-                write(**_document(utterance, self.morphemes))
-                count += 1
-        return count
+        with self.batch() as batch:
+            return batch.add_utterances(utterances, procs=procs)
 
     def delete_minutes(self, minutes_id: int) -> int:
         """Remove every utterance of one minutes; return how many were removed."""
@@ -211,21 +125,17 @@ class SearchIndex:
         when another process is writing.
         """
         writer = self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0)
-        batch = IndexBatch(writer, self.morphemes)
+        batch = IndexBatch(self._ix, writer, self.morphemes)
         try:
             yield batch
         except BaseException:
             writer.cancel()
             raise
-        # A commit without changes would still start a new generation, and every
-        # process's searcher would reopen for nothing.
-        if batch.changed:
-            writer.commit()
-        else:
-            writer.cancel()
+        batch.commit()
 
     def open_or_create(self) -> bool:
-        """Open the index, creating an empty one if there is none; return True if created.
+        """Open the index, creating an empty one if there is none, or none of this version's
+        schema; return True if created.
 
         Processes starting together agree on one creator: a second ``create`` would delete
         the files the first one's writer is filling.
@@ -234,7 +144,7 @@ class SearchIndex:
         lock = FileStorage(self.path).lock("CREATE_LOCK")
         lock.acquire(blocking=True)
         try:
-            if self.exists():
+            if self.is_current():
                 self.open()
                 return False
             self.create()
@@ -242,28 +152,35 @@ class SearchIndex:
         finally:
             lock.release()
 
+    def is_current(self) -> bool:
+        """Tell whether an index exists at the path, made with this version's schema.
+
+        An index made with other analysis would miss words its queries now look for.
+        """
+        if not self.exists():
+            return False
+        return same_schema(whoosh_index.open_dir(self.path).schema, build_schema(self.morphemes))
+
     def rebuild(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
         """Replace the whole content with utterances in one commit; return how many.
 
         Searchers keep the old content until the commit, so a rebuild never shows an
-        empty or half-filled index.
+        empty or half-filled index. With ``procs`` > 1 that many processes analyse.
         """
-        wanted = build_schema(self.morphemes)
-        if self.exists() and whoosh_index.open_dir(self.path).schema == wanted:
+        if self.is_current():
             self.open()
         else:
             self.create()
-        count = 0
-        writer = self._writer(procs)
+        writer = self._writer()
         try:
-            for utterance in utterances:
-                writer.add_document(**_document(utterance, self.morphemes))
-                count += 1
+            docs = (document(utterance, self.morphemes) for utterance in utterances)
+            segments = build_segments(self._ix, docs, procs)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=whoosh_writing.CLEAR)
-        return count
+        # The new segments replace every old one.
+        writer.commit(mergetype=lambda _writer, _old: segments)
+        return sum(segment.doc_count_all() for segment in segments)
 
     def optimize(self) -> None:
         """Merge all segments into one, for faster searches."""
@@ -335,15 +252,12 @@ class SearchIndex:
             old.close()
         return self._searcher
 
-    def _writer(self, procs: int = 1, timeout: float = WRITE_LOCK_TIMEOUT):
-        # Sub-writers of a multiprocess writer keep their own segments: merging them at
-        # commit would redo in one process the work just shared between several.
-        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        # Not compound: whoosh-reloaded copies a mapped compound segment into a BytesIO,
-        # so every searcher held the whole index in memory (about 1 GB at 200,000 turns).
-        options["compound"] = False
+    def _writer(self, timeout: float = WRITE_LOCK_TIMEOUT):
+        """Take the write lock; the writer deletes, merges small segments and commits."""
         try:
-            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=WRITER_POOL_MB, **options)
+            # Not compound: whoosh-reloaded copies a mapped compound segment into a
+            # BytesIO, so every searcher would hold the whole index in memory.
+            return self._ix.writer(timeout=timeout, delay=0.05, compound=False)
         except LockError as exc:
             raise IndexBusy(f"index at {self.path} is locked by another writer") from exc
 
@@ -383,27 +297,68 @@ class SearchIndex:
 
 
 class IndexBatch:
-    """Changes made under one write lock; see :meth:`SearchIndex.batch`."""
+    """Changes made under one write lock; see :meth:`SearchIndex.batch`.
 
-    def __init__(self, writer, morphemes: bool):
+    Deletions go through Whoosh's writer; new documents into segments of their own
+    (``segments``), added to the index's list when the batch commits.
+    """
+
+    def __init__(self, ix, writer, morphemes: bool):
+        self._ix = ix
         self._writer = writer
         self._morphemes = morphemes
-        #: Whether anything was asked of the writer, so that there is something to commit.
-        self.changed = False
+        self._builder: SegmentBuilder | None = None
+        self._segments: list = []
+        self._deleted = False
 
     def delete_minutes(self, minutes_id: int) -> int:
         """Remove every utterance of one minutes; return how many were removed."""
-        self.changed = True
-        return self._writer.delete_by_query(wq.NumericRange("minutes_id", minutes_id, minutes_id))
+        self._deleted = True
+        return self._writer.delete_by_term("minutes_id", minutes_id)
 
     def replace_minutes(self, minutes_id: int, utterances: Iterable[Mapping]) -> int:
         """Put utterances in place of everything indexed for one minutes; return how many."""
         self.delete_minutes(minutes_id)
+        return self._add(utterances, replace=False)
+
+    def add_utterances(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
+        """Add or replace utterances (keyed by uid); return how many were written."""
+        if self._ix.doc_count_all() or self._builder:
+            return self._add(utterances, replace=True)
+        # An empty index has nothing to replace, and may be filled by several processes.
+        docs = (document(utterance, self._morphemes) for utterance in utterances)
+        segments = build_segments(self._ix, docs, procs)
+        self._segments += segments
+        return sum(segment.doc_count_all() for segment in segments)
+
+    def _add(self, utterances: Iterable[Mapping], *, replace: bool) -> int:
+        if self._builder is None:
+            self._builder = SegmentBuilder(self._ix)
         count = 0
         for utterance in utterances:
-            self._writer.add_document(**_document(utterance, self._morphemes))
+            doc = document(utterance, self._morphemes)
+            if replace:
+                self._deleted = True
+                self._writer.delete_by_term("uid", doc["uid"])
+            self._builder.add(doc)
             count += 1
         return count
+
+    def commit(self) -> None:
+        """Commit every change at once; cancel if there was none."""
+        if self._builder is not None and self._builder.doc_count:
+            self._segments.append(self._builder.finish())
+        # A commit without changes would still start a new generation, and every
+        # process's searcher would reopen for nothing.
+        if not (self._segments or self._deleted):
+            self._writer.cancel()
+            return
+        segments = self._segments
+
+        def merge_small_then_add(writer, existing):
+            return whoosh_writing.MERGE_SMALL(writer, existing) + segments
+
+        self._writer.commit(mergetype=merge_small_then_add)
 
 
 def _is_latin_word(seq: tuple[str, ...]) -> bool:
@@ -416,34 +371,6 @@ def _sequence(fieldname: str, words: tuple[str, ...]):
     return wq.Phrase(fieldname, list(words))
 
 
-def _document(utterance: Mapping, morphemes: bool) -> dict:
-    """Map an utterance dict onto index fields, leaving out missing numbers."""
-    text = utterance.get("text") or ""
-    speaker = utterance.get("speaker") or ""
-    doc = {
-        "uid": utterance.get("uid") or f"{utterance['minutes_id']}:{utterance['order']}",
-        "text": text,
-        "speaker": speaker,
-        "speaker_words": speaker,
-        "title": utterance.get("title") or "",
-        "body": utterance.get("body") or "",
-        "date": _iso(utterance.get("date")),
-        "minutes_status": utterance.get("minutes_status") or "",
-    }
-    doc.update(
-        {name: int(utterance[name]) for name in _NUMBER_FIELDS if utterance.get(name) is not None}
-    )
-    if morphemes:
-        doc["morphs"] = text
-    return doc
-
-
-def _iso(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
 def _filter_query(filters: SearchFilters | None):
     """Return the Whoosh query of the filters, or None when nothing is filtered."""
     if filters is None:
@@ -454,7 +381,7 @@ def _filter_query(filters: SearchFilters | None):
         if (value := getattr(filters, name))
     ]
     parts += [
-        wq.NumericRange(name, value, value)
+        wq.Term(name, value)
         for name in ("member_id", "session", "term", "agenda_item_id")
         if (value := getattr(filters, name)) is not None
     ]
@@ -462,7 +389,7 @@ def _filter_query(filters: SearchFilters | None):
         parts += [wq.Term("speaker_words", word) for word in filters.speaker.lower().split()]
     if filters.date_from or filters.date_to:
         parts.append(
-            wq.TermRange("date", _iso(filters.date_from) or None, _iso(filters.date_to) or None)
+            wq.TermRange("date", iso(filters.date_from) or None, iso(filters.date_to) or None)
         )
     return wq.And(parts) if parts else None
 

@@ -1,0 +1,134 @@
+"""The fast segment writer makes the index Whoosh's own writer would, in one process or two."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from council_app.search.index import SearchFilters, SearchIndex
+from council_app.search.index import segments as segments_module
+from council_app.search.index.schema import build_schema, document
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CORPUS_DIR = Path(os.environ.get("COUNCIL_CORPUS_DIR", REPO_ROOT.parent / "shared" / "corpus"))
+CITY_TEXT = CORPUS_DIR / "city-council" / "text"
+
+pytestmark = pytest.mark.skipif(not CITY_TEXT.exists(), reason="shared corpus not available")
+
+
+def corpus_utterances(limit=400):
+    """Real speaker turns of city-council minutes, with the numbers the app indexes."""
+    rows = []
+    for minutes_id, path in enumerate(sorted(CITY_TEXT.glob("*.txt"))[:6], 1):
+        turns = re.findall(r"^○(\S+ \S+)\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
+        rows += [
+            {
+                "minutes_id": minutes_id,
+                "meeting_id": 100 + minutes_id,
+                "order": order,
+                "version": 1,
+                "speaker": speaker,
+                "text": text,
+                "body": "plenary" if minutes_id % 2 else "admin-finance",
+                "session": 240 + minutes_id,
+                "term": 9,
+                "date": f"2023-0{minutes_id}-10",
+                "minutes_status": "provisional",
+                "member_id": order % 7 or None,
+            }
+            for order, (speaker, text) in enumerate(turns, 1)
+        ]
+    return rows[:limit]
+
+
+def everything(path):
+    """Return all an index holds: every posting, term statistic, stored field and length."""
+    ix = whoosh_index.open_dir(str(path))
+    with ix.reader() as reader:
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            postings[fieldname, text] = (
+                info.doc_frequency(),
+                round(info.weight(), 3),
+                info.min_length(),
+                info.max_length(),
+                list(matcher.all_items()),
+            )
+        stored = [reader.stored_fields(n) for n in reader.all_doc_ids()]
+        lengths = {
+            name: [reader.doc_field_length(n, name) for n in reader.all_doc_ids()]
+            for name in ("text", "morphs")
+        }
+        columns = {name: list(reader.column_reader(name)) for name in ("order", "uid", "version")}
+    return postings, stored, lengths, columns
+
+
+def test_fast_writer_writes_what_whoosh_writes(tmp_path):
+    rows = corpus_utterances()
+    whoosh_dir, ours_dir = tmp_path / "whoosh", tmp_path / "ours"
+    whoosh_dir.mkdir()
+    ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
+    with ix.writer() as writer:
+        for row in rows:
+            writer.add_document(**document(row, morphemes=True))
+    SearchIndex(ours_dir).create().add_utterances(rows)
+
+    expected, actual = everything(whoosh_dir), everything(ours_dir)
+    postings = expected[0]
+    # Long posting lists span several blocks; the test would not see block edges otherwise.
+    assert max(info[0] for info in postings.values()) > 3 * 128
+    assert actual == expected
+
+
+def test_two_processes_find_what_one_finds(tmp_path):
+    rows = corpus_utterances()
+    one = SearchIndex(tmp_path / "one").create()
+    one.add_utterances(rows)
+    two = SearchIndex(tmp_path / "two").create()
+    two.add_utterances(rows, procs=2)
+    assert two.doc_count() == one.doc_count() == len(rows)
+    for query in ("추가경정예산", "의원", '"존경하는 의원"', "구청장 -예산"):
+        for filters in (None, SearchFilters(body="plenary"), SearchFilters(member_id=3)):
+            ours, theirs = one.search(query, filters, per_page=100), two.search(query, filters, per_page=100)
+            assert ours.total == theirs.total
+            assert {h.anchor + str(h.minutes_id) for h in ours.hits} == {
+                h.anchor + str(h.minutes_id) for h in theirs.hits
+            }
+            assert ours.facets == theirs.facets
+
+
+def test_small_segments_split_a_large_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(segments_module, "SEGMENT_POSTINGS", 5_000)
+    rows = corpus_utterances()
+    search_index = SearchIndex(tmp_path).create()
+    search_index.rebuild(rows)
+    ix = whoosh_index.open_dir(str(tmp_path))
+    assert len(ix._segments()) > 2
+    assert search_index.doc_count() == len(rows)
+    assert search_index.search("구청장").total == sum("구청장" in r["text"] for r in rows)
+
+
+def test_a_failing_build_process_fails_the_rebuild_and_keeps_the_index(tmp_path):
+    rows = corpus_utterances(50)
+    search_index = SearchIndex(tmp_path).create()
+    search_index.rebuild(rows)
+    before = search_index.ids()
+    broken = [*rows, {"minutes_id": 99, "order": 1, "text": object()}]
+    with pytest.raises(RuntimeError, match="index building process failed"):
+        search_index.rebuild(broken, procs=2)
+    assert SearchIndex(tmp_path).open().ids() == before
+
+
+def test_an_index_of_an_older_schema_is_rebuilt(tmp_path):
+    from whoosh.fields import ID, TEXT, Schema
+
+    whoosh_index.create_in(str(tmp_path), Schema(uid=ID(stored=True), text=TEXT()))
+    search_index = SearchIndex(tmp_path)
+    assert not search_index.is_current()
+    assert search_index.open_or_create() is True
+    assert search_index.is_current()
+    assert SearchIndex(tmp_path).open_or_create() is False
