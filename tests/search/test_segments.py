@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,39 @@ def test_an_index_of_an_older_schema_is_rebuilt(tmp_path):
     assert search_index.open_or_create() is True
     assert search_index.is_current()
     assert SearchIndex(tmp_path).open_or_create() is False
+
+
+@pytest.mark.parametrize(
+    ("first_text", "says"),
+    [
+        # Fails analysing its first document, and reports why.
+        ("object()", "index building process failed: TypeError"),
+        # Dies on receiving its first batch (killed, out of memory), reporting nothing.
+        ("Dies()", "an index building process ended"),
+    ],
+)
+def test_a_build_process_that_fails_early_fails_the_rebuild_at_once(tmp_path, first_text, says):
+    # The parent is still handing out work when a process stops: it must say so and be
+    # able to exit, not wait on batches nobody will read.
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+from council_app.search.index import SearchIndex
+
+class Dies:
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+if __name__ == "__main__":
+    rows = [{{"minutes_id": 1, "order": 0, "text": {first_text}}}]
+    rows += [{{"minutes_id": 2, "order": n, "text": "추가경정예산안 심사 " * 50}} for n in range(20000)]
+    try:
+        SearchIndex({str(tmp_path)!r}).create().rebuild(rows, procs=2)
+    except RuntimeError as error:
+        print("failed:", error)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert says in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0

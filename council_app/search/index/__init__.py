@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh import sorting
 from whoosh import writing as whoosh_writing
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -23,12 +21,14 @@ from council_app.search import analysis
 from council_app.search.query import ParsedQuery, Term, parse_query
 from council_app.search.snippets import match_pattern, snippet
 
+from . import matching
 from .schema import build_schema, document, iso, same_schema
 from .segments import SegmentBuilder, build_segments
 
 WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("body", "speaker")
+SORTS = ("relevance", "date")
 
 
 class IndexBusy(RuntimeError):
@@ -85,6 +85,8 @@ class SearchIndex:
         # every segment's metadata, too slow to repeat per query.
         self._searcher = None
         self._searcher_lock = threading.Lock()
+        #: Facet and sort columns of the searcher's segments, for searches matching many.
+        self._columns = matching.ColumnCache()
 
     def create(self) -> "SearchIndex":
         """Create an empty index, replacing any index at the path."""
@@ -213,27 +215,28 @@ class SearchIndex:
         per_page: int = 20,
     ) -> SearchResult:
         """Run a query string; raise QueryError for input that cannot be searched."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
         query = self._compile(parsed)
-        if query is wq.NullQuery:
+        if query is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._searcher_lock:
             searcher = self._current_searcher()
-            results = searcher.search_page(
+            found = matching.run(
+                searcher,
                 query,
-                max(page, 1),
-                pagelen=per_page,
-                filter=_filter_query(filters),
-                sortedby=_sort_facet(sort),
-                groupedby={
-                    name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS
-                },
+                _filter_node(searcher.schema, filters),
+                sort=sort,
+                first=(max(page, 1) - 1) * per_page,
+                count=per_page,
+                facets=FACET_FIELDS,
+                columns=self._columns,
             )
-            pattern = match_pattern(self._needles(parsed))
-            hits = [_hit(hit, pattern, sort == "relevance") for hit in results]
-            facets = {name: results.results.groups(name) for name in FACET_FIELDS}
-            return SearchResult(results.total, hits, facets)
+        pattern = match_pattern(self._needles(parsed))
+        hits = [_hit(fields, score, pattern) for fields, score in found.page]
+        return SearchResult(found.total, hits, found.facets)
 
     def close(self) -> None:
         """Release the open files; ``open`` or ``create`` must come before the next use."""
@@ -250,6 +253,10 @@ class SearchIndex:
         elif not self._searcher.up_to_date():
             old, self._searcher = self._searcher, self._ix.searcher()
             old.close()
+            leaves = self._searcher.reader().leaf_readers()
+            # An empty index's reader has no segment.
+            segments = (reader.segment() for reader, _ in leaves)
+            self._columns.keep_only({s.segment_id() for s in segments if s is not None})
         return self._searcher
 
     def _writer(self, timeout: float = WRITE_LOCK_TIMEOUT):
@@ -262,29 +269,27 @@ class SearchIndex:
             raise IndexBusy(f"index at {self.path} is locked by another writer") from exc
 
     def _compile(self, parsed: ParsedQuery):
-        """Translate parsed clauses into a Whoosh query; NullQuery if nothing is searchable."""
-        if not parsed.clauses:
-            return wq.Every()
+        """Translate parsed clauses into a query node; None if nothing is searchable."""
         required, excluded = [], []
         for clause in parsed.clauses:
-            terms = [q for q in map(self._term_query, clause.terms) if q is not None]
+            terms = [node for node in map(self._term_node, clause.terms) if node is not None]
             if terms:
-                (excluded if clause.negated else required).append(wq.Or(terms))
-        if not required:
-            return wq.NullQuery
-        return wq.And(required + [wq.Not(q) for q in excluded])
+                (excluded if clause.negated else required).append(matching.AnyOf(terms))
+        if parsed.clauses and not required:
+            return None
+        return matching.AllOf(required, excluded)
 
-    def _term_query(self, term: Term):
+    def _term_node(self, term: Term):
         form = analysis.query_form(
             term.text, phrase=term.phrase or term.prefix, morphemes=self.morphemes
         )
         if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
-            return wq.Prefix("text", form.bigram_seqs[0][0])
+            return matching.Prefix("text", form.bigram_seqs[0][0])
         alternatives = [_sequence("text", seq) for seq in form.bigram_seqs]
         # The morpheme field has no positions, so it cannot tell a quoted phrase's order.
         if form.morphemes and not term.phrase:
-            alternatives.append(wq.And([wq.Term("morphs", m) for m in form.morphemes]))
-        return wq.Or(alternatives) if alternatives else None
+            alternatives.append(matching.AllOf(matching.Term("morphs", m) for m in form.morphemes))
+        return matching.AnyOf(alternatives) if alternatives else None
 
     def _needles(self, parsed: ParsedQuery) -> list[str]:
         return [
@@ -367,55 +372,45 @@ def _is_latin_word(seq: tuple[str, ...]) -> bool:
 
 def _sequence(fieldname: str, words: tuple[str, ...]):
     if len(words) == 1:
-        return wq.Term(fieldname, words[0])
-    return wq.Phrase(fieldname, list(words))
+        return matching.Term(fieldname, words[0])
+    return matching.Phrase(fieldname, words)
 
 
-def _filter_query(filters: SearchFilters | None):
-    """Return the Whoosh query of the filters, or None when nothing is filtered."""
+def _filter_node(schema, filters: SearchFilters | None):
+    """Return the node of documents the filters let through, or None for no filter."""
     if filters is None:
         return None
     parts = [
-        wq.Term(name, value)
+        matching.Term(name, value)
         for name in ("body", "minutes_status")
         if (value := getattr(filters, name))
     ]
     parts += [
-        wq.Term(name, value)
+        matching.Term(name, value)
         for name in ("member_id", "session", "term", "agenda_item_id")
         if (value := getattr(filters, name)) is not None
     ]
     if filters.speaker:
-        parts += [wq.Term("speaker_words", word) for word in filters.speaker.lower().split()]
+        # Split and lowered as the speaker_words field's keyword analyzer indexes it.
+        words = schema["speaker_words"].process_text(filters.speaker, mode="query")
+        parts += [matching.Term("speaker_words", word) for word in words]
     if filters.date_from or filters.date_to:
         parts.append(
-            wq.TermRange("date", iso(filters.date_from) or None, iso(filters.date_to) or None)
+            matching.Range("date", iso(filters.date_from) or None, iso(filters.date_to) or None)
         )
-    return wq.And(parts) if parts else None
+    return matching.AllOf(parts) if parts else None
 
 
-def _sort_facet(sort: str):
-    if sort == "relevance":
-        return None
-    if sort == "date":
-        # Newest meeting first, then the utterances of a meeting in spoken order.
-        return sorting.MultiFacet(
-            [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("order")]
-        )
-    raise ValueError(f"unknown sort {sort!r}; use 'relevance' or 'date'")
-
-
-def _hit(hit, pattern, scored: bool) -> Hit:
-    order = hit["order"]
+def _hit(fields: Mapping, score: float, pattern) -> Hit:
+    order = fields["order"]
     return Hit(
-        minutes_id=hit["minutes_id"],
-        meeting_id=hit.get("meeting_id"),
+        minutes_id=fields["minutes_id"],
+        meeting_id=fields.get("meeting_id"),
         order=order,
         anchor=f"u-{order}",
-        speaker=hit["speaker"],
-        date=hit["date"],
-        body=hit["body"],
-        # Sorted results carry sort keys where scores would be.
-        score=float(hit.score) if scored else 0.0,
-        snippet=snippet(hit["text"], pattern),
+        speaker=fields["speaker"],
+        date=fields["date"],
+        body=fields["body"],
+        score=score,
+        snippet=snippet(fields["text"], pattern),
     )
