@@ -32,9 +32,7 @@ _CONTENT_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NNBC", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA"}
 )
 # A line of mecab's output whose tag (the feature's first field) is a content tag.
-_CONTENT_LINE = re.compile(
-    rf"^([^\t\n]+)\t(?:{'|'.join(sorted(_CONTENT_TAGS))}),", re.MULTILINE
-)
+_CONTENT_LINE = re.compile(rf"^([^\t\n]+)\t(?:{'|'.join(sorted(_CONTENT_TAGS))}),", re.MULTILINE)
 
 # Particles and endings stripped from the end of a query word, longest first. Only a
 # stem of two or more syllables is kept, so 회의 never becomes 회.

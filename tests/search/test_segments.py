@@ -95,7 +95,10 @@ def test_two_processes_find_what_one_finds(tmp_path):
     assert two.doc_count() == one.doc_count() == len(rows)
     for query in ("추가경정예산", "의원", '"존경하는 의원"', "구청장 -예산"):
         for filters in (None, SearchFilters(body="plenary"), SearchFilters(member_id=3)):
-            ours, theirs = one.search(query, filters, per_page=100), two.search(query, filters, per_page=100)
+            ours, theirs = (
+                one.search(query, filters, per_page=100),
+                two.search(query, filters, per_page=100),
+            )
             assert ours.total == theirs.total
             assert {h.anchor + str(h.minutes_id) for h in ours.hits} == {
                 h.anchor + str(h.minutes_id) for h in theirs.hits

@@ -387,9 +387,7 @@ class Prefix:
     def scores(self, leaf: Leaf, docs) -> dict[int, float]:
         """Return the sum of the scores of the terms each of docs holds."""
         docs = set(docs)
-        return _sum_scores(
-            term.scores(leaf, term.narrow(leaf, docs)) for term in self.terms(leaf)
-        )
+        return _sum_scores(term.scores(leaf, term.narrow(leaf, docs)) for term in self.terms(leaf))
 
 
 class Range:

@@ -153,10 +153,7 @@ def build_schema(morphemes: bool = True) -> Schema:
         # Sortable fields are kept in columns, which ``fingerprints`` reads without
         # decompressing every stored document.
         "minutes_status": ID(stored=True, sortable=True),
-        **{
-            name: NUMERIC(int, bits=64, shift_step=64, stored=True)
-            for name in INDEXED_NUMBERS
-        },
+        **{name: NUMERIC(int, bits=64, shift_step=64, stored=True) for name in INDEXED_NUMBERS},
         **{name: StoredNumber() for name in COLUMN_NUMBERS},
     }
     if morphemes:

@@ -53,9 +53,7 @@ class SegmentBuilder:
         #: Per indexed field: term bytes → [document numbers, weights, values, value ends].
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Per scorable field, each document's length as Whoosh rounds it when stored.
-        self._lengths = {
-            name: array("I") for name, field in self._schema.items() if field.scorable
-        }
+        self._lengths = {name: array("I") for name, field in self._schema.items() if field.scorable}
         self.doc_count = 0
         self.posting_count = 0
 

@@ -1,0 +1,139 @@
+"""The index's own matching finds exactly what Whoosh's query engine finds on the same index."""
+
+import pytest
+from whoosh import query as wq
+
+from council_app.search import analysis
+from council_app.search.index import SearchFilters, SearchIndex
+from council_app.search.index import matching as matching_module
+from council_app.search.query import parse_query
+from tests.search.test_segments import CITY_TEXT, corpus_utterances
+
+pytestmark = pytest.mark.skipif(not CITY_TEXT.exists(), reason="shared corpus not available")
+
+QUERIES = [
+    "의원",
+    "예산",
+    "추가경정예산",
+    "구청장께서",
+    "회의록을",
+    '"존경하는 의원"',
+    '"의사일정 제1항"',
+    "금천구 의회",
+    "예산 OR 조례",
+    "위원회 -예산",
+    "위원회 NOT 의장",
+    "2023년",
+    "제1차",
+    "위원*",
+    "20*",
+    "교육 복지 문화",
+    "제",
+]
+
+
+def whoosh_query(text):
+    """The same query written with Whoosh's own query classes."""
+    clauses, excluded = [], []
+    for clause in parse_query(text).clauses:
+        alternatives = []
+        for term in clause.terms:
+            form = analysis.query_form(term.text, phrase=term.phrase or term.prefix)
+            if term.prefix and len(form.bigram_seqs) == 1 and len(form.bigram_seqs[0]) == 1:
+                word = form.bigram_seqs[0][0]
+                if not any(analysis.is_cjk(ch) for ch in word):
+                    alternatives.append(wq.Prefix("text", word))
+                    continue
+            for seq in form.bigram_seqs:
+                words = list(seq)
+                alternatives.append(
+                    wq.Term("text", words[0]) if len(words) == 1 else wq.Phrase("text", words)
+                )
+            if form.morphemes and not term.phrase:
+                alternatives.append(wq.And([wq.Term("morphs", m) for m in form.morphemes]))
+        (excluded if clause.negated else clauses).append(wq.Or(alternatives))
+    return wq.And(clauses + [wq.Not(q) for q in excluded])
+
+
+def everything_found(search_index, q, filters=None, sort="relevance"):
+    """Return every hit's uid over all pages, in order, and the last result."""
+    uids, page = [], 1
+    while True:
+        result = search_index.search(q, filters, sort=sort, page=page, per_page=100)
+        uids += [f"{h.minutes_id}:{h.order}" for h in result.hits]
+        if len(uids) >= result.total or not result.hits:
+            return uids, result
+        page += 1
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory):
+    path = tmp_path_factory.mktemp("matching")
+    search_index = SearchIndex(path).create()
+    rows = corpus_utterances()
+    # Two segments, and deletions in one, as the index has after publications.
+    search_index.add_utterances(rows[:300])
+    search_index.add_utterances(rows[300:])
+    search_index.delete_minutes(1)
+    assert len(search_index._current_searcher().reader().leaf_readers()) == 2
+    return search_index
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_finds_what_whoosh_finds(corpus_index, q):
+    uids, result = everything_found(corpus_index, q)
+    searcher = corpus_index._current_searcher()
+    expected = searcher.search(whoosh_query(q), limit=None)
+    assert sorted(uids) == sorted(hit["uid"] for hit in expected)
+    assert result.total == len(expected) == len(set(uids))
+    speakers = {}
+    for hit in expected:
+        speakers[hit["speaker"]] = speakers.get(hit["speaker"], 0) + 1
+    assert result.facets["speaker"] == speakers
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(body="plenary"),
+        SearchFilters(speaker="위원장"),
+        SearchFilters(member_id=3, session=243),
+        SearchFilters(date_from="2023-03-01", date_to="2023-05-31"),
+        SearchFilters(date_to="2023-03-31"),
+    ],
+)
+def test_filters_keep_what_whoosh_filters_keep(corpus_index, filters):
+    uids, _ = everything_found(corpus_index, "의원", filters)
+    searcher = corpus_index._current_searcher()
+    parts = [wq.Term("body", filters.body)] if filters.body else []
+    parts += [wq.Term("speaker_words", w) for w in (filters.speaker or "").split()]
+    parts += [
+        wq.Term(name, value)
+        for name, value in (("member_id", filters.member_id), ("session", filters.session))
+        if value is not None
+    ]
+    if filters.date_from or filters.date_to:
+        parts.append(wq.TermRange("date", filters.date_from, filters.date_to))
+    expected = searcher.search(whoosh_query("의원"), filter=wq.And(parts), limit=None)
+    assert uids and sorted(uids) == sorted(hit["uid"] for hit in expected)
+
+
+def test_ranking_puts_the_densest_short_turn_first(corpus_index):
+    hits = corpus_index.search("예산", per_page=100).hits
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
+
+
+def test_date_sort_is_newest_meeting_first_then_spoken_order(corpus_index):
+    uids, result = everything_found(corpus_index, "의원", sort="date")
+    rows = {f"{r['minutes_id']}:{r['order']}": r for r in corpus_utterances()}
+    keys = [(rows[uid]["date"], -rows[uid]["order"]) for uid in uids]
+    assert keys == sorted(keys, reverse=True)
+    assert result.hits[0].score == 0.0
+
+
+def test_a_prefix_stands_for_a_bounded_number_of_terms(corpus_index, monkeypatch):
+    monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 1)
+    few = corpus_index.search("20*").total
+    monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 100)
+    assert 0 < few < corpus_index.search("20*").total
