@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import timedelta
 
+from sqlalchemy import select
+
+from council_app.core.time import format_date, today_kst
+from council_app.extensions import db
 from council_app.home import views
+from council_app.minutes.models import Minutes
+
+# Well clear of the demo's example session, which lies around the real today.
+START = today_kst() + timedelta(days=120)
 
 
 def _plan_session(client, make_user, login):
     login(make_user("secretariat"))
     client.post(
         "/sessions/new",
-        data={"number": "300", "kind": "extraordinary", "start": "2026-12-01", "end": "2026-12-05"},
+        data={
+            "number": "300",
+            "kind": "extraordinary",
+            "start": START.isoformat(),
+            "end": (START + timedelta(days=4)).isoformat(),
+        },
     )
     client.post(
         "/sessions/300/meetings/new",
-        data={"body": "plenary", "date": "2026-12-01", "start": "10:00", "public": "y"},
+        data={"body": "plenary", "date": START.isoformat(), "start": "10:00", "public": "y"},
     )
     client.post("/logout")
 
@@ -23,21 +37,29 @@ def _plan_session(client, make_user, login):
 def test_front_page_shows_the_coming_session_and_meeting(
     client, demo, make_user, login, monkeypatch
 ):
-    monkeypatch.setattr(views, "today_kst", lambda: date(2026, 11, 22))
+    nine_days_before = START - timedelta(days=9)
+    monkeypatch.setattr(views, "today_kst", lambda: nine_days_before)
     _plan_session(client, make_user, login)
 
     page = client.get("/").get_data(as_text=True)
 
-    assert "오늘: <strong>2026. 11. 22.(일)</strong>" in page
+    assert f"오늘: <strong>{format_date(nine_days_before)}</strong>" in page
     assert '<a href="/sessions/300">제300회 임시회</a>' in page
     assert "제300회 임시회 제1차 본회의</a>" in page
-    assert "12. 1.(화) 10:00" in page
+    assert f"{format_date(START, year=False)} 10:00" in page
 
 
 def test_front_page_lists_the_newest_published_minutes_first(client, demo):
+    published = [
+        m
+        for m in db.session.scalars(select(Minutes))
+        if m.published_at is not None and m.status.is_published and m.meeting.public
+    ]
+    newest = sorted(published, key=lambda m: (m.published_at, m.id), reverse=True)[:5]
     page = client.get("/").get_data(as_text=True)
     latest = page.split('id="minutes-title"')[1]
-    assert latest.index("예산결산특별위원회") < latest.index("행정재경위원회")
+    listed = re.findall(r'href="/minutes/(\d+)"', latest.split("</ul>")[0])
+    assert len(newest) == 5 and listed == [str(m.id) for m in newest]
     assert 'href="/minutes/' in latest
 
 

@@ -151,8 +151,10 @@ class Leaf:
         self.reader, self.offset, self.stats, self.columns = reader, offset, stats, columns
         self._postings: dict = {}
         self._lengths: dict = {}
-        #: Per node: the candidates it was last asked about, and those it matched.
-        self._narrowed: dict[int, tuple[set[int] | None, set[int]]] = {}
+        #: Per node (the query's nodes live as long as the search): all it matches here,
+        #: or the candidates it was last asked about and those of them it matched.
+        self._matched: dict[int, set[int]] = {}
+        self._narrowed: dict[int, tuple[set[int], set[int]]] = {}
 
     def postings(self, fieldname: str, text) -> Postings | None:
         """Return a term's posting list here, read once per search."""
@@ -163,15 +165,17 @@ class Leaf:
 
     def docs(self, node) -> set[int]:
         """Return the documents a node matches here, worked out once per search."""
-        known = self._narrowed.get(id(node))
-        if known is None or known[0] is not None:
-            self._narrowed[id(node)] = (None, node.docs(self))
-        return self._narrowed[id(node)][1]
+        if id(node) not in self._matched:
+            self._matched[id(node)] = node.docs(self)
+        return self._matched[id(node)]
 
     def narrow(self, node, candidates: set[int]) -> set[int]:
         """Return the candidates a node matches, reusing what it matched before."""
+        matched = self._matched.get(id(node))
+        if matched is not None:
+            return matched & candidates
         known = self._narrowed.get(id(node))
-        if known is not None and (known[0] is None or candidates <= known[0]):
+        if known is not None and candidates <= known[0]:
             return known[1] & candidates
         matched = node.narrow(self, candidates)
         self._narrowed[id(node)] = (set(candidates), matched)
@@ -398,7 +402,7 @@ class Range:
 
     def estimate(self, leaf: Leaf) -> int:
         """Return how many documents are in the range."""
-        return len(self.docs(leaf))
+        return len(leaf.docs(self))
 
     def docs(self, leaf: Leaf) -> set[int]:
         """Return the documents with a term in the range."""
@@ -412,7 +416,7 @@ class Range:
 
     def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
         """Return the candidates in the range."""
-        return candidates & self.docs(leaf)
+        return candidates & leaf.docs(self)
 
     def scores(self, leaf: Leaf, docs) -> dict[int, float]:
         """A filter adds nothing to a score."""
@@ -497,7 +501,7 @@ def run(searcher, query, filters, *, sort: str, first: int, count: int, facets, 
             if filters is not None and docs:
                 docs = leaf.narrow(filters, docs)
         if reader.has_deletions():
-            docs -= reader.deleted_docs_set
+            docs = docs - reader.deleted_docs_set
         if not docs:
             continue
         docs = sorted(docs)
