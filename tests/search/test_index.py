@@ -210,7 +210,7 @@ def read_repeatedly(path, until, errors):
         try:
             search_index.search("추가경정예산", SearchFilters(speaker="김태년"))
         except Exception as exc:  # any failure at all is what the test reports
-            errors.put(repr(exc))
+            errors.put(repr(exc) + __import__("traceback").format_exc())
             return
 
 
@@ -231,7 +231,7 @@ def test_readers_search_while_writers_take_turns(tmp_path):
     for process in (*writers, *readers):
         process.join(timeout=60)
     assert all(p.exitcode == 0 for p in (*writers, *readers))
-    assert errors.empty()
+    assert errors.empty(), errors.get()
     assert SearchIndex(tmp_path).open().doc_count() == 2 * 5 * 20
 
 

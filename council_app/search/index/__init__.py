@@ -29,6 +29,8 @@ WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("body", "speaker")
 SORTS = ("relevance", "date")
+#: Tries of a search, or of opening a searcher, while writers replace segments under it.
+SEARCH_ATTEMPTS = 3
 
 
 class IndexBusy(RuntimeError):
@@ -223,17 +225,25 @@ class SearchIndex:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._searcher_lock:
-            searcher = self._current_searcher()
-            found = matching.run(
-                searcher,
-                query,
-                _filter_node(searcher.schema, filters),
-                sort=sort,
-                first=(max(page, 1) - 1) * per_page,
-                count=per_page,
-                facets=FACET_FIELDS,
-                columns=self._columns,
-            )
+            for attempt in range(SEARCH_ATTEMPTS):
+                searcher = self._current_searcher()
+                try:
+                    found = matching.run(
+                        searcher,
+                        query,
+                        _filter_node(searcher.schema, filters),
+                        sort=sort,
+                        first=(max(page, 1) - 1) * per_page,
+                        count=per_page,
+                        facets=FACET_FIELDS,
+                        columns=self._columns,
+                    )
+                    break
+                except Exception:
+                    # A writer that merged segments away deleted their files; whatever
+                    # broke on the way, the next generation of the index is whole.
+                    if searcher.up_to_date() or attempt == SEARCH_ATTEMPTS - 1:
+                        raise
         pattern = match_pattern(self._needles(parsed))
         hits = [_hit(fields, score, pattern) for fields, score in found.page]
         return SearchResult(found.total, hits, found.facets)
@@ -249,15 +259,29 @@ class SearchIndex:
     def _current_searcher(self):
         """Return this process's searcher, reopened if a writer committed since."""
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._open_searcher()
         elif not self._searcher.up_to_date():
-            old, self._searcher = self._searcher, self._ix.searcher()
+            old, self._searcher = self._searcher, self._open_searcher()
             old.close()
             leaves = self._searcher.reader().leaf_readers()
             # An empty index's reader has no segment.
             segments = (reader.segment() for reader, _ in leaves)
             self._columns.keep_only({s.segment_id() for s in segments if s is not None})
         return self._searcher
+
+    def _open_searcher(self):
+        """Open a searcher with every file a search reads, retried if a writer was cleaning."""
+        attempts = 1
+        while True:
+            searcher = self._ix.searcher()
+            try:
+                matching.hold_files(searcher, FACET_FIELDS)
+                return searcher
+            except FileNotFoundError:
+                searcher.close()
+                if attempts == SEARCH_ATTEMPTS:
+                    raise
+                attempts += 1
 
     def _writer(self, timeout: float = WRITE_LOCK_TIMEOUT):
         """Take the write lock; the writer deletes, merges small segments and commits."""

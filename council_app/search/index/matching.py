@@ -144,6 +144,28 @@ def _values(values, fixed_size, count):
     return [values[i : i + fixed_size] for i in range(0, count * fixed_size, fixed_size)]
 
 
+def hold_files(searcher, columns) -> None:
+    """Open every file of the searcher's segments that a search reads.
+
+    A writer merging small segments deletes their files. Files this process holds open
+    stay readable until it closes them; one opened lazily, mid-search, could be gone.
+    """
+    schema = searcher.schema
+    scorable = [name for name, field in schema.items() if field.scorable]
+    for reader, _ in searcher.reader().leaf_readers():
+        if reader.segment() is None or not reader.doc_count_all():
+            continue  # an empty index
+        perdoc = reader._perdoc
+        if not perdoc.has_column("_stored"):
+            raise FileNotFoundError(f"segment {reader.segment().segment_id()} is gone")
+        reader.stored_fields(0)
+        wanted = [(_lenfield(name), LENGTHS_COLUMN) for name in scorable]
+        wanted += [(name, schema[name].column_type) for name in (*columns, "date", "order")]
+        for name, column in wanted:
+            if perdoc.has_column(name):
+                perdoc.column_reader(name, column)
+
+
 class Leaf:
     """One segment while a search runs: its reader, and what was read from it."""
 
@@ -188,9 +210,13 @@ class Leaf:
     def length(self, fieldname: str) -> bytes:
         """Return the field's length byte per document."""
         if fieldname not in self._lengths:
-            column = self.reader._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            # A fixed-width column of one byte per document: read whole, not per document.
-            raw = column._dbfile.get(column._basepos, column._count)
+            perdoc, name = self.reader._perdoc, _lenfield(fieldname)
+            raw = b""
+            # A segment whose documents all left the field empty has no length column.
+            if perdoc.has_column(name):
+                column = perdoc.column_reader(name, LENGTHS_COLUMN)
+                # A fixed-width column of a byte per document: read whole, not per document.
+                raw = column._dbfile.get(column._basepos, column._count)
             self._lengths[fieldname] = raw + bytes(self.reader.doc_count_all() - len(raw))
         return self._lengths[fieldname]
 
