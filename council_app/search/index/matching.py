@@ -386,38 +386,39 @@ class AnyOf:
 
 
 class Prefix:
-    """Documents holding any term that starts with a prefix (at most MAX_EXPANSIONS)."""
+    """Documents holding any term that starts with a prefix (at most MAX_EXPANSIONS).
+
+    The terms differ from segment to segment: in each, the prefix is an ``AnyOf`` of them.
+    """
 
     def __init__(self, fieldname: str, prefix: str):
         self.fieldname, self.prefix = fieldname, prefix
-        self._expanded: dict[int, list[Term]] = {}
+        self._expanded: dict[int, AnyOf] = {}
 
-    def terms(self, leaf: Leaf) -> list[Term]:
-        """Return the segment's terms that start with the prefix."""
+    def expanded(self, leaf: Leaf) -> "AnyOf":
+        """Return the segment's terms that start with the prefix, as one node."""
         key = id(leaf)
         if key not in self._expanded:
             words = leaf.reader.expand_prefix(self.fieldname, self.prefix)
-            self._expanded[key] = [
-                Term(self.fieldname, word) for word in islice(words, MAX_EXPANSIONS)
-            ]
+            terms = [Term(self.fieldname, word) for word in islice(words, MAX_EXPANSIONS)]
+            self._expanded[key] = AnyOf(terms)
         return self._expanded[key]
 
     def estimate(self, leaf: Leaf) -> int:
         """Return at most how many documents the terms match together."""
-        return sum(term.estimate(leaf) for term in self.terms(leaf))
+        return self.expanded(leaf).estimate(leaf)
 
     def docs(self, leaf: Leaf) -> set[int]:
         """Return the documents holding any of the terms."""
-        return set().union(*(term.docs(leaf) for term in self.terms(leaf)))
+        return self.expanded(leaf).docs(leaf)
 
     def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
         """Return the candidates holding any of the terms."""
-        return set().union(*(term.narrow(leaf, candidates) for term in self.terms(leaf)))
+        return self.expanded(leaf).narrow(leaf, candidates)
 
     def scores(self, leaf: Leaf, docs) -> dict[int, float]:
         """Return the sum of the scores of the terms each of docs holds."""
-        docs = set(docs)
-        return _sum_scores(term.scores(leaf, term.narrow(leaf, docs)) for term in self.terms(leaf))
+        return self.expanded(leaf).scores(leaf, docs)
 
 
 class Range:
