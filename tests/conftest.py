@@ -6,15 +6,18 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import datetime
 from itertools import count
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from council_app import create_app
 from council_app.auth import services as auth_services
 from council_app.config import database_uri
+from council_app.core.time import now
 from council_app.extensions import db
 
 PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
@@ -23,10 +26,45 @@ ICALJS = Path(__file__).parent / "calendars" / "js"
 PASSWORD = "correct-horse-battery"
 
 
+def _test_now() -> datetime:
+    """Return the instant every test starts at: ``COUNCIL_TEST_NOW`` or the run's start.
+
+    CI sets ``COUNCIL_TEST_NOW`` (ISO 8601 with an offset, e.g. ``2026-12-03T23:59+09:00``)
+    to run the date-sensitive tests at the hours where a day in Seoul and a day in UTC differ.
+    """
+    value = os.environ.get("COUNCIL_TEST_NOW")
+    if not value:
+        return now()
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("COUNCIL_TEST_NOW needs an offset, e.g. 2026-12-03T23:59+09:00")
+    return moment
+
+
+#: The one clock of the test run (see ``clock``).
+TEST_NOW = _test_now()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Start each test at ``TEST_NOW`` on a clock that runs on from there.
+
+    The app reads the time only through ``council_app.core.time.now``, so this is the one
+    way a test sets "now": ``clock.move_to(...)`` (time-machine's traveller) for a test
+    that needs a given day or hour; nothing else reads or patches the machine's clock.
+    """
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
 def pytest_report_header(config):
+    clock_line = f"clock: each test starts at {TEST_NOW.isoformat(timespec='minutes')}"
     if PG_URL:
-        return f"databases: SQLite and PostgreSQL ({PG_URL})"
-    return "databases: SQLite only; PostgreSQL skipped (set COUNCIL_TEST_DATABASE_URL to run it)"
+        return [f"databases: SQLite and PostgreSQL ({PG_URL})", clock_line]
+    return [
+        "databases: SQLite only; PostgreSQL skipped (set COUNCIL_TEST_DATABASE_URL to run it)",
+        clock_line,
+    ]
 
 
 def pytest_sessionstart(session):

@@ -3,50 +3,50 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from council_app.core.time import format_date, today_kst
+from council_app.core.time import format_date, kst_datetime, today_kst
 from council_app.extensions import db
-from council_app.home import views
 from council_app.minutes.models import Minutes
 
-# Well clear of the demo's example session, which lies around the real today.
-START = today_kst() + timedelta(days=120)
+
+def _start():
+    """Return a day well clear of the demo's example session, which lies around today."""
+    return today_kst() + timedelta(days=120)
 
 
-def _plan_session(client, make_user, login):
+def _plan_session(client, make_user, login, start):
     login(make_user("secretariat"))
     client.post(
         "/sessions/new",
         data={
             "number": "300",
             "kind": "extraordinary",
-            "start": START.isoformat(),
-            "end": (START + timedelta(days=4)).isoformat(),
+            "start": start.isoformat(),
+            "end": (start + timedelta(days=4)).isoformat(),
         },
     )
     client.post(
         "/sessions/300/meetings/new",
-        data={"body": "plenary", "date": START.isoformat(), "start": "10:00", "public": "y"},
+        data={"body": "plenary", "date": start.isoformat(), "start": "10:00", "public": "y"},
     )
     client.post("/logout")
 
 
-def test_front_page_shows_the_coming_session_and_meeting(
-    client, demo, make_user, login, monkeypatch
-):
-    nine_days_before = START - timedelta(days=9)
-    monkeypatch.setattr(views, "today_kst", lambda: nine_days_before)
-    _plan_session(client, make_user, login)
+def test_front_page_shows_the_coming_session_and_meeting(client, demo, make_user, login, clock):
+    start = _start()
+    nine_days_before = start - timedelta(days=9)
+    clock.move_to(kst_datetime(nine_days_before, time(9, 0)))
+    _plan_session(client, make_user, login, start)
 
     page = client.get("/").get_data(as_text=True)
 
     assert f"오늘: <strong>{format_date(nine_days_before)}</strong>" in page
     assert '<a href="/sessions/300">제300회 임시회</a>' in page
     assert "제300회 임시회 제1차 본회의</a>" in page
-    assert f"{format_date(START, year=False)} 10:00" in page
+    assert f"{format_date(start, year=False)} 10:00" in page
 
 
 def test_front_page_lists_the_newest_published_minutes_first(client, demo):

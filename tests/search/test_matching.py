@@ -7,9 +7,7 @@ from council_app.search import analysis
 from council_app.search.index import SearchFilters, SearchIndex
 from council_app.search.index import matching as matching_module
 from council_app.search.query import parse_query
-from tests.search.test_segments import CITY_TEXT, corpus_utterances
-
-pytestmark = pytest.mark.skipif(not CITY_TEXT.exists(), reason="shared corpus not available")
+from tests.search.utterances import sample_utterances
 
 QUERIES = [
     "의원",
@@ -67,10 +65,10 @@ def everything_found(search_index, q, filters=None, sort="relevance"):
 
 
 @pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory):
+def sample_index(tmp_path_factory):
     path = tmp_path_factory.mktemp("matching")
     search_index = SearchIndex(path).create()
-    rows = corpus_utterances()
+    rows = sample_utterances()
     # Two segments, and deletions in one, as the index has after publications.
     search_index.add_utterances(rows[:300])
     search_index.add_utterances(rows[300:])
@@ -80,9 +78,9 @@ def corpus_index(tmp_path_factory):
 
 
 @pytest.mark.parametrize("q", QUERIES)
-def test_finds_what_whoosh_finds(corpus_index, q):
-    uids, result = everything_found(corpus_index, q)
-    searcher = corpus_index._current_searcher()
+def test_finds_what_whoosh_finds(sample_index, q):
+    uids, result = everything_found(sample_index, q)
+    searcher = sample_index._current_searcher()
     expected = searcher.search(whoosh_query(q), limit=None)
     assert sorted(uids) == sorted(hit["uid"] for hit in expected)
     assert result.total == len(expected) == len(set(uids))
@@ -102,9 +100,9 @@ def test_finds_what_whoosh_finds(corpus_index, q):
         SearchFilters(date_to="2023-03-31"),
     ],
 )
-def test_filters_keep_what_whoosh_filters_keep(corpus_index, filters):
-    uids, _ = everything_found(corpus_index, "의원", filters)
-    searcher = corpus_index._current_searcher()
+def test_filters_keep_what_whoosh_filters_keep(sample_index, filters):
+    uids, _ = everything_found(sample_index, "의원", filters)
+    searcher = sample_index._current_searcher()
     parts = [wq.Term("body", filters.body)] if filters.body else []
     parts += [wq.Term("speaker_words", w) for w in (filters.speaker or "").split()]
     parts += [
@@ -118,22 +116,22 @@ def test_filters_keep_what_whoosh_filters_keep(corpus_index, filters):
     assert uids and sorted(uids) == sorted(hit["uid"] for hit in expected)
 
 
-def test_ranking_puts_the_densest_short_turn_first(corpus_index):
-    hits = corpus_index.search("예산", per_page=100).hits
+def test_ranking_puts_the_densest_short_turn_first(sample_index):
+    hits = sample_index.search("예산", per_page=100).hits
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
 
 
-def test_date_sort_is_newest_meeting_first_then_spoken_order(corpus_index):
-    uids, result = everything_found(corpus_index, "의원", sort="date")
-    rows = {f"{r['minutes_id']}:{r['order']}": r for r in corpus_utterances()}
+def test_date_sort_is_newest_meeting_first_then_spoken_order(sample_index):
+    uids, result = everything_found(sample_index, "의원", sort="date")
+    rows = {f"{r['minutes_id']}:{r['order']}": r for r in sample_utterances()}
     keys = [(rows[uid]["date"], -rows[uid]["order"]) for uid in uids]
     assert keys == sorted(keys, reverse=True)
     assert result.hits[0].score == 0.0
 
 
-def test_a_prefix_stands_for_a_bounded_number_of_terms(corpus_index, monkeypatch):
+def test_a_prefix_stands_for_a_bounded_number_of_terms(sample_index, monkeypatch):
     monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 1)
-    few = corpus_index.search("20*").total
+    few = sample_index.search("20*").total
     monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 100)
-    assert 0 < few < corpus_index.search("20*").total
+    assert 0 < few < sample_index.search("20*").total

@@ -1,10 +1,8 @@
 """The fast segment writer makes the index Whoosh's own writer would, in one process or two."""
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
@@ -12,18 +10,15 @@ from whoosh import index as whoosh_index
 from council_app.search.index import SearchFilters, SearchIndex
 from council_app.search.index import segments as segments_module
 from council_app.search.index.schema import build_schema, document
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS_DIR = Path(os.environ.get("COUNCIL_CORPUS_DIR", REPO_ROOT.parent / "shared" / "corpus"))
-CITY_TEXT = CORPUS_DIR / "city-council" / "text"
-
-pytestmark = pytest.mark.skipif(not CITY_TEXT.exists(), reason="shared corpus not available")
+from tests.corpus import REPO_ROOT, require_corpus
+from tests.search.utterances import sample_utterances
 
 
 def corpus_utterances(limit=400):
     """Real speaker turns of city-council minutes, with the numbers the app indexes."""
     rows = []
-    for minutes_id, path in enumerate(sorted(CITY_TEXT.glob("*.txt"))[:6], 1):
+    city_text = require_corpus("city-council", "text")
+    for minutes_id, path in enumerate(sorted(city_text.glob("*.txt"))[:6], 1):
         turns = re.findall(r"^○(\S+ \S+)\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
         rows += [
             {
@@ -69,8 +64,9 @@ def everything(path):
     return postings, stored, lengths, columns
 
 
-def test_fast_writer_writes_what_whoosh_writes(tmp_path):
-    rows = corpus_utterances()
+@pytest.mark.parametrize("source", [sample_utterances, corpus_utterances])
+def test_fast_writer_writes_what_whoosh_writes(tmp_path, source):
+    rows = source()
     whoosh_dir, ours_dir = tmp_path / "whoosh", tmp_path / "ours"
     whoosh_dir.mkdir()
     ix = whoosh_index.create_in(str(whoosh_dir), build_schema())
@@ -87,7 +83,7 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path):
 
 
 def test_two_processes_find_what_one_finds(tmp_path):
-    rows = corpus_utterances()
+    rows = sample_utterances()
     one = SearchIndex(tmp_path / "one").create()
     one.add_utterances(rows)
     two = SearchIndex(tmp_path / "two").create()
@@ -108,7 +104,7 @@ def test_two_processes_find_what_one_finds(tmp_path):
 
 def test_small_segments_split_a_large_build(tmp_path, monkeypatch):
     monkeypatch.setattr(segments_module, "SEGMENT_POSTINGS", 5_000)
-    rows = corpus_utterances()
+    rows = sample_utterances()
     search_index = SearchIndex(tmp_path).create()
     search_index.rebuild(rows)
     ix = whoosh_index.open_dir(str(tmp_path))
@@ -118,7 +114,7 @@ def test_small_segments_split_a_large_build(tmp_path, monkeypatch):
 
 
 def test_a_failing_build_process_fails_the_rebuild_and_keeps_the_index(tmp_path):
-    rows = corpus_utterances(50)
+    rows = sample_utterances(50)
     search_index = SearchIndex(tmp_path).create()
     search_index.rebuild(rows)
     before = search_index.ids()

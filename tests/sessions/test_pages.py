@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 
+from council_app.core.time import kst_datetime
 from council_app.extensions import db
 from council_app.meetings.models import Meeting
 
@@ -94,10 +95,8 @@ def test_holiday_table_adds_a_day_off(client, council, make_user, login):
     assert duplicate.status_code == 422
 
 
-def test_secretariat_dashboard_lists_what_is_ahead(client, council, make_user, login, monkeypatch):
-    from council_app.home import views
-
-    monkeypatch.setattr(views, "today_kst", lambda: date(2026, 11, 22))
+def test_secretariat_dashboard_lists_what_is_ahead(client, council, make_user, login, clock):
+    clock.move_to(kst_datetime(date(2026, 11, 22), time(9, 0)))
     login(make_user("secretariat"))
     client.post(
         "/sessions/new",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import func, select
 
 from council_app.core.errors import RuleViolation
 from council_app.core.models import AuditEvent
+from council_app.core.time import kst_datetime
 from council_app.extensions import db
 from council_app.meetings import services as meetings
 from council_app.meetings.models import Meeting, MeetingStatus
@@ -137,14 +138,14 @@ def test_changing_time_or_place_raises_the_revision(council):
     assert actions.count("meeting.update") == 3
 
 
-def test_held_needs_the_day_to_have_come(council, monkeypatch):
+def test_held_needs_the_day_to_have_come(council, clock):
     session = new_session(council)
     meeting = new_meeting(council, session)
-    monkeypatch.setattr(meetings, "today_kst", lambda: date(2024, 2, 12))
+    clock.move_to(kst_datetime(date(2024, 2, 12), time(23, 59)))
     with pytest.raises(RuleViolation, match="아직 열리지 않았습니다"):
         meetings.update_meeting(meeting, {"status": "held"})
     db.session.rollback()
-    monkeypatch.setattr(meetings, "today_kst", lambda: date(2024, 2, 13))
+    clock.move_to(kst_datetime(date(2024, 2, 13), time(0, 1)))
     meetings.update_meeting(meeting, {"status": "held"})
     assert meeting.status is MeetingStatus.HELD
 

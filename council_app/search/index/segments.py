@@ -249,9 +249,9 @@ def _build_in_processes(ix, docs: Iterable[Mapping], procs: int) -> list:
         worker.start()
     try:
         for batch in _batched(docs, BATCH_DOCS):
-            _put(batches, batch, workers)
+            _put(batches, batch, workers, results)
         for _ in workers:
-            _put(batches, None, workers)
+            _put(batches, None, workers, results)
         segments = []
         for _ in workers:
             ok, payload = _get(results, workers)
@@ -285,16 +285,33 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _put(batches, item, workers) -> None:
+def _put(batches, item, workers, results) -> None:
     while True:
         try:
             return batches.put(item, timeout=_POLL)
         except queue.Full:
             # While there is work to hand out, every process should still be running.
             if any(not worker.is_alive() for worker in workers):
+                _raise_reported_failure(results)
                 raise RuntimeError(
                     "an index building process ended before its work was done"
                 ) from None
+
+
+def _raise_reported_failure(results) -> None:
+    """Raise the error a stopped process reported, if it reported one.
+
+    A process that fails puts its error on ``results`` before it exits, and its queue's
+    feeder thread flushes that on exit; so once a process is seen dead, its report (if
+    any) can be read. Without this, which message came out depended on which of the two
+    checks saw the failure first.
+    """
+    try:
+        ok, payload = results.get(timeout=_POLL)
+    except queue.Empty:
+        return
+    if not ok:
+        raise RuntimeError(f"index building process failed: {payload}") from None
 
 
 def _get(results, workers):
