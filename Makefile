@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app council_app
 
-.PHONY: run test setup setup-test lint clean translations messages
+.PHONY: run test test-fast test-clock setup setup-test lint clean translations messages
 
 ## Set up, migrate, load the demo data and start the app at http://127.0.0.1:5000
 run: setup
@@ -18,9 +18,25 @@ run: setup
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Set up what the tests need (Chromium included) and run the whole suite
+## Set up what the tests need (Chromium included) and run the whole suite on both cores
 test: setup-test lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --durations=15
+
+## The inner loop (under 2 minutes): SQLite only; no browser, gunicorn or child processes
+test-fast: setup-test
+	COUNCIL_TEST_DATABASE_URL= $(BIN)/pytest -n 2 -m "not browser and not slow"
+
+## The tests that depend on the day, at instants where Seoul's day and UTC's differ
+CLOCK_TESTS := tests/minutes tests/sessions tests/home tests/calendars tests/demo tests/agenda
+CLOCK_INSTANTS := 2026-12-04T08:59+09:00 2026-12-03T23:59+09:00 2026-03-03T00:30+09:00 \
+	2026-12-31T23:59+09:00
+test-clock: setup-test
+	@for instant in $(CLOCK_INSTANTS); do \
+		echo "== the clock at $$instant"; \
+		COUNCIL_TEST_NOW=$$instant COUNCIL_TEST_BACKENDS=sqlite \
+			$(BIN)/pytest -n 2 -q -m "not browser and not slow" \
+			$(CLOCK_TESTS) || exit 1; \
+	done
 
 lint: setup-test
 	$(BIN)/ruff check .

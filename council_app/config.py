@@ -98,7 +98,8 @@ class DefaultConfig:
 
     #: Largest minutes file accepted; extraction of one file stops after this many seconds.
     MINUTES_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-    MINUTES_EXTRACT_SECONDS = 30
+    #: ``None`` extracts in the web process with no limit: only for tests and trusted files.
+    MINUTES_EXTRACT_SECONDS: float | None = 30
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

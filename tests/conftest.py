@@ -19,6 +19,7 @@ from council_app.auth import services as auth_services
 from council_app.config import database_uri
 from council_app.core.time import now
 from council_app.extensions import db
+from tests.demo_template import DemoTemplate
 
 PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
 #: Mozilla's ical.js (what Thunderbird uses), installed by `make setup-test`.
@@ -99,6 +100,22 @@ def with_search_path(url: str, schema: str) -> str:
     return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
+#: ``COUNCIL_TEST_BACKENDS=sqlite`` runs the database tests on SQLite alone, e.g. for the
+#: clock runs in CI, where what changes is the hour and not the database.
+BACKENDS = os.environ.get("COUNCIL_TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out (not skip) the database backends the run did not ask for."""
+    chosen, left_out = [], []
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
+        (left_out if backend and backend not in BACKENDS else chosen).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = chosen
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """Yield an empty database's URL on each backend."""
@@ -139,6 +156,9 @@ def app(database_url, tmp_path):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
             "UPLOAD_PATH": str(tmp_path / "uploads"),
+            # Uploads are extracted in the test's own process; the sandbox has tests of its
+            # own (tests/minutes/test_extract.py), and a child process per upload is slow.
+            "MINUTES_EXTRACT_SECONDS": None,
         }
     )
     postgres = database_url.startswith("postgresql")
@@ -193,14 +213,50 @@ def login(client):
     return do
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Say plainly when the PostgreSQL half of the suite did not run."""
-    if not PG_URL:
-        skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgresql" in r.nodeid]
-        terminalreporter.write_line(
-            f"PostgreSQL skipped: {len(skipped)} tests did not run on PostgreSQL "
-            "(set COUNCIL_TEST_DATABASE_URL)."
-        )
+#: The one skip a run may have: PostgreSQL not configured, and only outside CI.
+ALLOWED_SKIP = "PostgreSQL skipped"
+
+
+def _skip_reasons(config) -> dict[str, int]:
+    """Count the run's skipped tests by reason."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    reasons: dict[str, int] = {}
+    for report in reporter.stats.get("skipped", []) if reporter else []:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return reasons
+
+
+def _unexpected_skips(config) -> dict[str, int]:
+    """Return the skips that must fail the run: in CI, every one."""
+    reasons = _skip_reasons(config)
+    if os.environ.get("CI"):
+        return reasons
+    return {r: n for r, n in reasons.items() if not r.startswith(ALLOWED_SKIP)}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail a run that skipped what it must not: a green run never hides a test not run."""
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controlling process sees every worker's skips
+    if exitstatus == 0 and _unexpected_skips(session.config):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print how many tests were skipped and why, and which skips failed the run."""
+    if hasattr(config, "workerinput"):
+        return
+    reasons = _skip_reasons(config)
+    unexpected = _unexpected_skips(config)
+    terminalreporter.write_line(f"skipped: {sum(reasons.values())}")
+    for reason, number in sorted(reasons.items(), key=lambda item: -item[1]):
+        mark = "NOT ALLOWED " if reason in unexpected else ""
+        terminalreporter.write_line(f"  {mark}{number} × {reason}")
+    if unexpected:
+        where = "in CI no test may be skipped" if os.environ.get("CI") else "unexpected skips"
+        terminalreporter.write_line(f"the run fails: {where}", red=True)
 
 
 @pytest.fixture
@@ -213,13 +269,16 @@ def council(app):
     return council
 
 
-@pytest.fixture
-def demo(app):
-    """Load the whole demo, as ``flask demo load`` does."""
-    from council_app.demo import loader
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> DemoTemplate:
+    """Return this test process's demo template (built on first use)."""
+    return DemoTemplate(tmp_path_factory.mktemp("demo-template"))
 
-    loader.load_all()
-    db.session.commit()
+
+@pytest.fixture
+def demo(app, demo_template):
+    """Give the test the whole demo, as ``flask demo load`` leaves it (index included)."""
+    demo_template.copy_into(app)
 
 
 @pytest.fixture

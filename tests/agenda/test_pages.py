@@ -103,8 +103,8 @@ def test_attachment_is_stored_checked_and_served(client, staff, make_item, app):
     [attachment] = item.attachments
     assert attachment.original_name == "조례안 원문.pdf" and attachment.size == len(pdf)
     assert attachment.stored_name.startswith("agenda/") and "조례안" not in attachment.stored_name
-    download = client.get(f"/agenda/{item.id}/attachments/{attachment.id}")
-    assert download.data == pdf and "attachment" in download.headers["Content-Disposition"]
+    with client.get(f"/agenda/{item.id}/attachments/{attachment.id}") as download:
+        assert download.data == pdf and "attachment" in download.headers["Content-Disposition"]
 
     fake = client.post(
         f"/agenda/{item.id}/attachments",

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from council_app import create_app
 from council_app.demo import loader
-from council_app.extensions import db
+from tests.demo_template import DemoTemplate, demo_config
 
 CHROMIUM = os.environ.get("COUNCIL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,20 +45,12 @@ def browser():
 
 
 @contextmanager
-def serve_demo(folder: Path, *, example_session: bool = True):
-    """Serve a demo-loaded app kept in ``folder`` on a free local port."""
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
-            "SECRET_KEY": "browser-test",
-            "SEARCH_INDEX_PATH": str(folder / "search-index"),
-            "UPLOAD_PATH": str(folder / "uploads"),
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        loader.load_all(example_session=example_session)
-        db.session.commit()
+def serve_demo(folder: Path, template: DemoTemplate, *, example_session: bool = True):
+    """Serve a copy of the demo (and its search index) kept in ``folder`` on a free port."""
+    source = template.build(example_session)
+    shutil.copyfile(source / "demo.sqlite3", folder / "demo.sqlite3")
+    shutil.copytree(source / "search-index", folder / "search-index")
+    app = create_app({**demo_config(folder), "SECRET_KEY": "browser-test"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,9 +63,9 @@ def serve_demo(folder: Path, *, example_session: bool = True):
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, demo_template):
     """Serve a demo-loaded app that this test may change."""
-    with serve_demo(tmp_path) as app:
+    with serve_demo(tmp_path, demo_template) as app:
         yield app
 
 

@@ -75,9 +75,9 @@ MAIN_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
+def demo_site(tmp_path_factory, demo_template):
     """Serve one demo site for the whole module (read-only tests) and name its sample pages."""
-    with serve_demo(tmp_path_factory.mktemp("a11y")) as app:
+    with serve_demo(tmp_path_factory.mktemp("a11y"), demo_template) as app:
         with app.app_context():
             minutes = latest_published(current_council())[0]
             meeting = minutes.meeting

@@ -46,9 +46,9 @@ ON_TIME_TEXT = """제247회 서울특별시 금천구의회(임시회)
 
 
 @pytest.fixture
-def journey_app(tmp_path):
+def journey_app(tmp_path, demo_template):
     """Serve the demo without its made-up session, so this journey plans its own."""
-    with serve_demo(tmp_path, example_session=False) as app:
+    with serve_demo(tmp_path, demo_template, example_session=False) as app:
         yield app
 
 

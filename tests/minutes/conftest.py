@@ -1,20 +1,16 @@
-"""Locate the shared corpus of real minutes; tests that need it skip when it is absent."""
+"""Fixtures of the minutes tests: the shared corpus of real minutes, meetings to write up."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.corpus import require_corpus
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """Return the corpus folder (COUNCIL_CORPUS_DIR or ../shared/corpus), else skip."""
-    folder = Path(os.environ.get("COUNCIL_CORPUS_DIR", REPO_ROOT.parent / "shared" / "corpus"))
-    if not folder.is_dir():
-        pytest.skip(f"corpus not found at {folder}")
-    return folder
+    """Return the corpus folder (COUNCIL_CORPUS_DIR or ../shared/corpus); see require_corpus."""
+    return require_corpus()
 
 
 @pytest.fixture

@@ -112,9 +112,8 @@ def test_unreadable_file_is_kept_with_a_korean_message(
 
 
 def test_encrypted_hwp_gets_the_korean_message(app, client, make_meeting, stenographer, corpus):
-    path = next((corpus / "files-hwp").rglob("*distribution*.hwp"), None) or pytest.skip(
-        "no sample"
-    )
+    path = next((corpus / "files-hwp").rglob("*distribution*.hwp"), None)
+    assert path is not None, "the corpus has no distribution-protected HWP sample"
     response = post_file(client, make_meeting(PAST), path.read_bytes(), path.name)
     assert response.status_code == 422
     assert "붙여 넣" in response.get_json()["errors"][0]["message"]
@@ -288,9 +287,10 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
     result = services.upload(other, data=open_text.encode(), filename="제301회 회의록.txt")
     services.publish(result.minutes)
     db.session.commit()
-    response = client.get(f"/minutes/{result.minutes.id}/files/{result.file.id}")
-    assert response.status_code == 200 and response.data == open_text.encode()
-    assert "filename*=UTF-8''%EC%A0%9C301%ED%9A%8C" in response.headers["Content-Disposition"]
+    with client.get(f"/minutes/{result.minutes.id}/files/{result.file.id}") as response:
+        assert response.status_code == 200 and response.data == open_text.encode()
+        disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%EC%A0%9C301%ED%9A%8C" in disposition
 
 
 def test_speaker_filter_and_contents(app, client, make_meeting):

@@ -21,6 +21,8 @@ from council_app.minutes import services
 from council_app.search import sync
 from tests.search.conftest import BUDGET_MINUTES
 
+pytestmark = pytest.mark.slow
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUERY, SPEAKER = urllib.parse.quote("추가경정예산"), urllib.parse.quote("김가상")
 DRAFTS = 8

@@ -2,15 +2,14 @@
 
 import contextlib
 import multiprocessing
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 
 from council_app.search.index import SearchFilters, SearchIndex
 from council_app.search.query import QueryError
+from tests.corpus import require_corpus
 
 UTTERANCES = [
     (
@@ -235,14 +234,9 @@ def test_readers_search_while_writers_take_turns(tmp_path):
     assert SearchIndex(tmp_path).open().doc_count() == 2 * 5 * 20
 
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS_DIR = Path(os.environ.get("COUNCIL_CORPUS_DIR", REPO_ROOT.parent / "shared" / "corpus"))
-MINUTES_2782 = CORPUS_DIR / "city-council" / "text" / "minutes-2782.txt"
-
-
-@pytest.mark.skipif(not MINUTES_2782.exists(), reason="shared corpus not available")
 def test_real_minutes_are_found_by_word_with_a_particle(tmp_path):
-    turns = re.findall(r"^○(\S+ \S+)\s+(.+)$", MINUTES_2782.read_text(encoding="utf-8"), re.M)
+    minutes_2782 = require_corpus("city-council", "text", "minutes-2782.txt")
+    turns = re.findall(r"^○(\S+ \S+)\s+(.+)$", minutes_2782.read_text(encoding="utf-8"), re.M)
     search_index = SearchIndex(tmp_path).create()
     search_index.add_utterances(
         {"minutes_id": 2782, "order": n, "speaker": speaker, "text": text}

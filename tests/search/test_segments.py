@@ -82,6 +82,7 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path, source):
     assert actual == expected
 
 
+@pytest.mark.slow
 def test_two_processes_find_what_one_finds(tmp_path):
     rows = sample_utterances()
     one = SearchIndex(tmp_path / "one").create()
@@ -113,6 +114,7 @@ def test_small_segments_split_a_large_build(tmp_path, monkeypatch):
     assert search_index.search("구청장").total == sum("구청장" in r["text"] for r in rows)
 
 
+@pytest.mark.slow
 def test_a_failing_build_process_fails_the_rebuild_and_keeps_the_index(tmp_path):
     rows = sample_utterances(50)
     search_index = SearchIndex(tmp_path).create()
@@ -135,6 +137,7 @@ def test_an_index_of_an_older_schema_is_rebuilt(tmp_path):
     assert SearchIndex(tmp_path).open_or_create() is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("first_text", "says"),
     [

@@ -49,7 +49,9 @@ class SegmentBuilder:
         self._storage = ix.storage
         self._codec = default_codec()
         self.segment = self._codec.new_segment(ix.storage, ix.indexname)
-        self._perdoc = self._codec.per_document_writer(ix.storage, self.segment)
+        # Opened with the first document: the writer opens a temporary file at once, which
+        # a builder that never gets a document would leave open.
+        self._perdoc = None
         #: Per indexed field: term bytes → [document numbers, weights, values, value ends].
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Per scorable field, each document's length as Whoosh rounds it when stored.
@@ -60,6 +62,8 @@ class SegmentBuilder:
     def add(self, doc: Mapping) -> None:
         """Add one document (field name → value), as ``IndexWriter.add_document`` would."""
         docnum = self.doc_count
+        if self._perdoc is None:
+            self._perdoc = self._codec.per_document_writer(self._storage, self.segment)
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
         lengths = dict.fromkeys(self._lengths, 0)
@@ -94,7 +98,10 @@ class SegmentBuilder:
         self.doc_count += 1
 
     def finish(self):
-        """Write the postings and close the segment; return it for the index's TOC."""
+        """Write the postings and close the segment; return it for the index's TOC.
+
+        Only a builder that was given documents has a segment to finish.
+        """
         self._perdoc.close()
         fieldwriter = self._codec.field_writer(self._storage, self.segment)
         for name in sorted(self._postings):

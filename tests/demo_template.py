@@ -1,0 +1,85 @@
+"""The demo loaded once per test process, copied into each test that asks for it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from council_app import create_app
+from council_app.extensions import db
+
+
+class DemoTemplate:
+    """The demo, loaded once per test process into a SQLite file with its search index.
+
+    Loading it takes seconds (more on PostgreSQL); copying its rows into a test's empty
+    tables takes a fraction of that, and every test still gets a database of its own.
+    Each test starts at the same instant (``clock``), so a copy equals a fresh load.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._built: set[bool] = set()
+
+    def path(self, example_session: bool) -> Path:
+        """Return the folder of one variant (with or without the made-up session)."""
+        return self.folder / ("with-example" if example_session else "without-example")
+
+    def build(self, example_session: bool = True) -> Path:
+        """Load the demo into the variant's folder, once; return the folder."""
+        folder = self.path(example_session)
+        if example_session in self._built:
+            return folder
+        from council_app.demo import loader
+        from council_app.search import sync
+
+        folder.mkdir(parents=True, exist_ok=True)
+        app = create_app(demo_config(folder))
+        with app.app_context():
+            db.create_all()
+            loader.load_all(example_session=example_session)
+            db.session.commit()
+            sync.catch_up()
+            db.session.remove()
+            db.engine.dispose()
+        self._built.add(example_session)
+        return folder
+
+    def copy_into(self, app, example_session: bool = True) -> None:
+        """Fill the app's empty tables and search index with the demo."""
+        folder = self.build(example_session)
+        source = create_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
+        db.session.remove()
+        with source.connect() as reading, db.engine.begin() as writing:
+            for table in db.metadata.sorted_tables:
+                rows = [dict(row) for row in reading.execute(table.select()).mappings()]
+                if rows:
+                    writing.execute(table.insert(), rows)
+            if writing.dialect.name == "postgresql":
+                _restart_sequences(writing)
+        source.dispose()
+        shutil.copytree(folder / "search-index", app.config["SEARCH_INDEX_PATH"])
+
+
+def demo_config(folder: Path) -> dict:
+    """Return the settings of an app serving a demo kept in ``folder``."""
+    return {
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "SEARCH_INDEX_PATH": str(folder / "search-index"),
+        "UPLOAD_PATH": str(folder / "uploads"),
+    }
+
+
+def _restart_sequences(connection) -> None:
+    """Set each id sequence past the copied rows, as inserts through the app would have."""
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+            # The names are our own tables', never input.
+            name = f'"{table.name}"'
+            sequence = f"pg_get_serial_sequence('{name}', 'id')"
+            highest = f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1"  # noqa: S608
+            connection.execute(text(f"SELECT setval({sequence}, {highest}, false)"))
