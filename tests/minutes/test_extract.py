@@ -142,7 +142,9 @@ def test_binary_garbage_is_unsupported():
 
 @pytest.mark.slow
 def test_sandbox_returns_what_the_extractor_returns():
-    data = hwpx_file({"section0": hwpx_section("<hp:t>○의장 김가상 개의합니다.</hp:t>")}, ["section0"])
+    data = hwpx_file(
+        {"section0": hwpx_section("<hp:t>○의장 김가상 개의합니다.</hp:t>")}, ["section0"]
+    )
     assert sandbox.run(data, "회의록.hwpx", max_seconds=20) == extract(data, "회의록.hwpx")
 
 
