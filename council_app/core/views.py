@@ -32,7 +32,11 @@ def wants_json() -> bool:
 
 def _respond(status: int, message: str):
     if wants_json():
-        return jsonify({"errors": [{"field": None, "message": message}]}), status
+        headers = {}
+        if status == 401:
+            # RFC 6750: say which credentials the API takes.
+            headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return jsonify({"errors": [{"field": None, "message": message}]}), status, headers
     # The API answers in Korean; the page in the visitor's language. gettext returns a plain
     # str, so Jinja still escapes whatever the message quotes back from the request.
     return render_template("errors/error.html", status=status, message=gettext(message)), status
