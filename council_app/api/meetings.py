@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
+from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
@@ -17,10 +18,16 @@ from . import bp, json_payload, list_response
 
 
 def meeting_json(meeting: Meeting) -> dict:
-    """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``)."""
+    """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``).
+
+    A closed meeting's place, note and video links are left out for the public.
+    """
+    fields = services.snapshot(meeting)
+    if not services.details_visible_to(meeting, current_user):
+        fields |= dict.fromkeys(("place", "note", "video_url", "sign_language_video_url"))
     return (
         {"id": meeting.id, "name": meeting.name}
-        | services.snapshot(meeting)
+        | fields
         | {
             "revision": meeting.revision,
             "modified": as_kst(meeting.updated_at).isoformat(),
