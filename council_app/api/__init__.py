@@ -6,11 +6,13 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from ..core.errors import CouncilError
+from ..core.limits import api_write_limit
 from ..extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The session-cookie path is checked by hand below; a bearer token cannot be forged cross-site.
 csrf.exempt(bp)
+api_write_limit(bp)
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: What a client is told to send when its credentials are missing or wrong (RFC 6750).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.inputs import Reader
 from ..core.time import as_kst
+from ..core.urls import external_url
 from ..council.services import body_by_slug, current_council
 from ..extensions import db
 from ..meetings import services
@@ -31,7 +32,7 @@ def meeting_json(meeting: Meeting) -> dict:
         | {
             "revision": meeting.revision,
             "modified": as_kst(meeting.updated_at).isoformat(),
-            "web": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+            "web": external_url("meetings.show", meeting_id=meeting.id),
         }
     )
 
