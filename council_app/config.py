@@ -166,8 +166,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
-    # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https) cookies are never sent in clear.
-    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+    # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https, or an https:// COUNCIL_BASE_URL)
+    # cookies are never sent in clear.
+    if app.config.get("PREFERRED_URL_SCHEME") == "https" or (
+        app.config.get("BASE_URL") or ""
+    ).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
 
 

@@ -122,3 +122,16 @@ def test_trusted_hosts_and_base_url_come_from_the_environment(monkeypatch, tmp_p
     assert app.config["TRUSTED_HOSTS"] == ["minutes.geumcheon.example"]
     assert app.config["BASE_URL"] == BASE
     assert app.test_client().get("/healthz").status_code == 400  # localhost is not listed
+
+
+def test_an_https_base_url_makes_cookies_secure(tmp_path):
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "SECRET_KEY": "x",
+            "BASE_URL": BASE,
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    response = app.test_client().get("/login")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
