@@ -138,3 +138,26 @@ def test_durations_from_the_environment_are_seconds(monkeypatch, tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x"})
     assert app.config["LOGIN_MAX_DELAY"] == timedelta(minutes=10)
     assert app.config["LOGIN_FAILURE_WINDOW"] == timedelta(days=1)
+
+
+@pytest.mark.app_config(PROXY_FIX_HOPS=1)
+def test_behind_one_proxy_each_client_is_throttled_by_its_own_address(app, make_user, clock):
+    make_user("secretariat", username="secretariat")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives from the proxy
+    attacker, owner = app.test_client(), app.test_client()
+    for _ in range(5):
+        response = attacker.post(
+            "/login",
+            data={"username": "secretariat", "password": "wrong-password"},
+            environ_base=proxy,
+            headers={"X-Forwarded-For": ATTACKER["REMOTE_ADDR"]},
+        )
+        if response.status_code == 429:
+            clock.shift(timedelta(seconds=int(response.headers["Retry-After"])))
+    response = owner.post(
+        "/login",
+        data={"username": "secretariat", "password": PASSWORD},
+        environ_base=proxy,
+        headers={"X-Forwarded-For": OFFICE["REMOTE_ADDR"]},
+    )
+    assert response.status_code == 302
