@@ -34,8 +34,9 @@ def register_extensions(app: Flask, migrations: str) -> None:
     """Bind every extension to the app."""
     from . import models  # noqa: F401  (every table is known before Alembic looks)
     from .auth.loading import init_login
+    from .core import security
     from .core.types import render_migration_type
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
     from .search import sync
 
@@ -46,6 +47,8 @@ def register_extensions(app: Flask, migrations: str) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    security.init_app(app)
+    limiter.init_app(app)
     sync.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

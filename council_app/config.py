@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .core.security import configure_hosts
+
 #: The ordinance numbers of 서울특별시 금천구의회; every council may override them.
 GEUMCHEON_RULES: dict = {
     "annual_session_days_max": 110,
@@ -84,10 +86,29 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
 
-    #: Failed logins allowed in the window, per account and per address.
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    #: Failed logins that cost nothing, per (account, address) and per address; after them
+    #: each failure doubles the wait before the next try (2 s, 4 s, 8 s …) up to
+    #: LOGIN_MAX_DELAY. Failures older than the window are forgotten; a success clears the
+    #: pair's. Nothing ever locks an account for everyone.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 3
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 10
+    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    LOGIN_FAILURE_WINDOW = timedelta(days=1)
+
+    #: Rate limits per client address (Flask-Limiter's notation: "60 per minute; 600 per
+    #: hour"). Memory storage is per worker process; set COUNCIL_RATELIMIT_STORAGE_URL
+    #: (``redis://host:6379/0``) to share the counts between workers and servers.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_KEY_PREFIX = "council"
+    RATELIMIT_STRATEGY = "moving-window"
+    #: A store that stops answering must not take the site down: count in memory meanwhile.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SEARCH = "60 per minute; 600 per hour"
+    RATELIMIT_LOGIN = "20 per minute; 200 per hour"
+    RATELIMIT_API_WRITE = "300 per minute"
+    RATELIMIT_SUBSCRIPTION = "600 per hour"
 
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (an algorithm name, not a secret)
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
@@ -95,6 +116,15 @@ class DefaultConfig:
     AGENDA_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
     PROXY_FIX_HOPS = 0
+    #: The site's public address (``https://minutes.example.go.kr``): every absolute link in
+    #: the API and the feeds is built on it, and its host closes calendar UIDs. Unset: the
+    #: request's own (trusted) host.
+    BASE_URL: str | None = None
+    #: Host names the site answers to (Flask's TRUSTED_HOSTS, a JSON list in the environment);
+    #: any other Host header gets 400. Unset: BASE_URL's host plus localhost and 127.0.0.1.
+    TRUSTED_HOSTS: list[str] | None = None
+    #: Strict-Transport-Security lifetime, sent when the site is reached over https.
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
     #: Largest minutes file accepted; extraction of one file stops after this many seconds.
     MINUTES_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -126,12 +156,22 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.get("DATABASE_URL")
         or "sqlite:///" + os.path.join(app.instance_path, "council.sqlite3")
     )
+    configure_hosts(app.config)
+    # From the environment a duration comes as a number of seconds.
+    for name in ("LOGIN_MAX_DELAY", "LOGIN_FAILURE_WINDOW"):
+        if isinstance(app.config[name], int | float):
+            app.config[name] = timedelta(seconds=app.config[name])
+    # Flask-Limiter's own name for the store; the environment says URL like DATABASE_URL.
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     app.config.setdefault("SEARCH_INDEX_PATH", os.path.join(app.instance_path, "search-index"))
     app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
-    # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https) cookies are never sent in clear.
-    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+    # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https, or an https:// COUNCIL_BASE_URL)
+    # cookies are never sent in clear.
+    if app.config.get("PREFERRED_URL_SCHEME") == "https" or (
+        app.config.get("BASE_URL") or ""
+    ).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
 
 

@@ -1,6 +1,8 @@
 """Unbound extension objects, bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: Rate limits keyed by the client's address (the real one once ProxyFix is configured);
+#: council_app/core/limits.py names the budgets, COUNCIL_RATELIMIT_* sets them.
+limiter = Limiter(key_func=get_remote_address)

@@ -144,14 +144,20 @@ def _empty_postgres() -> None:
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    """Yield an app with empty tables, an instance folder of its own, CSRF off."""
+def app(request, database_url, tmp_path):
+    """Yield an app with empty tables, an instance folder of its own, CSRF and rate limits off.
+
+    A test changes settings read when the app is built with ``@pytest.mark.app_config(...)``.
+    """
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # Rate limits would make fast tests flaky; their own tests switch them on.
+            "RATELIMIT_ENABLED": False,
             # Same algorithm, lighter work factor: hashing dominates otherwise.
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
@@ -160,6 +166,7 @@ def app(database_url, tmp_path):
             # own (tests/minutes/test_extract.py), and a child process per upload is slow.
             "MINUTES_EXTRACT_SECONDS": None,
         }
+        | (marker.kwargs if marker else {})
     )
     postgres = database_url.startswith("postgresql")
     with app.app_context():

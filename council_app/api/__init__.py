@@ -6,28 +6,40 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from ..core.errors import CouncilError
+from ..core.limits import api_write_limit
 from ..extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The session-cookie path is checked by hand below; a bearer token cannot be forged cross-site.
 csrf.exempt(bp)
+api_write_limit(bp)
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: What a client is told to send when its credentials are missing or wrong (RFC 6750).
+WWW_AUTHENTICATE = 'Bearer realm="api"'
+BAD_CREDENTIALS = "인증 정보가 올바르지 않습니다. 'Authorization: Bearer <API 토큰>'을 보내 주세요."
 
 
 @bp.before_request
-def protect_cookie_writes():
-    """Require a CSRF token on writes that rely on the session cookie.
+def authenticate_request():
+    """Judge a request by its Authorization header alone, else require CSRF on cookie writes.
 
-    Anonymous callers fall through to the permission check and get 401.
+    A header that is not a valid bearer token answers 401 at once (it never falls back to the
+    cookie). Anonymous callers fall through to the permission check and get 401 there.
     """
+    if "Authorization" in request.headers:
+        if not current_user.is_authenticated:
+            body = {"errors": [{"field": "Authorization", "message": BAD_CREDENTIALS}]}
+            challenge = WWW_AUTHENTICATE + ', error="invalid_token"'
+            return jsonify(body), 401, {"WWW-Authenticate": challenge}
+        return None
     if (
         request.method in WRITE_METHODS
-        and not request.headers.get("Authorization")
         and current_user.is_authenticated
         and current_app.config["WTF_CSRF_ENABLED"]
     ):
         csrf.protect()
+    return None
 
 
 @bp.errorhandler(CouncilError)

@@ -18,6 +18,7 @@ from ..agenda import queries, services
 from ..agenda.models import AgendaItem, ItemKind, Outcome, ProposerKind, Result
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import NotFound, RuleViolation
+from ..core.urls import external_url
 from ..council.models import Body, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -55,7 +56,7 @@ def item_summary_json(item: AgendaItem) -> dict:
         "status_label": item.status.label,
         "date": item.submitted_on.isoformat(),
         "term": item.term.number,
-        "web": url_for("agenda.show", item_id=item.id, _external=True),
+        "web": external_url("agenda.show", item_id=item.id),
     }
 
 
@@ -103,8 +104,8 @@ def item_json(item: AgendaItem) -> dict:
                 "mime_type": a.content_type,
                 "size": a.size,
                 "sha256_checksum": a.sha256,
-                "access_url": url_for(
-                    "agenda.attachment", item_id=item.id, attachment_id=a.id, _external=True
+                "access_url": external_url(
+                    "agenda.attachment", item_id=item.id, attachment_id=a.id
                 ),
             }
             for a in item.attachments

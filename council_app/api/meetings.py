@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
+from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.inputs import Reader
 from ..core.time import as_kst
+from ..core.urls import external_url
 from ..council.services import body_by_slug, current_council
 from ..extensions import db
 from ..meetings import services
@@ -17,14 +19,20 @@ from . import bp, json_payload, list_response
 
 
 def meeting_json(meeting: Meeting) -> dict:
-    """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``)."""
+    """Return a meeting as the API shows it (times are KST wall-clock ``HH:MM``).
+
+    A closed meeting's place, note and video links are left out for the public.
+    """
+    fields = services.snapshot(meeting)
+    if not services.details_visible_to(meeting, current_user):
+        fields |= dict.fromkeys(("place", "note", "video_url", "sign_language_video_url"))
     return (
         {"id": meeting.id, "name": meeting.name}
-        | services.snapshot(meeting)
+        | fields
         | {
             "revision": meeting.revision,
             "modified": as_kst(meeting.updated_at).isoformat(),
-            "web": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+            "web": external_url("meetings.show", meeting_id=meeting.id),
         }
     )
 

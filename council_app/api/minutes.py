@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import NotFound, RuleViolation
 from ..core.time import as_kst
+from ..core.urls import external_url
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import services
@@ -33,7 +34,7 @@ def minutes_json(minutes: Minutes) -> dict:
         "late_reason": minutes.late_reason,
         "due": services.due_date(minutes.meeting).isoformat(),
         "version": version.number if version else None,
-        "web": url_for("minutes.show", minutes_id=minutes.id, _external=True),
+        "web": external_url("minutes.show", minutes_id=minutes.id),
     }
 
 

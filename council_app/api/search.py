@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
+from ..core.limits import search_limit
+from ..core.urls import external_url
 from ..search import services
 from ..search.index import Hit
 from . import bp
@@ -21,18 +23,17 @@ def hit_json(hit: Hit) -> dict:
         "body": hit.body,
         "snippet": hit.snippet,
         "score": round(hit.score, 4),
-        "web": url_for(
-            "minutes.show", minutes_id=hit.minutes_id, _anchor=hit.anchor, _external=True
-        ),
+        "web": external_url("minutes.show", minutes_id=hit.minutes_id, _anchor=hit.anchor),
     }
 
 
 @bp.get("/search")
+@search_limit
 def search_minutes():
     """Search utterances of public minutes (q, body, speaker, member, from, to, page, per_page)."""
     search_request = services.read_request(request.args)
     result = services.search(search_request)
-    links = {"self": url_for("api.search_minutes", **search_request.as_args(), _external=True)}
+    links = {"self": external_url("api.search_minutes", **search_request.as_args())}
     last_page = min(-(-result.total // search_request.per_page), services.MAX_PAGE)
     if search_request.page < last_page:
         links["next"] = _page_url(search_request, search_request.page + 1)
@@ -49,4 +50,4 @@ def search_minutes():
 
 
 def _page_url(search_request: services.SearchRequest, page: int) -> str:
-    return url_for("api.search_minutes", **search_request.as_args(page=page), _external=True)
+    return external_url("api.search_minutes", **search_request.as_args(page=page))

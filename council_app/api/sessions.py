@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.time import as_kst, today_kst
+from ..core.urls import external_url
 from ..council.services import current_council
 from ..extensions import db
 from ..sessions import services
@@ -32,8 +33,8 @@ def session_json(session: CouncilSession) -> dict:
         "main_items": session.main_item_list,
         "note": session.note,
         "modified": as_kst(session.updated_at).isoformat(),
-        "web": url_for("sessions.show", number=session.number, _external=True),
-        "meetings": url_for("api.meetings", session=session.number, _external=True),
+        "web": external_url("sessions.show", number=session.number),
+        "meetings": external_url("api.meetings", session=session.number),
     }
 
 

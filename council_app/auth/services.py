@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from datetime import timedelta
@@ -23,9 +24,16 @@ TOKEN_PREFIX = "cnl_"  # noqa: S105  (a marker, not a secret)
 
 
 class LoginThrottled(CouncilError):
-    """Too many failed logins for this account or address; try again later."""
+    """Too many failed logins from this address; it may try again in ``retry_after`` seconds."""
 
     status_code = 429
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        wait = f"{math.ceil(retry_after / 60)}분" if retry_after >= 60 else f"{retry_after}초"
+        super().__init__(
+            f"로그인 실패가 너무 많습니다. {wait} 뒤에 다시 시도해 주세요.", field="username"
+        )
 
 
 def create_user(
@@ -55,13 +63,15 @@ def create_user(
 
 
 def authenticate(username: str, password: str, address: str, config) -> User | None:
-    """Return the user if the password matches; record the try; refuse when throttled.
+    """Return the user if the password matches; record the try; refuse while throttled.
 
     The caller learns only "yes" or "no", never whether the account exists.
     """
     username = (username or "").strip().lower()[:80]
     address = (address or "unknown")[:64]
-    _check_throttle(username, address, config)
+    wait = login_wait(username, address, config)
+    if wait:
+        raise LoginThrottled(wait)
     user = db.session.scalar(select(User).where(User.username == username))
     # Hash even for unknown accounts, so the answer takes as long either way.
     ok = user.check_password(password) if user else _burn_hash(password)
@@ -82,23 +92,53 @@ def _burn_hash(password: str) -> bool:
     return False
 
 
-def _check_throttle(username: str, address: str, config) -> None:
-    """Raise ``LoginThrottled`` when recent failures exceed either limit."""
-    window: timedelta = config["LOGIN_FAILURE_WINDOW"]
-    since = now() - window
-    failures = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+def backoff(failures: int, free: int, cap: timedelta) -> timedelta:
+    """Return the wait after ``failures`` failures: none for the first ``free``, then doubling.
+
+    With ``free`` = 3: 2 s after the 3rd failure, 4 s after the 4th, 8 s after the 5th … up to
+    ``cap``. A guesser gets one try per wait; a person who mistyped waits seconds.
+    """
+    if failures < free:
+        return timedelta(0)
+    exponent = min(failures - free + 1, 30)  # 2^30 s is far past any cap
+    return min(timedelta(seconds=2**exponent), cap)
+
+
+def login_wait(username: str, address: str, config) -> int:
+    """Return the seconds this address must wait before trying ``username`` again (0: none).
+
+    Failures count per (account, address), from the pair's last success, and per address over
+    every account name. Never per account alone: failures from one address cannot lock the
+    account's owner out from another, and made-up names from one address slow only that address.
+    """
+    current = now()
+    since = current - config["LOGIN_FAILURE_WINDOW"]
+    cap = config["LOGIN_MAX_DELAY"]
+    failed = select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
+        LoginAttempt.address == address,
+        LoginAttempt.at >= since,
+        LoginAttempt.succeeded.is_(False),
     )
-    by_account = db.session.scalar(failures.where(LoginAttempt.username == username))
-    by_address = db.session.scalar(failures.where(LoginAttempt.address == address))
-    if (
-        by_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        minutes = int(window.total_seconds() // 60)
-        raise LoginThrottled(
-            f"로그인 실패가 너무 많습니다. {minutes}분 뒤에 다시 시도해 주세요.", field="username"
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.address == address,
+            LoginAttempt.username == username,
+            LoginAttempt.succeeded.is_(True),
         )
+    )
+    pair = failed.where(LoginAttempt.username == username)
+    if last_success is not None:
+        pair = pair.where(LoginAttempt.at > last_success)
+    waits = []
+    for query, free in (
+        (pair, config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]),
+        (failed, config["LOGIN_FREE_FAILURES_PER_ADDRESS"]),
+    ):
+        count, last = db.session.execute(query).one()
+        if count:
+            until = last + backoff(count, free, cap)
+            waits.append((until - current).total_seconds())
+    return max(0, math.ceil(max(waits, default=0)))
 
 
 def _digest(token: str) -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import NotFound
+from ..core.limits import login_limit
 from ..extensions import db
 from . import services
 from .forms import LoginForm, TokenForm
@@ -28,12 +29,13 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     """Show the login form and log staff in."""
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.authenticate(
@@ -43,6 +45,7 @@ def login():
             db.session.rollback()
             form.username.errors.append(error.errors[0][1])
             status = 429
+            headers = {"Retry-After": str(error.retry_after)}
         else:
             db.session.commit()
             if user:
@@ -54,7 +57,7 @@ def login():
             status = 401
     elif form.is_submitted():
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")

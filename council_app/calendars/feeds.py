@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..agenda.queries import titles_by_meeting
 from ..core.errors import CouncilError
+from ..core.urls import external_url
 from ..council.models import Body
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -88,12 +89,14 @@ def sessions_in(window: Window) -> list[CouncilSession]:
 
 def session_url(council_session: CouncilSession) -> str:
     """Return the absolute address of the session's page."""
-    return url_for("sessions.show", number=council_session.number, _external=True)
+    return external_url("sessions.show", number=council_session.number)
 
 
 def uid_domain() -> str:
     """Return the domain that closes every UID."""
-    return current_app.config["CALENDAR_UID_DOMAIN"] or urlsplit(request.host_url).hostname
+    config = current_app.config
+    base = config.get("BASE_URL")
+    return config["CALENDAR_UID_DOMAIN"] or urlsplit(base or request.host_url).hostname
 
 
 def council_feed(window: Window) -> Feed:
@@ -116,7 +119,7 @@ def build_feed(title: str, meetings: list[Meeting], council_sessions: list[Counc
     domain = uid_domain()
     # Meeting pages differ only in the trailing id: build the address once, not per meeting
     # (url_for is a fifth of the time of a 2,000-meeting feed).
-    meeting_pages = url_for("meetings.show", meeting_id=0, _external=True).removesuffix("0")
+    meeting_pages = external_url("meetings.show", meeting_id=0).removesuffix("0")
     agenda = titles_by_meeting([m.id for m in meetings])
     events = [
         ical.session_event(s, domain=domain, url=session_url(s)) for s in council_sessions

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..core.errors import CouncilError
+from ..core.limits import subscription_limit
 from ..core.time import today_kst
 from ..council.models import Body
 from ..council.services import body_by_slug, current_council
@@ -32,6 +33,7 @@ def webcal(url: str) -> str:
 
 
 @bp.get("/calendar.ics")
+@subscription_limit
 def council_feed():
     """Send every meeting and session in the window."""
     window = feeds.window_from_args(request.args, today_kst())
@@ -39,6 +41,7 @@ def council_feed():
 
 
 @bp.get("/calendar/<slug>.ics")
+@subscription_limit
 def body_feed(slug: str):
     """Send one body's meetings in the window."""
     body = _body_or_404(slug)
@@ -47,6 +50,7 @@ def body_feed(slug: str):
 
 
 @bp.get("/sessions/<int:number>.ics")
+@subscription_limit
 def session_feed(number: int):
     """Send one session and all its meetings."""
     council_session = find_session(current_council(), number)

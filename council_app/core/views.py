@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ..extensions import db
 from ..i18n import N_
 from .errors import CouncilError
+from .limits import retry_after
 
 MESSAGES_KO = {
     400: N_("요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요."),
@@ -30,12 +31,17 @@ def wants_json() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str):
+def _respond(status: int, message: str, headers: dict | None = None):
+    headers = dict(headers or {})
     if wants_json():
-        return jsonify({"errors": [{"field": None, "message": message}]}), status
+        if status == 401:
+            # RFC 6750: say which credentials the API takes.
+            headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return jsonify({"errors": [{"field": None, "message": message}]}), status, headers
     # The API answers in Korean; the page in the visitor's language. gettext returns a plain
     # str, so Jinja still escapes whatever the message quotes back from the request.
-    return render_template("errors/error.html", status=status, message=gettext(message)), status
+    page = render_template("errors/error.html", status=status, message=gettext(message))
+    return page, status, headers
 
 
 def register_error_pages(app: Flask) -> None:
@@ -55,7 +61,10 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _respond(error.code or 500, MESSAGES_KO.get(error.code, error.description))
+        headers = {}
+        if error.code == 429:
+            headers["Retry-After"] = str(retry_after())
+        return _respond(error.code or 500, MESSAGES_KO.get(error.code, error.description), headers)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -61,6 +61,15 @@ def facts(meeting: Meeting) -> rules.MeetingFacts:
     )
 
 
+def details_visible_to(meeting: Meeting, user) -> bool:
+    """Tell whether ``user`` may see a meeting's place, note, links and order of business.
+
+    A closed meeting (비공개) shows the public its date, time and name only, as its iCal event
+    and its API agenda do; staff see everything.
+    """
+    return meeting.public or bool(user is not None and user.is_authenticated)
+
+
 def snapshot(meeting: Meeting) -> dict:
     """Return the meeting's fields as JSON-ready data, for the audit log."""
     return {

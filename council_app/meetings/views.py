@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..agenda.queries import order_of_business
 from ..auth.permissions import Permission, permission_required
@@ -32,6 +33,12 @@ def meeting_trail(meeting: Meeting, link: bool = True) -> list[tuple[str, str | 
     ]
 
 
+@bp.app_template_global()
+def meeting_details_shown(meeting: Meeting) -> bool:
+    """Tell whether the visitor may see the meeting's place, note and order of business."""
+    return services.details_visible_to(meeting, current_user)
+
+
 def _meeting_or_404(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -43,10 +50,12 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 def show(meeting_id: int):
     """Show a meeting: when, where, its state and its links."""
     meeting = _meeting_or_404(meeting_id)
+    shown = services.details_visible_to(meeting, current_user)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
-        agenda=order_of_business(meeting),
+        details_shown=shown,
+        agenda=order_of_business(meeting) if shown else [],
         status_form=MeetingStatusForm(),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from ..core.errors import NotFound, RuleViolation
+from ..core.limits import search_limit
 from ..council.services import current_council
 from . import services
 
@@ -12,6 +13,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@search_limit
 def index():
     """Search what was said in the published minutes, with filters and facets."""
     try:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import time_machine
 from sqlalchemy import select
 
 from council_app.auth.models import LoginAttempt
+from council_app.core.time import KST
 from council_app.extensions import db
 from tests.conftest import PASSWORD
 
 WRONG = "아이디 또는 비밀번호가 맞지 않습니다."
+MOMENT = datetime(2023, 6, 8, 9, 0, tzinfo=KST)
 
 
 def test_login_page_is_korean_with_labels(client):
@@ -38,20 +43,26 @@ def test_wrong_password_and_unknown_user_look_the_same(client, make_user):
 
 def test_account_is_throttled_after_five_failures(app, client, make_user):
     user = make_user()
-    for _ in range(5):
-        client.post("/login", data={"username": user.username, "password": "wrong-password"})
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    with time_machine.travel(MOMENT, tick=False):
+        for _ in range(5):
+            client.post("/login", data={"username": user.username, "password": "wrong-password"})
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
-    assert "로그인 실패가 너무 많습니다" in response.get_data(as_text=True)
-    assert client.get("/dashboard").status_code == 302  # even the right password waits
+    # Three failures were counted; the fourth and fifth came before the 2 s wait was over.
+    assert "로그인 실패가 너무 많습니다. 2초 뒤에" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "2"
+    assert (
+        client.get("/dashboard").status_code == 302
+    )  # from this address, even the right one waits
 
 
 def test_address_is_throttled_across_accounts(app, client, make_user):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"] = 3
     user = make_user()
-    for name in ("a-user", "b-user", "c-user"):
-        client.post("/login", data={"username": name, "password": "wrong-password"})
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    with time_machine.travel(MOMENT, tick=False):
+        for name in ("a-user", "b-user", "c-user"):
+            client.post("/login", data={"username": name, "password": "wrong-password"})
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
 
 
