@@ -109,7 +109,8 @@ def pytest_collection_modifyitems(config, items):
     """Leave out (not skip) the database backends the run did not ask for."""
     chosen, left_out = [], []
     for item in items:
-        backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        backend = params.get("database_url") or params.get("empty_database")
         (left_out if backend and backend not in BACKENDS else chosen).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
