@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import NotFound, RuleViolation
+from ..core.inputs import MAX_ID, whole_number
 from ..core.time import as_kst
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import services
 from ..minutes.models import Minutes, MinutesStatus
-from . import bp, list_response
+from . import bp, json_payload, list_response
 
 
 def _moment(value):
@@ -48,8 +49,10 @@ def _readable(minutes_id: int) -> Minutes:
 def minutes_list():
     """List minutes, filtered by ``meeting`` id and ``status``."""
     stmt = select(Minutes).order_by(Minutes.id)
-    meeting = request.args.get("meeting", type=int)
-    if meeting is not None:
+    if raw_meeting := request.args.get("meeting"):
+        meeting = whole_number(raw_meeting, MAX_ID)
+        if meeting is None:
+            raise RuleViolation("meeting에는 회의 번호(숫자)를 적어 주세요.", "meeting")
         stmt = stmt.where(Minutes.meeting_id == meeting)
     status = request.args.get("status")
     if status:
@@ -138,8 +141,7 @@ def minutes_upload(meeting_id: int):
 
 
 def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    return json_payload(optional=True)
 
 
 @bp.post("/minutes/<int:minutes_id>/publish")
