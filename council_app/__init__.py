@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
+    from .core.cli import files_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
     from .search.cli import search_cli
@@ -103,6 +104,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sessions_cli)
     app.cli.add_command(minutes_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(files_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
-from ..core.errors import NotFound, RuleViolation
-from ..core.inputs import MAX_ID, whole_number
+from ..core.errors import CouncilError, NotFound, RuleViolation
+from ..core.inputs import MAX_ID, page_number, whole_number
 from ..core.time import as_kst
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -67,11 +67,24 @@ def minutes_list():
 
 @bp.get("/minutes/<int:minutes_id>")
 def minutes_detail(minutes_id: int):
-    """Return minutes with the speaker turns of the current version."""
+    """Return minutes with one page of the current version's speaker turns (page, per_page)."""
     minutes = _readable(minutes_id)
+    config = current_app.config
+    page = page_number(request.args)
+    per_page = config["API_MINUTES_PER_PAGE"]
+    if raw := request.args.get("per_page"):
+        per_page = whole_number(raw, config["API_MINUTES_MAX_PER_PAGE"]) or 0
+        if per_page < 1:
+            raise CouncilError(
+                f"per_page는 1부터 {config['API_MINUTES_MAX_PER_PAGE']}까지의 숫자입니다.",
+                field="per_page",
+            )
     version = minutes.current_version
-    turns = services.readable_turns(version, current_user) if version else []
+    all_turns = services.readable_turns(version, current_user) if version else []
+    turns = all_turns[(page - 1) * per_page : page * per_page]
     data = minutes_json(minutes)
+    data["total"] = len(all_turns)
+    data["links"] = _turn_links(minutes.id, page, per_page, len(all_turns))
     data["utterances"] = [
         {
             "order": t.order,
@@ -84,6 +97,21 @@ def minutes_detail(minutes_id: int):
         for t in turns
     ]
     return jsonify(data)
+
+
+def _turn_links(minutes_id: int, page: int, per_page: int, total: int) -> dict:
+    """Return self, first, last, and next/prev where they exist, for paged turns."""
+    last = max(1, -(-total // per_page))
+
+    def link(number: int) -> str:
+        return url_for("api.minutes_detail", minutes_id=minutes_id, page=number, per_page=per_page)
+
+    links = {"self": link(page), "first": link(1), "last": link(last)}
+    if page < last:
+        links["next"] = link(page + 1)
+    if 1 < page <= last:
+        links["prev"] = link(page - 1)
+    return links
 
 
 @bp.get("/minutes/deadlines")
