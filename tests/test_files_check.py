@@ -122,6 +122,20 @@ def test_a_failed_commit_leaves_no_file(meeting, uploads):
     assert not [p for p in uploads.rglob("*") if p.is_file()]
 
 
+def test_a_full_disk_leaves_no_half_file(meeting, uploads, monkeypatch):
+    def write_half(path, data):
+        with open(path, "wb") as handle:
+            handle.write(data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", write_half)
+    with pytest.raises(OSError):
+        services.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert not [p for p in uploads.rglob("*") if p.is_file()]
+
+
 def _fail(*args, **kwargs):
     raise OSError("disk full")
 

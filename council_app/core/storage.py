@@ -42,7 +42,12 @@ def write_with_row(session: Session, final: Path, data: bytes) -> None:
     """Write ``data`` as ``final``'s part file; it takes its name when ``session`` commits."""
     final.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(final)
-    part.write_bytes(data)
+    try:
+        part.write_bytes(data)
+    except OSError:
+        # A full disk leaves half a part behind: remove it, so only the error remains.
+        part.unlink(missing_ok=True)
+        raise
     stage(session, part, final)
 
 
