@@ -235,3 +235,11 @@ def test_the_api_refuses_pages_out_of_bounds(client, uploaded, query, field):
     response = client.get(f"/api/v1/minutes/{uploaded}?{query}")
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_the_memory_limit_reaches_the_sandbox():
+    data = ("○의장 홍길동  개의합니다.\n" * 250_000).encode()
+    assert len(extract_text(data, "a.txt", max_seconds=20).text) > 5_000_000 // 2
+    # 16 MB of address space is less than the interpreter already holds: reading fails.
+    error = _refusal(data, "a.txt", Limits(memory_bytes=16 * 1024 * 1024))
+    assert error.code == "broken" and "비정상 종료" in error.message_ko
