@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     # People type /agenda/ as often as /agenda: both should work.
     app.url_map.strict_slashes = False
+    configure_input(app)
     os.makedirs(app.instance_path, exist_ok=True)
     config.load_config(app, test_config)
 
@@ -28,6 +29,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def configure_input(app: Flask) -> None:
+    """Bound what a request can carry: ids in URLs and JSON bodies."""
+    from .core.inputs import IdConverter
+    from .core.json_input import BoundedJSONProvider
+
+    # Every <int:…> in a route is an id or a number: past MAX_ID it names nothing (404).
+    app.url_map.converters["int"] = IdConverter
+    app.json = BoundedJSONProvider(app)
 
 
 def register_extensions(app: Flask, migrations: str) -> None:
@@ -85,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
+    from .core.cli import files_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
     from .search.cli import search_cli
@@ -95,6 +107,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sessions_cli)
     app.cli.add_command(minutes_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(files_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

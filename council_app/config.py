@@ -126,10 +126,24 @@ class DefaultConfig:
     #: Strict-Transport-Security lifetime, sent when the site is reached over https.
     HSTS_MAX_AGE = 365 * 24 * 3600
 
-    #: Largest minutes file accepted; extraction of one file stops after this many seconds.
+    #: Largest minutes file accepted; extraction of one file stops after this many seconds,
+    #: well inside gunicorn's 30-second worker timeout (README: bounds of an upload).
     MINUTES_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
     #: ``None`` extracts in the web process with no limit: only for tests and trusted files.
-    MINUTES_EXTRACT_SECONDS: float | None = 30
+    MINUTES_EXTRACT_SECONDS: float | None = 10
+    #: Address space of the child process that extracts one file.
+    MINUTES_EXTRACT_MEMORY_BYTES = 1024 * 1024 * 1024
+    #: Text and speaker turns one upload may hold: the corpus' largest minutes hold 417,717
+    #: characters and 807 turns, a long budget sitting about a million and 3,500.
+    MINUTES_MAX_TEXT_CHARS = 5_000_000
+    MINUTES_MAX_TURNS = 20_000
+    #: Sections, package members and unpacked bytes of one file.
+    MINUTES_MAX_SECTIONS = 200
+    MINUTES_MAX_PACKAGE_ENTRIES = 1_000
+    MINUTES_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+    #: Speaker turns per page of the API's minutes read (``per_page`` up to the maximum).
+    API_MINUTES_PER_PAGE = 200
+    API_MINUTES_MAX_PER_PAGE = 1_000
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

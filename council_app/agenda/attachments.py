@@ -6,10 +6,13 @@ import hashlib
 import os
 import secrets
 import tempfile
+from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
+from ..core import storage
 from ..core.errors import RuleViolation
+from ..extensions import db
 
 #: Accepted extensions, the type we serve them as, and the bytes such a file starts with.
 ALLOWED_TYPES: dict[str, tuple[str, bytes | None]] = {
@@ -69,9 +72,12 @@ def store(upload: FileStorage, upload_root: str, *, max_bytes: int) -> dict:
         if signature is None:
             _check_utf8_text(temp_path)
         stored_name = f"{SUBFOLDER}/{secrets.token_hex(16)}{extension}"
-        os.replace(temp_path, os.path.join(upload_root, stored_name))
+        # Named after its final name, the part takes that name when the row commits.
+        final = Path(upload_root) / stored_name
+        os.replace(temp_path, storage.part_path(final))
+        storage.stage(db.session(), storage.part_path(final), final)
     except BaseException:
-        os.unlink(temp_path)
+        Path(temp_path).unlink(missing_ok=True)
         raise
     return {
         "original_name": original,

@@ -10,6 +10,7 @@ from flask import url_for
 from sqlalchemy import Select, extract, select
 
 from ..core.errors import RuleViolation
+from ..core.inputs import MAX_ID, whole_number
 from ..council.models import Body, BodyKind, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -37,9 +38,9 @@ class ItemFilter:
         errors = []
         for name in ("term", "session", "year"):
             raw = args.get(name) or ""
-            if raw and not raw.isdigit():
+            values[name] = whole_number(raw, MAX_ID) if raw else None
+            if raw and values[name] is None:
                 errors.append((name, f"{name}에는 숫자를 적어 주세요."))
-            values[name] = int(raw) if raw.isdigit() else None
         for name, enum_cls in (
             ("kind", ItemKind),
             ("status", ItemStatus),

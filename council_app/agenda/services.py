@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..core import audit
 from ..core.errors import RuleViolation
+from ..core.inputs import date_problem
 from ..core.time import format_date, today_kst
 from ..council.models import Body, Council, Member, Term
 from ..extensions import db
@@ -88,7 +89,9 @@ def refer(item: AgendaItem, committee: Body, referred_on: date) -> Referral:
         errors.append(("committee", f"{committee.name}는 {format_date(referred_on)}에 없습니다."))
     if any(r.body_id == committee.id for r in item.referrals):
         errors.append(("committee", f"이미 {committee.name}에 회부한 안건입니다."))
-    if referred_on < item.submitted_on:
+    if problem := date_problem(referred_on, "회부일"):
+        errors.append(("referred_on", problem))
+    elif referred_on < item.submitted_on:
         errors.append(
             (
                 "referred_on",

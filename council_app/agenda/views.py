@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.forms import commit_or_flash
+from ..core.inputs import page_number
 from ..council.models import Body, BodyKind, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -94,7 +95,12 @@ def index():
         filters = queries.ItemFilter.from_args(request.args)
     except RuleViolation:
         abort(400)
-    page = db.paginate(queries.filtered_items(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        queries.filtered_items(filters),
+        page=page_number(request.args),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+    )
     council = _council()
     return render_template(
         "agenda/index.html",

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from ..core.errors import CouncilError
+from ..core.json_input import JSONRefused
 from ..core.limits import api_write_limit
 from ..extensions import csrf, db
 
@@ -49,11 +50,24 @@ def council_error(error: CouncilError):
     return jsonify(error.as_json()), error.status_code
 
 
-def json_payload() -> dict:
-    """Return the request's JSON object, or refuse with a Korean message."""
-    data = request.get_json(silent=True)
+NOT_AN_OBJECT = "요청 본문은 JSON 객체여야 합니다 (Content-Type: application/json)."
+
+
+def json_payload(*, optional: bool = False) -> dict:
+    """Return the request's JSON object, or refuse with a Korean message.
+
+    With ``optional``, a request without a JSON body reads as ``{}``.
+    """
+    if optional and not (request.is_json and request.get_data(cache=True)):
+        return {}
+    if not request.is_json:
+        raise CouncilError(NOT_AN_OBJECT)
+    try:
+        data = current_app.json.loads(request.get_data(cache=True))
+    except JSONRefused as refused:
+        raise CouncilError(refused.message_ko) from None
     if not isinstance(data, dict):
-        raise CouncilError("요청 본문은 JSON 객체여야 합니다 (Content-Type: application/json).")
+        raise CouncilError(NOT_AN_OBJECT)
     return data
 
 

@@ -18,12 +18,13 @@ from ..agenda import queries, services
 from ..agenda.models import AgendaItem, ItemKind, Outcome, ProposerKind, Result
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import NotFound, RuleViolation
+from ..core.inputs import MAX_ID, date_problem, page_number
 from ..core.urls import external_url
 from ..council.models import Body, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..sessions.models import SessionKind
-from . import bp, list_response
+from . import bp, json_payload, list_response
 
 MAX_PER_PAGE = 100
 
@@ -129,19 +130,19 @@ def agenda_json(meeting: Meeting) -> list[dict]:
 
 
 def _payload() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise RuleViolation([(None, "요청 본문은 JSON 객체여야 합니다.")])
-    return data
+    return json_payload()
 
 
 def _date(data: dict, name: str) -> date:
     try:
-        return date.fromisoformat(str(data[name]))
+        value = date.fromisoformat(str(data[name]))
     except KeyError:
         raise RuleViolation([(name, "날짜를 적어 주세요 (YYYY-MM-DD).")]) from None
     except ValueError:
         raise RuleViolation([(name, "날짜는 YYYY-MM-DD 형식이어야 합니다.")]) from None
+    if problem := date_problem(value, "날짜"):
+        raise RuleViolation([(name, problem)])
+    return value
 
 
 def _enum(data: dict, name: str, enum_cls: type[enum.Enum]):
@@ -158,11 +159,14 @@ def _int(data: dict, name: str, *, required: bool = False) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise RuleViolation([(name, "정수를 적어 주세요.")])
+    if not 0 <= value <= MAX_ID:
+        raise RuleViolation([(name, f"0부터 {MAX_ID}까지의 정수를 적어 주세요.")])
     return value
 
 
 def _get(model, ident, name: str, label: str):
-    found = db.session.get(model, ident) if isinstance(ident, int) else None
+    usable = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
+    found = db.session.get(model, ident) if usable else None
     if found is None:
         raise RuleViolation([(name, f"{label}을(를) 찾을 수 없습니다: {ident}")])
     return found
@@ -196,7 +200,9 @@ def _item_fields(data: dict) -> services.ItemFields:
 def agenda_items():
     """List agenda items; filter by session, year, term, kind, status, proposer, committee."""
     filters = queries.ItemFilter.from_args(request.args)
-    page = db.paginate(queries.filtered_items(filters), max_per_page=MAX_PER_PAGE)
+    page = db.paginate(
+        queries.filtered_items(filters), page=page_number(request.args), max_per_page=MAX_PER_PAGE
+    )
     links = {"self": request.full_path.rstrip("?")}
     args = {**filters.as_args(), "per_page": page.per_page}
     if page.has_next:

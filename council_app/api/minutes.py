@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
-from ..core.errors import NotFound, RuleViolation
+from ..core.errors import CouncilError, NotFound, RuleViolation
+from ..core.inputs import MAX_ID, page_number, whole_number
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import services
 from ..minutes.models import Minutes, MinutesStatus
-from . import bp, list_response
+from . import bp, json_payload, list_response
 
 
 def _moment(value):
@@ -49,8 +50,10 @@ def _readable(minutes_id: int) -> Minutes:
 def minutes_list():
     """List minutes, filtered by ``meeting`` id and ``status``."""
     stmt = select(Minutes).order_by(Minutes.id)
-    meeting = request.args.get("meeting", type=int)
-    if meeting is not None:
+    if raw_meeting := request.args.get("meeting"):
+        meeting = whole_number(raw_meeting, MAX_ID)
+        if meeting is None:
+            raise RuleViolation("meeting에는 회의 번호(숫자)를 적어 주세요.", "meeting")
         stmt = stmt.where(Minutes.meeting_id == meeting)
     status = request.args.get("status")
     if status:
@@ -65,11 +68,24 @@ def minutes_list():
 
 @bp.get("/minutes/<int:minutes_id>")
 def minutes_detail(minutes_id: int):
-    """Return minutes with the speaker turns of the current version."""
+    """Return minutes with one page of the current version's speaker turns (page, per_page)."""
     minutes = _readable(minutes_id)
+    config = current_app.config
+    page = page_number(request.args)
+    per_page = config["API_MINUTES_PER_PAGE"]
+    if raw := request.args.get("per_page"):
+        per_page = whole_number(raw, config["API_MINUTES_MAX_PER_PAGE"]) or 0
+        if per_page < 1:
+            raise CouncilError(
+                f"per_page는 1부터 {config['API_MINUTES_MAX_PER_PAGE']}까지의 숫자입니다.",
+                field="per_page",
+            )
     version = minutes.current_version
-    turns = services.readable_turns(version, current_user) if version else []
+    all_turns = services.readable_turns(version, current_user) if version else []
+    turns = all_turns[(page - 1) * per_page : page * per_page]
     data = minutes_json(minutes)
+    data["total"] = len(all_turns)
+    data["links"] = _turn_links(minutes.id, page, per_page, len(all_turns))
     data["utterances"] = [
         {
             "order": t.order,
@@ -82,6 +98,21 @@ def minutes_detail(minutes_id: int):
         for t in turns
     ]
     return jsonify(data)
+
+
+def _turn_links(minutes_id: int, page: int, per_page: int, total: int) -> dict:
+    """Return self, first, last, and next/prev where they exist, for paged turns."""
+    last = max(1, -(-total // per_page))
+
+    def link(number: int) -> str:
+        return url_for("api.minutes_detail", minutes_id=minutes_id, page=number, per_page=per_page)
+
+    links = {"self": link(page), "first": link(1), "last": link(last)}
+    if page < last:
+        links["next"] = link(page + 1)
+    if 1 < page <= last:
+        links["prev"] = link(page - 1)
+    return links
 
 
 @bp.get("/minutes/deadlines")
@@ -139,8 +170,7 @@ def minutes_upload(meeting_id: int):
 
 
 def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    return json_payload(optional=True)
 
 
 @bp.post("/minutes/<int:minutes_id>/publish")

@@ -6,6 +6,7 @@ from flask import abort, jsonify, request
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
+from ..core.inputs import whole_number
 from ..core.time import as_kst, today_kst
 from ..core.urls import external_url
 from ..council.services import current_council
@@ -42,9 +43,10 @@ def _year_arg() -> int:
     raw = request.args.get("year")
     if raw is None:
         return today_kst().year
-    if not raw.isdigit() or not 1990 <= int(raw) <= 2200:
+    year = whole_number(raw, 2200)
+    if year is None or year < 1990:
         raise RuleViolation("year는 1990~2200 사이의 연도여야 합니다.", "year")
-    return int(raw)
+    return year
 
 
 @bp.get("/sessions")

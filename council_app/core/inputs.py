@@ -6,12 +6,86 @@ Services call these, so the pages, the API, the CLI and the demo loader read inp
 from __future__ import annotations
 
 import enum
+import math
+from collections.abc import Mapping
 from datetime import date, time
 from typing import Any, TypeVar
 
-from .errors import RuleViolation
+from werkzeug.routing import IntegerConverter
+
+from .errors import CouncilError, RuleViolation
+from .time import today_kst
 
 E = TypeVar("E", bound=enum.Enum)
+
+#: The largest id a URL or a request body may name: PostgreSQL's integer column holds no more.
+MAX_ID = 2**31 - 1
+#: The largest whole number a field accepts (counts, numbers, offsets).
+MAX_NUMBER = 1_000_000
+#: The largest page number a list accepts; no list of this system has that many pages.
+MAX_PAGE = 10_000
+#: The first year a date may fall in: 서울특별시 금천구 was formed in 1995 and the first
+#: local councils sat in 1952, so 1949 (지방자치법) leaves room for every record.
+FIRST_YEAR = 1949
+#: How far ahead of today a date may lie: plans reach a few years, never decades.
+YEARS_AHEAD = 10
+
+
+def whole_number(raw: object, maximum: int) -> int | None:
+    """Return ``raw`` as a whole number from 0 to ``maximum``, or None when it is not one.
+
+    Only ASCII digits count: ``str.isdigit`` and ``int()`` accept other scripts' digits
+    ('²', '٣') that a URL should not carry, and a huge number would overflow the database.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 0 <= raw <= maximum else None
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or not raw.is_integer():
+            return None
+        return int(raw) if 0 <= raw <= maximum else None
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
+def page_number(args: Mapping[str, str], name: str = "page", maximum: int = MAX_PAGE) -> int:
+    """Return the page a list is asked for (1 when absent), refusing one out of range."""
+    raw = args.get(name)
+    if raw in (None, ""):
+        return 1
+    number = whole_number(raw, maximum)
+    if number is None or number < 1:
+        raise CouncilError(f"쪽 번호는 1부터 {maximum}까지의 숫자입니다.", field=name)
+    return number
+
+
+def date_range() -> tuple[date, date]:
+    """Return the first and last day a date of this system may be (KST)."""
+    today = today_kst()
+    last = date(min(today.year + YEARS_AHEAD, 9999), 12, 31)
+    return date(FIRST_YEAR, 1, 1), last
+
+
+def date_problem(value: date, label: str) -> str | None:
+    """Return why ``value`` lies outside the dates this system keeps, or None."""
+    first, last = date_range()
+    if first <= value <= last:
+        return None
+    return f"{label}은(는) {first.year}년부터 {last.year}년 사이의 날짜여야 합니다."
+
+
+class IdConverter(IntegerConverter):
+    """An ``<int:…>`` URL part: ASCII digits up to MAX_ID, so a huge id is 404, not a 500."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class Reader:
@@ -47,10 +121,14 @@ class Reader:
         if value is None or isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            parsed = date.fromisoformat(str(value))
         except ValueError:
             self._bad(name, "예: 2023-06-08")
             return None
+        if problem := date_problem(parsed, self.labels.get(name, name)):
+            self.errors.append((name, problem))
+            return None
+        return parsed
 
     def time(self, name: str, required: bool = False) -> time | None:
         """Read a wall-clock time (``10:00``)."""
@@ -69,16 +147,12 @@ class Reader:
         value = self._raw(name, required)
         if value is None:
             return None
-        if isinstance(value, bool):
+        number = whole_number(value, MAX_NUMBER)
+        if number is None and not _signed_whole(value):
             self._bad(name, "숫자")
             return None
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            self._bad(name, "숫자")
-            return None
-        if number < minimum or number > 1_000_000:
-            self._bad(name, f"{minimum} 이상의 숫자")
+        if number is None or number < minimum:
+            self._bad(name, f"{minimum}부터 {MAX_NUMBER}까지의 숫자")
             return None
         return number
 
@@ -126,3 +200,13 @@ class Reader:
         """Raise every problem found so far at once."""
         if self.errors:
             raise RuleViolation(self.errors)
+
+
+def _signed_whole(value: object) -> bool:
+    """Tell whether ``value`` is a whole number, however large or negative."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    text = str(value).strip().removeprefix("-")
+    return text.isascii() and text.isdigit()

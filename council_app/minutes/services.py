@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import extract, insert, select
 
 from ..auth.permissions import Permission
-from ..core import audit
+from ..core import audit, storage
 from ..core.errors import RuleViolation
 from ..core.holidays import holidays_between
 from ..core.time import as_kst, format_date, now, today_kst
@@ -24,7 +24,7 @@ from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession
 from ..sessions.services import rules_profile
 from . import deadlines, events
-from .extract import ExtractionError, extract_text
+from .extract import ExtractionError, Limits, extract_text
 from .models import (
     IndexOutbox,
     Minutes,
@@ -166,21 +166,71 @@ def upload(
         stored = store_file(minutes, data, filename, actor)
         try:
             extraction = extract_text(
-                data, filename, max_seconds=current_app.config["MINUTES_EXTRACT_SECONDS"]
+                data,
+                filename,
+                max_seconds=current_app.config["MINUTES_EXTRACT_SECONDS"],
+                limits=extraction_limits(),
             )
         except ExtractionError as error:
-            stored.file_type = stored.file_type or error.code
-            stored.problem = error.message_ko
-            audit.record("minutes.file_refused", minutes, after={"file": stored.id}, actor=actor)
-            return Upload(minutes, None, stored, error.message_ko)
+            return _refuse_file(minutes, stored, error.code, error.message_ko, actor)
         stored.file_type = extraction.file_type
-        version = add_version(
-            minutes, extraction.text, extraction.extractor, stored, note, actor=actor
-        )
+        try:
+            version = add_version(
+                minutes, extraction.text, extraction.extractor, stored, note, actor=actor
+            )
+        except OverBound as error:
+            # Nothing of the version was added; the file stays, refused, like an unreadable one.
+            return _refuse_file(minutes, stored, extraction.file_type, str(error), actor)
         return Upload(minutes, version, stored)
     source = _source_file(minutes, source_file_id)
     version = add_version(minutes, text or "", PASTED, source, note, actor=actor)
     return Upload(minutes, version, source)
+
+
+class OverBound(RuleViolation):
+    """Text or turns past the configured bounds of one upload; nothing was stored."""
+
+
+def extraction_limits() -> Limits:
+    """Return the configured bounds of one extraction (README: bounds)."""
+    config = current_app.config
+    return Limits(
+        max_chars=config["MINUTES_MAX_TEXT_CHARS"],
+        max_sections=config["MINUTES_MAX_SECTIONS"],
+        max_entries=config["MINUTES_MAX_PACKAGE_ENTRIES"],
+        max_unpacked_bytes=config["MINUTES_MAX_UNPACKED_BYTES"],
+        memory_bytes=config["MINUTES_EXTRACT_MEMORY_BYTES"],
+    )
+
+
+def _refuse_file(minutes: Minutes, stored: MinutesFile, file_type: str, problem: str, actor):
+    """Keep a file no version came from, with the reason; it is never offered to the public."""
+    stored.file_type = stored.file_type or file_type[:20]
+    stored.problem = problem[:500]
+    audit.record("minutes.file_refused", minutes, after={"file": stored.id}, actor=actor)
+    return Upload(minutes, None, stored, problem)
+
+
+def _check_bounds(text: str, field: str) -> None:
+    """Refuse text longer than one upload may be, before any parsing."""
+    limit = current_app.config["MINUTES_MAX_TEXT_CHARS"]
+    if len(text) > limit:
+        raise OverBound(
+            f"본문이 {len(text):,}자로, 회의록 한 건의 본문 글자 수 한도 {limit:,}자를 넘어 "
+            "저장하지 않았습니다. 회의록이 맞는지 확인하거나 회의별로 나누어 올려 주세요.",
+            field,
+        )
+
+
+def _check_turn_count(count: int, field: str) -> None:
+    """Refuse minutes of more speaker turns than one upload may hold, before storing any."""
+    limit = current_app.config["MINUTES_MAX_TURNS"]
+    if count > limit:
+        raise OverBound(
+            f"발언이 {count:,}건으로, 회의록 한 건의 발언 수 한도 {limit:,}건을 넘어 "
+            "저장하지 않았습니다. 회의록이 맞는지 확인하거나 회의별로 나누어 올려 주세요.",
+            field,
+        )
 
 
 def _start(meeting: Meeting) -> Minutes:
@@ -222,13 +272,10 @@ def store_file(minutes: Minutes, data: bytes, filename: str, actor=None) -> Minu
         file_type="",
         uploaded_by_id=getattr(actor, "id", None),
     )
-    path = file_path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(data)
-    partial.replace(path)  # a reader never sees half a file
     db.session.add(stored)
     db.session.flush()
+    # The file takes its name only when the row commits (see core.storage).
+    storage.write_with_row(db.session(), file_path(stored), data)
     return stored
 
 
@@ -244,10 +291,13 @@ def add_version(
     _check_editable(minutes)
     if len(note) > 500:
         raise RuleViolation("메모는 500자 이내여야 합니다.", "note")
+    field = "text" if extractor == PASTED else "file"
+    _check_bounds(text, field)
     council = minutes.meeting.council_session.council
     roster = _roster(council)
     parsed = parse_minutes(text, list(roster))
     turns, public_text = _turns(parsed.blocks, roster)
+    _check_turn_count(len(turns), field)
     version = MinutesVersion(
         minutes=minutes,
         number=len(minutes.versions) + 1,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import CouncilError
 from ..core.forms import commit_or_flash
+from ..core.inputs import date_range, whole_number
 from ..core.time import today_kst
 from ..council.models import Council
 from ..extensions import db
@@ -188,7 +189,14 @@ def _act(minutes: Minutes, change, done: str):
 @bp.get("/minutes/compliance")
 def compliance():
     """Report per body how the publication deadline was kept in a year."""
-    year = request.args.get("year", today_kst().year, type=int)
+    year = today_kst().year
+    if raw_year := request.args.get("year"):
+        first, last = date_range()
+        year = whole_number(raw_year, last.year)
+        if year is None or year < first.year:
+            raise CouncilError(
+                f"연도는 {first.year}부터 {last.year}까지의 숫자입니다.", field="year"
+            )
     council = db.session.scalar(db.select(Council).order_by(Council.id))
     rows = services.compliance(council, year) if council else []
     return render_template("minutes/compliance.html", year=year, rows=rows)

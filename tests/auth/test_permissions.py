@@ -7,6 +7,7 @@ fails the first test.
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from council_app import create_app
 from council_app.auth.permissions import Permission, Role, role_allows
@@ -25,10 +26,10 @@ def _write_routes():
                 continue
             url = rule.rule
             for argument in rule.arguments:
-                converter = rule._converters[argument].__class__.__name__
+                number = isinstance(rule._converters[argument], IntegerConverter)
                 url = url.replace(
-                    f"<{'int:' if converter == 'IntegerConverter' else ''}{argument}>",
-                    "999999" if converter == "IntegerConverter" else "no-such-thing",
+                    f"<{'int:' if number else ''}{argument}>",
+                    "999999" if number else "no-such-thing",
                 )
                 url = url.replace(f"<{argument}>", "no-such-thing")
             routes.append((rule.endpoint, method, url, app.view_functions[rule.endpoint]))

@@ -169,3 +169,42 @@ def pdf_file(text: str | None) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+# --- hostile files (issue 13): small on the wire, huge or endless once read ---------------
+
+
+def hwpx_of_sections(count: int, text_per_section: str) -> bytes:
+    """Return an HWPX of ``count`` distinct sections, each one paragraph of the given text."""
+    section = hwpx_section(f"<hp:t>{text_per_section}</hp:t>")
+    names = [f"section{n}" for n in range(count)]
+    return hwpx_file(dict.fromkeys(names, section), spine=names)
+
+
+def hwpx_repeating_one_section(times: int) -> bytes:
+    """Return an HWPX whose spine names one small section ``times`` times (25 KB for 5,000)."""
+    section = hwpx_section(*["<hp:t>○의장 홍길동  같은 구역을 또 읽습니다.</hp:t>"] * 200)
+    return hwpx_file({"section0": section}, spine=["section0"] * times)
+
+
+def hwpx_with_entries(count: int) -> bytes:
+    """Return an HWPX padded with ``count`` empty members besides its one section."""
+    members = {"mimetype": b"application/hwp+zip"}
+    members.update({f"Contents/section{n}.xml": b"" for n in range(count)})
+    members["Contents/section0.xml"] = hwpx_section("<hp:t>본문</hp:t>")
+    return zip_file(members)
+
+
+def hwpx_nesting_an_archive() -> bytes:
+    """Return an HWPX whose section part is itself a ZIP (a nested archive, ~1 KB)."""
+    inner = zip_file({"Contents/section0.xml": bytes(10 * 1024 * 1024)})
+    return zip_file({"mimetype": b"application/hwp+zip", "Contents/section0.xml": inner})
+
+
+def zip_with_overlapping_entries() -> bytes:
+    """Return a ZIP whose second member points at the first member's bytes."""
+    data = bytearray(zip_file({"mimetype": b"application/hwp+zip", "b": b"x" * 100}))
+    # The second central-directory record's local header offset (at +42) is set to 0.
+    record = data.rfind(b"PK\x01\x02")
+    data[record + 42 : record + 46] = struct.pack("<I", 0)
+    return bytes(data)

@@ -136,7 +136,7 @@ def test_cp949_and_utf16_text_decode():
 
 def test_binary_garbage_is_unsupported():
     with pytest.raises(ExtractionError) as caught:
-        extract(bytes(range(256)) * 4, "image.hwp")
+        extract(bytes(range(256)) * 4, "image.png")
     assert caught.value.code == "unsupported"
 
 
@@ -151,8 +151,17 @@ def test_sandbox_returns_what_the_extractor_returns():
 @pytest.mark.slow
 def test_sandbox_reports_a_refusal_in_korean():
     with pytest.raises(ExtractionError) as caught:
-        sandbox.run(bytes(range(256)) * 4, "image.hwp", max_seconds=20)
+        sandbox.run(bytes(range(256)) * 4, "image.png", max_seconds=20)
     assert caught.value.code == "unsupported" and "형식" in caught.value.message_ko
+
+
+def test_binary_garbage_named_as_an_accepted_format_is_called_damaged():
+    # HWP is an accepted format: "지원하지 않는 형식(hwp)" would contradict the upload page.
+    with pytest.raises(ExtractionError) as caught:
+        extract(bytes(range(256)) * 4, "회의록.hwp")
+    assert caught.value.code == "broken"
+    assert "HWP 파일이 손상되었거나 중간에 잘려" in caught.value.message_ko
+    assert "지원하지 않는" not in caught.value.message_ko
 
 
 @pytest.mark.slow

@@ -2,7 +2,7 @@
 
 from xml.etree.ElementTree import Element
 
-from .base import Extraction
+from .base import Extraction, Limits, TextBudget
 from .package import SafeZip, local_name, parse_xml
 
 DOCUMENT_PART = "word/document.xml"
@@ -15,11 +15,13 @@ def is_docx(archive: SafeZip) -> bool:
     return DOCUMENT_PART in archive.names()
 
 
-def extract(data: bytes) -> Extraction:
+def extract(data: bytes, limits: Limits | None = None) -> Extraction:
     """Return each body paragraph, table cells included, one paragraph a line."""
-    archive = SafeZip(data)
+    limits = limits or Limits()
+    archive = SafeZip(data, limits)
     body = parse_xml(archive.read(DOCUMENT_PART), DOCUMENT_PART)
     lines = [_paragraph_text(p) for p in body.iter() if local_name(p) == "p"]
+    TextBudget(limits.max_chars).take(lines)
     return Extraction(text="\n".join(lines), extractor="docx-zip", file_type="docx")
 
 

@@ -5,7 +5,16 @@ import zlib
 
 import olefile
 
-from .base import MAX_UNPACKED_BYTES, Extraction, ExtractionError, broken, too_large, unsupported
+from .base import (
+    Extraction,
+    ExtractionError,
+    Limits,
+    TextBudget,
+    broken,
+    too_large,
+    too_many_sections,
+    unsupported,
+)
 
 SIGNATURE = b"HWP Document File"
 # HWP 3.x files are not OLE2; they start with this text and need a different reader.
@@ -48,13 +57,16 @@ def is_hwp(data: bytes) -> bool:
         return False
     try:
         with olefile.OleFileIO(data) as ole:
-            return ole.exists("FileHeader") and _read(ole, "FileHeader").startswith(SIGNATURE)
+            return ole.exists("FileHeader") and _read(ole, "FileHeader", Limits()).startswith(
+                SIGNATURE
+            )
     except (OSError, ValueError, IndexError, struct.error):
         return False
 
 
-def extract(data: bytes) -> Extraction:
+def extract(data: bytes, limits: Limits | None = None) -> Extraction:
     """Return the text of every paragraph of every section, one paragraph a line."""
+    limits = limits or Limits()
     if data.startswith(HWP3_SIGNATURE):
         raise unsupported("HWP 3.0 이하")
     try:
@@ -62,20 +74,29 @@ def extract(data: bytes) -> Extraction:
     except OSError as exc:
         raise broken("OLE2") from exc
     with ole:
-        compressed = _check_header(_read(ole, "FileHeader"))
+        compressed = _check_header(_read(ole, "FileHeader", limits))
         paragraphs: list[str] = []
-        for stream in _section_streams(ole):
-            body = _read(ole, stream)
+        streams = _section_streams(ole)
+        if len(streams) > limits.max_sections:
+            raise too_many_sections(len(streams), limits.max_sections)
+        budget = TextBudget(limits.max_chars)
+        unpacked = limits.max_unpacked_bytes
+        for stream in streams:
+            body = _read(ole, stream, limits)
             if compressed:
-                body = _inflate(body)
-            paragraphs.extend(_paragraphs(body))
+                body = _inflate(body, unpacked, limits.max_unpacked_bytes)
+            # Sections together, not each one, stay within the unpack limit.
+            unpacked -= len(body)
+            if unpacked < 0:
+                raise too_large(limits.max_unpacked_bytes)
+            paragraphs.extend(budget.take(_paragraphs(body)))
     return Extraction(text="\n".join(paragraphs), extractor="hwp5-olefile", file_type="hwp")
 
 
-def _read(ole: olefile.OleFileIO, name: str) -> bytes:
+def _read(ole: olefile.OleFileIO, name: str, limits: Limits) -> bytes:
     """Return a stream's bytes, refusing streams larger than the unpack limit."""
-    if ole.get_size(name) > MAX_UNPACKED_BYTES:
-        raise too_large()
+    if ole.get_size(name) > limits.max_unpacked_bytes:
+        raise too_large(limits.max_unpacked_bytes)
     with ole.openstream(name) as stream:
         return stream.read()
 
@@ -105,15 +126,15 @@ def _section_streams(ole: olefile.OleFileIO) -> list[str]:
     return [f"BodyText/Section{n}" for n in sorted(numbers)]
 
 
-def _inflate(body: bytes) -> bytes:
-    """Inflate a raw-deflate section stream, stopping at the unpack limit."""
+def _inflate(body: bytes, limit: int, total: int) -> bytes:
+    """Inflate a raw-deflate section stream, stopping at ``limit`` bytes (of ``total``)."""
     inflater = zlib.decompressobj(-15)
     try:
-        out = inflater.decompress(body, MAX_UNPACKED_BYTES)
+        out = inflater.decompress(body, max(limit, 0) + 1)
     except zlib.error as exc:
         raise broken("압축 해제 실패") from exc
-    if inflater.unconsumed_tail:
-        raise too_large()
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise too_large(total)
     return out
 
 

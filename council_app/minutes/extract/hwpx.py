@@ -3,7 +3,7 @@
 import re
 from xml.etree.ElementTree import Element
 
-from .base import Extraction
+from .base import Extraction, Limits, TextBudget, too_many_sections
 from .package import SafeZip, local_name, parse_xml
 
 MIMETYPE = b"application/hwp+zip"
@@ -19,13 +19,20 @@ def is_hwpx(archive: SafeZip) -> bool:
     return "mimetype" in archive.names() and archive.read("mimetype").strip() == MIMETYPE
 
 
-def extract(data: bytes) -> Extraction:
+def extract(data: bytes, limits: Limits | None = None) -> Extraction:
     """Return every paragraph of every section, in reading order, one paragraph a line."""
-    archive = SafeZip(data)
+    limits = limits or Limits()
+    archive = SafeZip(data, limits)
     warnings: list[str] = []
     lines: list[str] = []
-    for name in _section_names(archive, warnings):
-        lines.extend(_paragraphs(parse_xml(archive.read(name), name)))
+    names = _section_names(archive, warnings)
+    # A spine naming one part thousands of times unpacks it thousands of times: refuse it
+    # before reading any, as a section count past the bound.
+    if len(names) > limits.max_sections or len(set(names)) != len(names):
+        raise too_many_sections(len(names), limits.max_sections)
+    budget = TextBudget(limits.max_chars)
+    for name in names:
+        lines.extend(budget.take(_paragraphs(parse_xml(archive.read(name), name))))
     return Extraction(
         text="\n".join(lines), extractor="hwpx-zip", file_type="hwpx", warnings=warnings
     )

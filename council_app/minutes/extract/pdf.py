@@ -11,7 +11,7 @@ import re
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .base import Extraction, ExtractionError, broken
+from .base import Extraction, ExtractionError, Limits, TextBudget, broken
 
 MAGIC = b"%PDF-"
 # A page with fewer characters than this is treated as an image (scanned) page.
@@ -34,8 +34,9 @@ ENCRYPTED_MESSAGE = (
 )
 
 
-def extract(data: bytes) -> Extraction:
+def extract(data: bytes, limits: Limits | None = None) -> Extraction:
     """Return the text of every page, pages separated by a form feed."""
+    budget = TextBudget((limits or Limits()).max_chars)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -43,7 +44,7 @@ def extract(data: bytes) -> Extraction:
             raise ExtractionError("encrypted", ENCRYPTED_MESSAGE) from exc
         raise broken("PDF") from exc
     try:
-        pages = [_page_text(document[index]) for index in range(len(document))]
+        pages = [budget.take([_page_text(document[index])])[0] for index in range(len(document))]
     except pdfium.PdfiumError as exc:
         raise broken("PDF") from exc
     finally:

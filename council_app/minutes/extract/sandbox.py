@@ -6,6 +6,7 @@ allocation inside a C library stays in it. The child is a fresh interpreter star
 threaded server, no re-import of the server's main module as multiprocessing would do).
 """
 
+import dataclasses
 import json
 import os
 import resource
@@ -13,10 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .base import Extraction, ExtractionError, broken
+from .base import Extraction, ExtractionError, Limits, broken
 
-# Enough for PDFium on a few hundred pages; a bomb that gets past the size checks hits this.
-MEMORY_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
 # The directory that holds the council_app package, so the child can import it.
 _IMPORT_ROOT = str(Path(__file__).resolve().parents[3])
 
@@ -26,15 +25,22 @@ TIMEOUT_MESSAGE = (
 )
 
 
-def run(data: bytes, filename: str, max_seconds: float) -> Extraction:
+def run(data: bytes, filename: str, max_seconds: float, limits: Limits | None = None) -> Extraction:
     """Detect and extract `data` in a child, raising ExtractionError on any failure."""
+    limits = limits or Limits()
     # Only the extension matters to detection; it also keeps NULs and dashes out of argv.
     hint = "upload." + "".join(ch for ch in filename.rpartition(".")[2] if ch.isalnum())[:10]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_IMPORT_ROOT, env.get("PYTHONPATH")]))
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, our own module
-            [sys.executable, "-m", __package__ + ".worker", hint],
+            [
+                sys.executable,
+                "-m",
+                __package__ + ".worker",
+                hint,
+                json.dumps(dataclasses.asdict(limits)),
+            ],
             input=data,
             capture_output=True,
             timeout=max_seconds,
@@ -53,6 +59,6 @@ def run(data: bytes, filename: str, max_seconds: float) -> Extraction:
     return Extraction(**answer["ok"])
 
 
-def limit_memory() -> None:
+def limit_memory(limits: Limits) -> None:
     """Cap this process's address space so a bomb fails with MemoryError."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))

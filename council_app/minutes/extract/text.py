@@ -5,7 +5,7 @@ import re
 
 import charset_normalizer
 
-from .base import Extraction, unsupported
+from .base import Extraction, Limits, too_much_text, unsupported
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -32,8 +32,16 @@ def decode(data: bytes) -> tuple[str, str] | None:
     return _checked(data, best.encoding)
 
 
-def extract(data: bytes) -> Extraction:
+# No encoding spends more than four bytes on a character, so a file of more bytes than
+# four per allowed character holds too much text whatever it is, without decoding it.
+_MAX_BYTES_PER_CHAR = 4
+
+
+def extract(data: bytes, limits: Limits | None = None) -> Extraction:
     """Return the decoded text, naming the encoding in the extractor label."""
+    limits = limits or Limits()
+    if len(data) > _MAX_BYTES_PER_CHAR * limits.max_chars:
+        raise too_much_text(limits.max_chars)
     decoded = decode(data)
     if decoded is None:
         raise unsupported("알 수 없는 이진 파일")
