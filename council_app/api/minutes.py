@@ -23,7 +23,7 @@ def _moment(value):
 def minutes_json(minutes: Minutes) -> dict:
     """Return minutes as the API shows them, without their turns."""
     version = minutes.current_version
-    return {
+    data = {
         "id": minutes.id,
         "meeting": minutes.meeting_id,
         "status": minutes.status.value,
@@ -35,6 +35,15 @@ def minutes_json(minutes: Minutes) -> dict:
         "version": version.number if version else None,
         "web": url_for("minutes.show", minutes_id=minutes.id, _external=True),
     }
+    draft = minutes.draft_version
+    if draft is not None and services.is_editor(current_user):
+        # Staff see that a draft awaits publication, and what the guards say about it.
+        data["draft_version"] = draft.number
+        data["warnings"] = [
+            {"code": f.code, "message": f.message, "needs_reason": f.needs_reason}
+            for f in services.findings(minutes, draft)
+        ]
+    return data
 
 
 def _readable(minutes_id: int) -> Minutes:
@@ -145,12 +154,36 @@ def _json_body() -> dict:
 @bp.post("/minutes/<int:minutes_id>/publish")
 @permission_required(Permission.EDIT_MINUTES)
 def minutes_publish(minutes_id: int):
-    """Publish the provisional minutes now; JSON ``{"reason": …}`` is required when late."""
+    """Publish the draft: JSON ``reason`` when late, ``confirm`` naming accepted warnings.
+
+    Without them the answer is 422, listing each guard finding in ``errors``.
+    """
     minutes = _readable(minutes_id)
-    reason = _json_body().get("reason")
-    services.publish(minutes, reason if isinstance(reason, str) else None, actor=current_user)
+    body = _json_body()
+    reason = body.get("reason")
+    confirm = body.get("confirm", [])
+    if not isinstance(confirm, list) or len(confirm) > 20:
+        raise RuleViolation("confirm는 경고 코드 목록이어야 합니다(20개까지).", "confirm")
+    services.publish(
+        minutes,
+        reason if isinstance(reason, str) else None,
+        actor=current_user,
+        confirm=[c for c in confirm if isinstance(c, str)],
+    )
     db.session.commit()
     return jsonify(minutes_json(minutes))
+
+
+@bp.post("/minutes/<int:minutes_id>/versions/<int:number>/restore")
+@permission_required(Permission.EDIT_MINUTES)
+def minutes_restore(minutes_id: int, number: int):
+    """Make an earlier version the new draft; publish it to make it public."""
+    minutes = _readable(minutes_id)
+    version = services.restore(minutes, number, actor=current_user)
+    db.session.commit()
+    body = minutes_json(minutes)
+    body["restored_as"] = version.number
+    return jsonify(body), 201
 
 
 @bp.post("/minutes/<int:minutes_id>/finalize")

@@ -33,6 +33,7 @@ def make_meeting(council):
     """Add a meeting of ``body`` (slug) on ``day``, held unless it lies ahead."""
     import datetime
 
+    from council_app.core.time import today_kst
     from council_app.extensions import db
     from council_app.meetings.models import Meeting, MeetingStatus
     from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
@@ -49,7 +50,7 @@ def make_meeting(council):
             end=datetime.date(2023, 1, 15),
             status=SessionStatus.CLOSED,
         )
-        held = day <= datetime.date.today()
+        held = day <= today_kst()
         meeting = Meeting(
             council_session=session,
             body=next(b for b in council.bodies if b.slug == body),
