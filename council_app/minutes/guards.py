@@ -131,7 +131,8 @@ def _speech(text: str) -> list[str]:
     return lines[first_turn:] if first_turn is not None else []
 
 
-def _speech_lines(text: str) -> int:
+def speech_lines(text: str) -> int:
+    """Count the lines of speech: from the first turn on, turns and headings left out."""
     return sum(1 for line in _speech(text) if line.strip() and not _STRUCTURE.match(line))
 
 
@@ -149,7 +150,7 @@ def text_findings(text: str, headings: list[str]) -> list[Finding]:
     """Warn when the text looks broken: cut lines, fragment headings, U+FFFD, little Hangul."""
     findings = []
     cut = cut_lines(text)
-    speech = _speech_lines(text)
+    speech = speech_lines(text)
     if speech >= _MIN_LINES and len(cut) * 5 >= speech:
         share = round(100 * len(cut) / speech)
         findings.append(
