@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.forms import commit_or_flash
+from ..core.time import today_kst
 from ..council.models import Body, BodyKind, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -252,6 +253,9 @@ def order_of_business(meeting_id: int):
         meeting=meeting,
         lines=queries.order_of_business(meeting),
         results=Result,
+        # Outcomes are recorded from the meeting's day on, as the service allows.
+        outcomes_open=meeting.date <= today_kst()
+        and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED),
     )
 
 

@@ -20,8 +20,11 @@ def _moment(value):
     return as_kst(value).isoformat() if value else None
 
 
-def minutes_json(minutes: Minutes) -> dict:
-    """Return minutes as the API shows them, without their turns."""
+def minutes_json(minutes: Minutes, warnings: bool = False) -> dict:
+    """Return minutes as the API shows them, without their turns.
+
+    Staff also see the draft awaiting publication, and with ``warnings`` the guards' findings.
+    """
     version = minutes.current_version
     data = {
         "id": minutes.id,
@@ -37,8 +40,8 @@ def minutes_json(minutes: Minutes) -> dict:
     }
     draft = minutes.draft_version
     if draft is not None and services.is_editor(current_user):
-        # Staff see that a draft awaits publication, and what the guards say about it.
         data["draft_version"] = draft.number
+    if warnings and draft is not None and services.is_editor(current_user):
         data["warnings"] = [
             {"code": f.code, "message": f.message, "needs_reason": f.needs_reason}
             for f in services.findings(minutes, draft)
@@ -77,7 +80,7 @@ def minutes_detail(minutes_id: int):
     minutes = _readable(minutes_id)
     version = minutes.current_version
     turns = services.readable_turns(version, current_user) if version else []
-    data = minutes_json(minutes)
+    data = minutes_json(minutes, warnings=True)
     data["utterances"] = [
         {
             "order": t.order,
@@ -141,7 +144,7 @@ def minutes_upload(meeting_id: int):
                 "file": result.file.id,
             }
         ), 422
-    body = minutes_json(result.minutes)
+    body = minutes_json(result.minutes, warnings=True)
     body["utterances"] = len(result.version.utterances)
     return jsonify(body), 201
 
@@ -181,7 +184,7 @@ def minutes_restore(minutes_id: int, number: int):
     minutes = _readable(minutes_id)
     version = services.restore(minutes, number, actor=current_user)
     db.session.commit()
-    body = minutes_json(minutes)
+    body = minutes_json(minutes, warnings=True)
     body["restored_as"] = version.number
     return jsonify(body), 201
 
