@@ -84,6 +84,7 @@ def show(minutes_id: int):
     turns = services.readable_turns(version, current_user) if version else []
     speaker = request.args.get("speaker") or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
+    public_files = services.public_files(minutes)
     return render_template(
         "minutes/show.html",
         minutes=minutes,
@@ -92,10 +93,8 @@ def show(minutes_id: int):
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
         deadline=services.deadline(minutes.meeting, minutes),
-        files=services.public_files(minutes),
-        staff_files=[f for f in minutes.files if f not in services.public_files(minutes)]
-        if editor
-        else [],
+        files=public_files,
+        staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
         history=minutes.versions if editor else services.public_versions(minutes),
         draft=minutes.draft_version if editor else None,
         editor=editor,
