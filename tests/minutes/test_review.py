@@ -266,6 +266,9 @@ def test_no_upload_offered_before_the_meeting(app, client, make_meeting, stenogr
 def test_finalize_needs_the_box_ticked_and_then_shows_the_final_state(
     app, client, published, stenographer
 ):
+    upload(client, published, samples.dated(published.meeting.date, OPEN) + "\n")
+    manage = client.get(f"/minutes/{published.id}").get_data(as_text=True)
+    assert "확정하면 공개되지 않은 초안 제2판은 공개할 수 없습니다" in manage
     unticked = client.post(f"/minutes/{published.id}/finalize", follow_redirects=True)
     assert "확정하려면 확인란에 표시해 주세요" in unticked.get_data(as_text=True)
     db.session.expire_all()
@@ -276,3 +279,24 @@ def test_finalize_needs_the_box_ticked_and_then_shows_the_final_state(
     page = done.get_data(as_text=True)
     assert "회의록을 확정했습니다" in page and "확정된 회의록입니다" in page
     assert "고친 판 올리기" not in page and "새 초안으로</button>" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        ("city-council/text/minutes-2782.txt", ["청주시의회", "제72회(이 회의: 제300회)"]),
+        ("pdf/2011-04-28_18.299.04.4DS.pdf", ["제299회(이 회의: 제300회)", "2011. 4. 28."]),
+        ("national-assembly/hwp/제338회 제1차(2015년12월28일).hwp", ["의회 '국회'", "제338회"]),
+    ],
+)
+def test_real_files_of_other_councils_are_flagged(
+    app, client, published, stenographer, corpus, path, named
+):
+    name = path.rsplit("/", 1)[-1]
+    response = upload(client, published, data=(corpus / path).read_bytes(), name=name)
+    assert response.status_code == 201
+    warnings = {w["code"]: w["message"] for w in response.get_json()["warnings"]}
+    assert all(words in warnings["header_mismatch"] for words in named)
+    refused = client.post(f"/api/v1/minutes/{published.id}/publish", json={})
+    assert refused.status_code == 422
+    assert "성원이 되었으므로" in public_page(client, published, app)
