@@ -20,6 +20,7 @@ from ..auth.permissions import Permission, permission_required
 from ..core.errors import RuleViolation
 from ..core.forms import commit_or_flash
 from ..core.inputs import page_number
+from ..core.time import today_kst
 from ..council.models import Body, BodyKind, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -258,6 +259,9 @@ def order_of_business(meeting_id: int):
         meeting=meeting,
         lines=queries.order_of_business(meeting),
         results=Result,
+        # Outcomes are recorded from the meeting's day on, as the service allows.
+        outcomes_open=meeting.date <= today_kst()
+        and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED),
     )
 
 

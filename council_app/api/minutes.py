@@ -22,10 +22,13 @@ def _moment(value):
     return as_kst(value).isoformat() if value else None
 
 
-def minutes_json(minutes: Minutes) -> dict:
-    """Return minutes as the API shows them, without their turns."""
+def minutes_json(minutes: Minutes, warnings: bool = False) -> dict:
+    """Return minutes as the API shows them, without their turns.
+
+    Staff also see the draft awaiting publication, and with ``warnings`` the guards' findings.
+    """
     version = minutes.current_version
-    return {
+    data = {
         "id": minutes.id,
         "meeting": minutes.meeting_id,
         "status": minutes.status.value,
@@ -37,6 +40,15 @@ def minutes_json(minutes: Minutes) -> dict:
         "version": version.number if version else None,
         "web": external_url("minutes.show", minutes_id=minutes.id),
     }
+    draft = minutes.draft_version
+    if draft is not None and services.is_editor(current_user):
+        data["draft_version"] = draft.number
+    if warnings and draft is not None and services.is_editor(current_user):
+        data["warnings"] = [
+            {"code": f.code, "message": f.message, "needs_reason": f.needs_reason}
+            for f in services.findings(minutes, draft)
+        ]
+    return data
 
 
 def _readable(minutes_id: int) -> Minutes:
@@ -83,7 +95,7 @@ def minutes_detail(minutes_id: int):
     version = minutes.current_version
     all_turns = services.readable_turns(version, current_user) if version else []
     turns = all_turns[(page - 1) * per_page : page * per_page]
-    data = minutes_json(minutes)
+    data = minutes_json(minutes, warnings=True)
     data["total"] = len(all_turns)
     data["links"] = _turn_links(minutes.id, page, per_page, len(all_turns))
     data["utterances"] = [
@@ -164,7 +176,7 @@ def minutes_upload(meeting_id: int):
                 "file": result.file.id,
             }
         ), 422
-    body = minutes_json(result.minutes)
+    body = minutes_json(result.minutes, warnings=True)
     body["utterances"] = len(result.version.utterances)
     return jsonify(body), 201
 
@@ -176,12 +188,36 @@ def _json_body() -> dict:
 @bp.post("/minutes/<int:minutes_id>/publish")
 @permission_required(Permission.EDIT_MINUTES)
 def minutes_publish(minutes_id: int):
-    """Publish the provisional minutes now; JSON ``{"reason": …}`` is required when late."""
+    """Publish the draft: JSON ``reason`` when late, ``confirm`` naming accepted warnings.
+
+    Without them the answer is 422, listing each guard finding in ``errors``.
+    """
     minutes = _readable(minutes_id)
-    reason = _json_body().get("reason")
-    services.publish(minutes, reason if isinstance(reason, str) else None, actor=current_user)
+    body = _json_body()
+    reason = body.get("reason")
+    confirm = body.get("confirm", [])
+    if not isinstance(confirm, list) or len(confirm) > 20:
+        raise RuleViolation("confirm는 경고 코드 목록이어야 합니다(20개까지).", "confirm")
+    services.publish(
+        minutes,
+        reason if isinstance(reason, str) else None,
+        actor=current_user,
+        confirm=[c for c in confirm if isinstance(c, str)],
+    )
     db.session.commit()
     return jsonify(minutes_json(minutes))
+
+
+@bp.post("/minutes/<int:minutes_id>/versions/<int:number>/restore")
+@permission_required(Permission.EDIT_MINUTES)
+def minutes_restore(minutes_id: int, number: int):
+    """Make an earlier version the new draft; publish it to make it public."""
+    minutes = _readable(minutes_id)
+    version = services.restore(minutes, number, actor=current_user)
+    db.session.commit()
+    body = minutes_json(minutes, warnings=True)
+    body["restored_as"] = version.number
+    return jsonify(body), 201
 
 
 @bp.post("/minutes/<int:minutes_id>/finalize")

@@ -59,6 +59,7 @@ def _publish_as_of(minutes, *, late: bool) -> None:
     due = services.due_date(minutes.meeting)
     day = due + timedelta(days=1) if late else minutes.meeting.date + timedelta(days=1)
     minutes.published_at = kst_datetime(day, minutes.meeting.start_time)
+    minutes.published_version.published_at = minutes.published_at
     minutes.late = deadlines.is_late(minutes.published_at, due)
     minutes.late_reason = LATE_REASON if minutes.late else None
 

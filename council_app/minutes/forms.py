@@ -2,8 +2,16 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class UploadForm(FlaskForm):
@@ -18,16 +26,38 @@ class UploadForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    """Publish the provisional minutes; a reason is needed after the due date."""
+    """Publish the draft after seeing its preview: accept each warning, then confirm."""
 
-    reason = TextAreaField("지연 사유", validators=[Optional(), Length(max=500)])
-    submit = SubmitField("임시회의록 공개")
+    reason = TextAreaField("사유", validators=[Optional(), Length(max=500)])
+    #: The codes of the guard findings the stenographer accepts (choices set per draft).
+    confirm = SelectMultipleField(
+        "확인한 경고",
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    agree = BooleanField(
+        "미리 보기를 확인했으며, 이 판을 공개합니다.",
+        validators=[DataRequired("공개하려면 확인란에 표시해 주세요.")],
+    )
+    submit = SubmitField("공개")
 
 
 class FinalizeForm(FlaskForm):
-    """Make the minutes final."""
+    """Make the minutes final, once the stenographer confirms; no correction follows."""
 
+    agree = BooleanField(
+        "확정하면 더 고칠 수 없음을 확인합니다.",
+        validators=[DataRequired("확정하려면 확인란에 표시해 주세요.")],
+    )
     submit = SubmitField("확정")
+
+
+class RestoreForm(FlaskForm):
+    """Make an earlier version the new draft."""
+
+    submit = SubmitField("이 판을 새 초안으로")
 
 
 class WithdrawForm(FlaskForm):

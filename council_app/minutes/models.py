@@ -64,9 +64,25 @@ class Minutes(db.Model):
     )
 
     @property
-    def current_version(self) -> MinutesVersion | None:
-        """Return the latest version: the one the page shows."""
+    def published_version(self) -> MinutesVersion | None:
+        """Return the version citizens see: the newest one published by an explicit act."""
+        return next((v for v in reversed(self.versions) if v.published_at), None)
+
+    @property
+    def latest_version(self) -> MinutesVersion | None:
+        """Return the newest version, published or not."""
         return self.versions[-1] if self.versions else None
+
+    @property
+    def draft_version(self) -> MinutesVersion | None:
+        """Return the newest version when it awaits publication, else None."""
+        latest = self.latest_version
+        return latest if latest is not None and latest.published_at is None else None
+
+    @property
+    def current_version(self) -> MinutesVersion | None:
+        """Return the version the minutes page shows: the published one, else the draft."""
+        return self.published_version or self.latest_version
 
     @property
     def is_public(self) -> bool:
@@ -120,10 +136,14 @@ class MinutesVersion(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    #: When this version was made the public one (an audited act); null for a draft.
+    published_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     minutes: Mapped[Minutes] = relationship(back_populates="versions")
     file: Mapped[MinutesFile | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     utterances: Mapped[list[Utterance]] = relationship(
         back_populates="version", order_by="Utterance.order", cascade="all, delete-orphan"
     )

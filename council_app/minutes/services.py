@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession
 from ..sessions.services import rules_profile
-from . import deadlines, events
+from . import deadlines, events, guards
 from .extract import ExtractionError, Limits, extract_text
 from .models import (
     IndexOutbox,
@@ -92,11 +94,29 @@ def latest_published(council: Council, limit: int = 5) -> list[Minutes]:
 
 
 def file_is_public(stored: MinutesFile) -> bool:
-    """Tell whether citizens may download the original: public minutes, no closed passage."""
+    """Tell whether citizens may download the original: of a published version, nothing closed.
+
+    A file of a draft, or one whose text could not be read, stays with the staff.
+    """
     if not stored.minutes.is_public:
         return False
     versions = [v for v in stored.minutes.versions if v.file_id == stored.id]
-    return bool(versions) and not any(u.closed for v in versions for u in v.utterances)
+    return any(v.published_at for v in versions) and not any(
+        u.closed for v in versions for u in v.utterances
+    )
+
+
+def public_files(minutes: Minutes) -> list[MinutesFile]:
+    """Return the files citizens may download, the published version's first."""
+    published = minutes.published_version
+    first = published.file_id if published else None
+    files = [f for f in minutes.files if file_is_public(f)]
+    return sorted(files, key=lambda f: (f.id != first, -f.id))
+
+
+def public_versions(minutes: Minutes) -> list[MinutesVersion]:
+    """Return the versions that were published at some time: the history citizens may read."""
+    return [v for v in minutes.versions if v.published_at]
 
 
 def has_happened(meeting: Meeting, moment: datetime | None = None) -> bool:
@@ -111,18 +131,105 @@ def file_path(stored: MinutesFile) -> Path:
     return Path(current_app.config["UPLOAD_PATH"]) / "minutes" / stored.stored_name
 
 
-def version_diff(old: MinutesVersion, new: MinutesVersion) -> list[str]:
-    """Return a unified diff of the public texts of two versions, line by line."""
-    return list(
-        difflib.unified_diff(
-            old.public_text.splitlines(),
-            new.public_text.splitlines(),
-            fromfile=f"제{old.number}판",
-            tofile=f"제{new.number}판",
-            lineterm="",
-            n=2,
-        )
+_TOKEN = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]")
+
+#: One line of a word diff: (kind, text) pieces, kind being equal, insert or delete.
+DiffLine = list[tuple[str, str]]
+
+
+def word_diff(old: str, new: str, context: int = 1) -> list[DiffLine | None]:
+    """Return the changed lines of ``new`` against ``old``, changes marked word by word.
+
+    Lines are matched first, and only the lines that differ are compared word by word, so
+    a one-word correction marks one word, and thousands of lines stay quick. ``context``
+    unchanged lines are kept around each change; None stands for the lines left out.
+    """
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    lines: list[tuple[bool, DiffLine]] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines.extend((False, [("equal", line)]) for line in new_lines[j1:j2])
+            continue
+        before = _TOKEN.findall("\n".join(old_lines[i1:i2]))
+        after = _TOKEN.findall("\n".join(new_lines[j1:j2]))
+        pieces: list[tuple[str, str]] = []
+        words = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for op, a1, a2, b1, b2 in words.get_opcodes():
+            if op in ("delete", "replace"):
+                pieces.extend(("delete", t) for t in before[a1:a2])
+            if op in ("insert", "replace"):
+                pieces.extend(("insert", t) for t in after[b1:b2])
+            if op == "equal":
+                pieces.extend(("equal", t) for t in after[b1:b2])
+        lines.extend((True, line) for line in _split_lines(pieces))
+    keep = {
+        k
+        for i, (changed, _) in enumerate(lines)
+        if changed
+        for k in range(i - context, i + context + 1)
+    }
+    shown: list[DiffLine | None] = []
+    for i, (_, line) in enumerate(lines):
+        if i in keep:
+            shown.append(line)
+        elif shown and shown[-1] is not None:
+            shown.append(None)
+    return shown
+
+
+def _split_lines(pieces: list[tuple[str, str]]) -> list[DiffLine]:
+    """Cut a stream of diff pieces into lines at newlines, joining runs of one kind."""
+    lines: list[DiffLine] = [[]]
+    for kind, word in pieces:
+        if word == "\n":
+            lines.append([])
+            continue
+        line = lines[-1]
+        if line and line[-1][0] == kind:
+            line[-1] = (kind, line[-1][1] + word)
+        else:
+            line.append((kind, word))
+    return [line for line in lines if line]
+
+
+def version_diff(old: MinutesVersion, new: MinutesVersion) -> list[DiffLine | None]:
+    """Return the word diff of the public texts of two versions."""
+    return word_diff(old.public_text, new.public_text)
+
+
+def speaker_counts(version: MinutesVersion) -> list[tuple[str, int]]:
+    """Return each speaker with their number of turns, most turns first."""
+    counts = Counter(u.speaker for u in version.utterances)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def headings(version: MinutesVersion) -> list[str]:
+    """Return the agenda headings of a version in order, each once."""
+    return list(dict.fromkeys(u.agenda_heading for u in version.utterances if u.agenda_heading))
+
+
+def findings(minutes: Minutes, version: MinutesVersion | None = None) -> list[guards.Finding]:
+    """Return what the guards say about publishing ``version`` (the draft) of the minutes."""
+    version = version or minutes.latest_version
+    if version is None:
+        return []
+    meeting = minutes.meeting
+    published = minutes.published_version
+    facts = guards.MeetingFacts(
+        council=meeting.council_session.council.name,
+        session_number=meeting.council_session.number,
+        sitting=meeting.sitting,
+        body_name=meeting.body.name,
+        date=meeting.date,
     )
+    return [
+        *guards.turn_findings(
+            len(version.utterances), len(published.utterances) if published else None
+        ),
+        *guards.header_findings(version.header or {}, facts),
+        *guards.text_findings(version.text, headings(version)),
+    ]
 
 
 # --- upload and correction ---------------------------------------------------------------
@@ -153,6 +260,8 @@ def upload(
     A file whose text cannot be read is still kept; the result then names the problem, so
     the uploader can paste the text for it.
     """
+    if data is not None and not data and filename:
+        raise RuleViolation("파일이 비어 있습니다. 내용이 든 회의록 파일을 골라 주세요.", "file")
     if not data and not (text and text.strip()):
         raise RuleViolation("회의록 파일을 고르거나 본문을 붙여 넣어 주세요.", "file")
     if not has_happened(meeting):
@@ -323,9 +432,33 @@ def add_version(
         after={"version": version.number, "turns": len(turns)},
         actor=actor,
     )
-    if minutes.status.is_published:
-        # A correction of published minutes is public at once, so the index follows.
-        _outbox(minutes, OutboxAction.INDEX)
+    # A new version is a draft: the public record (and so the index) changes only when it
+    # is published.
+    return version
+
+
+def restore(minutes: Minutes, number: int, actor=None) -> MinutesVersion:
+    """Make an earlier version the new draft: a new version with its text; history stays."""
+    old = next((v for v in minutes.versions if v.number == number), None)
+    if old is None:
+        raise RuleViolation(f"제{number}판이 없습니다.", "version")
+    if old is minutes.latest_version:
+        raise RuleViolation(f"제{number}판은 이미 가장 새 판입니다.", "version")
+    version = add_version(
+        minutes,
+        old.text,
+        f"{old.extractor} (제{old.number}판 복원)"[:120],
+        old.file,
+        f"제{old.number}판 복원",
+        actor=actor,
+    )
+    audit.record(
+        "minutes.restore",
+        minutes,
+        before={"version": old.number},
+        after={"version": version.number},
+        actor=actor,
+    )
     return version
 
 
@@ -442,43 +575,87 @@ def deadline(meeting: Meeting, minutes: Minutes | None = None, today: date | Non
     return Deadline(meeting, minutes, due, deadlines.days_left(today or today_kst(), due))
 
 
-def publish(minutes: Minutes, reason: str | None = None, actor=None) -> Minutes:
-    """Publish draft minutes as provisional (임시) at the server's time; late needs a reason."""
+def publish(
+    minutes: Minutes,
+    reason: str | None = None,
+    actor=None,
+    confirm: list[str] | tuple[str, ...] = (),
+) -> Minutes:
+    """Make the draft the public version: first as provisional (임시), later a correction.
+
+    The first publication takes the server's time and needs a reason after the due date.
+    Every guard finding must be named in ``confirm``; those that need it, with a reason.
+    """
     meeting = minutes.meeting
-    if minutes.status is not MinutesStatus.DRAFT:
+    draft = minutes.draft_version
+    first = minutes.status is MinutesStatus.DRAFT
+    if not first and minutes.status is not MinutesStatus.PROVISIONAL:
         raise RuleViolation(
             f"'{minutes.status.label}' 상태의 회의록은 공개할 수 없습니다.", "status"
         )
     if not has_happened(meeting):
         raise RuleViolation("열리지 않은 회의의 회의록은 공개할 수 없습니다.", "status")
-    if minutes.current_version is None:
+    if draft is None:
         raise RuleViolation(
-            "본문이 없습니다. 회의록 파일을 올리거나 본문을 붙여 넣어 주세요.", "file"
+            "본문이 없습니다. 회의록 파일을 올리거나 본문을 붙여 넣어 주세요."
+            if first
+            else "공개할 새 판이 없습니다. 고친 판을 먼저 올려 주세요.",
+            "file",
         )
     moment = now()
     due = due_date(meeting)
     reason = (reason or "").strip()
-    late = deadlines.is_late(moment, due)
+    late = first and deadlines.is_late(moment, due)
+    errors: list[tuple[str | None, str]] = []
     if late and not reason:
-        raise RuleViolation(
-            f"공개 기한({format_date(due)})이 지났습니다. 지연 사유를 입력해 주세요.", "reason"
+        errors.append(
+            ("reason", f"공개 기한({format_date(due)})이 지났습니다. 지연 사유를 입력해 주세요.")
         )
     if len(reason) > 500:
-        raise RuleViolation("지연 사유는 500자 이내여야 합니다.", "reason")
-    minutes.status = MinutesStatus.PROVISIONAL
-    minutes.published_at = moment
-    minutes.late = late
-    minutes.late_reason = reason if late else None
+        errors.append(("reason", "사유는 500자 이내여야 합니다."))
+    found = findings(minutes, draft)
+    errors.extend(guards.unaccepted(found, confirm, reason))
+    if errors:
+        raise RuleViolation(errors)
+    before = minutes.published_version
+    draft.published_at = moment
+    draft.published_by_id = getattr(actor, "id", None)
     minutes.updated_at = moment
+    confirmed = [f.code for f in found]
+    if first:
+        minutes.status = MinutesStatus.PROVISIONAL
+        minutes.published_at = moment
+        minutes.late = late
+        minutes.late_reason = reason if late else None
+    held = _mark_held(meeting, moment)
     audit.record(
-        "minutes.publish",
+        "minutes.publish" if first else "minutes.publish_correction",
         minutes,
-        after={"status": "provisional", "due": due.isoformat(), "late": late},
+        before={"version": before.number} if before else None,
+        after={
+            "status": minutes.status.value,
+            "version": draft.number,
+            "due": due.isoformat(),
+            "late": late,
+            "confirmed": confirmed,
+            **({"meeting_status": "held"} if held else {}),
+        },
         reason=reason or None,
         actor=actor,
     )
     _outbox(minutes, OutboxAction.INDEX)
     return minutes
+
+
+def _mark_held(meeting: Meeting, moment: datetime) -> bool:
+    """Record a scheduled meeting as held once its minutes are out; tell whether it changed."""
+    if meeting.status is not MeetingStatus.SCHEDULED:
+        return False
+    meeting.status = MeetingStatus.HELD
+    # Calendars see the status: a new SEQUENCE and LAST-MODIFIED.
+    meeting.revision += 1
+    meeting.updated_at = moment
+    return True
 
 
 def finalize(minutes: Minutes, actor=None) -> Minutes:

@@ -7,14 +7,14 @@ from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.errors import CouncilError
-from ..core.forms import commit_or_flash
+from ..core.forms import commit_or_flash, show_errors
 from ..core.inputs import date_range, whole_number
 from ..core.time import today_kst
 from ..council.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
 from . import services
-from .forms import FinalizeForm, PublishForm, UploadForm, WithdrawForm
+from .forms import FinalizeForm, PublishForm, RestoreForm, UploadForm, WithdrawForm
 from .models import Minutes, MinutesStatus
 
 bp = Blueprint("minutes", __name__)
@@ -57,10 +57,10 @@ def upload(meeting_id: int):
             db.session.commit()
             if result.problem is None:
                 flash(
-                    f"제{result.version.number}판을 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다.",
+                    f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
                     "success",
                 )
-                return redirect(url_for(".show", minutes_id=result.minutes.id))
+                return redirect(url_for(".preview", minutes_id=result.minutes.id))
             form.file.errors.append(result.problem)
             form.source_file.data = str(result.file.id)
             minutes = result.minutes
@@ -85,6 +85,7 @@ def show(minutes_id: int):
     turns = services.readable_turns(version, current_user) if version else []
     speaker = request.args.get("speaker") or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
+    public_files = services.public_files(minutes)
     return render_template(
         "minutes/show.html",
         minutes=minutes,
@@ -93,29 +94,69 @@ def show(minutes_id: int):
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
         deadline=services.deadline(minutes.meeting, minutes),
-        files=[f for f in minutes.files if editor or services.file_is_public(f)],
+        files=public_files,
+        staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
+        history=minutes.versions if editor else services.public_versions(minutes),
+        draft=minutes.draft_version if editor else None,
         editor=editor,
         can_withdraw=current_user.is_authenticated
         and current_user.can(Permission.WITHDRAW_MINUTES),
-        publish_form=PublishForm(prefix="publish"),
         finalize_form=FinalizeForm(prefix="finalize"),
         withdraw_form=WithdrawForm(prefix="withdraw"),
+        restore_form=RestoreForm(prefix="restore"),
     )
+
+
+def _publish_form(minutes: Minutes, found) -> PublishForm:
+    form = PublishForm(prefix="publish")
+    form.confirm.choices = [(f.code, f.message) for f in found]
+    return form
+
+
+@bp.get("/minutes/<int:minutes_id>/preview")
+@permission_required(Permission.EDIT_MINUTES)
+def preview(minutes_id: int, form: PublishForm | None = None):
+    """Show the draft as the public will see it, with its speakers, headings, diff, warnings."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    draft = minutes.draft_version
+    published = minutes.published_version
+    found = services.findings(minutes, draft) if draft else []
+    public_turns = [t for t in draft.utterances if not t.closed] if draft else []
+    return render_template(
+        "minutes/preview.html",
+        minutes=minutes,
+        draft=draft,
+        published=published,
+        findings=found,
+        speakers=services.speaker_counts(draft) if draft else [],
+        headings=services.headings(draft) if draft else [],
+        lines=services.word_diff(published.public_text, draft.public_text)
+        if draft and published
+        else None,
+        sections=services.agenda_sections(public_turns),
+        deadline=services.deadline(minutes.meeting, minutes),
+        form=form or _publish_form(minutes, found),
+    ), (422 if form is not None else 200)
 
 
 @bp.get("/minutes/<int:minutes_id>/diff")
 def diff(minutes_id: int):
-    """Show what changed between two versions."""
+    """Show what changed between two versions (for citizens, between published ones)."""
     minutes = _readable(minutes_id)
-    numbers = {v.number: v for v in minutes.versions}
-    latest = max(numbers, default=0)
+    editor = services.is_editor(current_user)
+    versions = minutes.versions if editor else services.public_versions(minutes)
+    numbers = {v.number: v for v in versions}
+    ordered = sorted(numbers)
+    latest = ordered[-1] if ordered else 0
+    before = ordered[-2] if len(ordered) > 1 else 0
     new = numbers.get(request.args.get("to", latest, type=int))
-    old = numbers.get(request.args.get("from", latest - 1, type=int))
+    old = numbers.get(request.args.get("from", before, type=int))
     if old is None or new is None:
         abort(404)
     return render_template(
         "minutes/diff.html",
         minutes=minutes,
+        versions=versions,
         old=old,
         new=new,
         lines=services.version_diff(old, new),
@@ -141,28 +182,60 @@ def download(minutes_id: int, file_id: int):
 @bp.post("/minutes/<int:minutes_id>/publish")
 @permission_required(Permission.EDIT_MINUTES)
 def publish(minutes_id: int):
-    """Publish the provisional minutes now."""
+    """Publish the draft shown in the preview: the first provisional minutes or a correction."""
     minutes = db.get_or_404(Minutes, minutes_id)
-    form = PublishForm(prefix="publish")
-    if not form.validate_on_submit():
+    draft = minutes.draft_version
+    found = services.findings(minutes, draft) if draft else []
+    form = _publish_form(minutes, found)
+    first = minutes.status is MinutesStatus.DRAFT
+    if form.validate_on_submit():
+        try:
+            services.publish(
+                minutes, form.reason.data, actor=current_user, confirm=form.confirm.data or []
+            )
+        except CouncilError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "임시회의록을 공개했습니다." if first else f"제{draft.number}판을 공개했습니다.",
+                "success",
+            )
+            return redirect(url_for(".show", minutes_id=minutes.id))
+    elif not form.is_submitted():
         abort(400)
-    return _act(
-        minutes,
-        lambda: services.publish(minutes, form.reason.data, actor=current_user),
-        "임시회의록을 공개했습니다.",
-    )
+    return preview(minutes_id, form=form)
 
 
 @bp.post("/minutes/<int:minutes_id>/finalize")
 @permission_required(Permission.EDIT_MINUTES)
 def finalize(minutes_id: int):
-    """Make the minutes final."""
+    """Make the minutes final, once the confirmation box is ticked."""
     minutes = db.get_or_404(Minutes, minutes_id)
-    if not FinalizeForm(prefix="finalize").validate_on_submit():
-        abort(400)
+    form = FinalizeForm(prefix="finalize")
+    if not form.validate_on_submit():
+        for message in form.agree.errors or ["확정하지 못했습니다. 다시 시도해 주세요."]:
+            flash(message, "error")
+        return redirect(url_for(".show", minutes_id=minutes.id))
     return _act(
         minutes, lambda: services.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
     )
+
+
+@bp.post("/minutes/<int:minutes_id>/versions/<int:number>/restore")
+@permission_required(Permission.EDIT_MINUTES)
+def restore(minutes_id: int, number: int):
+    """Make an earlier version the new draft, then show its preview."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    if not RestoreForm(prefix="restore").validate_on_submit():
+        abort(400)
+    if commit_or_flash(
+        lambda: services.restore(minutes, number, actor=current_user),
+        f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
+    ):
+        return redirect(url_for(".preview", minutes_id=minutes.id))
+    return redirect(url_for(".show", minutes_id=minutes.id))
 
 
 @bp.post("/minutes/<int:minutes_id>/withdraw")
@@ -205,7 +278,7 @@ def compliance():
 @bp.app_context_processor
 def minutes_helpers() -> dict:
     """Offer the meeting page its minutes."""
-    return {"minutes_for": services.minutes_for}
+    return {"minutes_for": services.minutes_for, "meeting_has_happened": services.has_happened}
 
 
 @bp.app_template_global()

@@ -81,8 +81,8 @@ def is_indexed(minutes: Minutes) -> bool:
 
 
 def documents(minutes: Minutes) -> Iterator[dict]:
-    """Yield the index documents of the minutes' current version, closed passages left out."""
-    version = minutes.current_version
+    """Yield the index documents of the minutes' published version, closed passages left out."""
+    version = minutes.published_version
     if version is None or not is_indexed(minutes):
         return
     meeting = minutes.meeting

@@ -122,3 +122,22 @@ def test_attachment_is_stored_checked_and_served(client, staff, make_item, app):
     assert "올릴 수 있는 파일 형식은" in exe.get_data(as_text=True)
     db.session.refresh(item)
     assert len(item.attachments) == 1
+
+
+def test_outcome_form_is_offered_only_once_the_meeting_is_held(
+    client, staff, make_item, make_meeting
+):
+    import time_machine
+
+    from council_app.meetings.models import MeetingStatus
+
+    meeting = make_meeting("plenary", date(2023, 6, 30), status=MeetingStatus.SCHEDULED)
+    services.add_to_order(meeting, make_item("예시 조례안"), "상정")
+    db.session.commit()
+    url = f"/meetings/{meeting.id}/order-of-business"
+    with time_machine.travel("2023-06-29 23:59:00+09:00", tick=False):
+        before = client.get(url).get_data(as_text=True)
+    assert "회의가 열린 뒤에 결과를 기록할 수 있습니다" in before and "outcome-form" not in before
+    with time_machine.travel("2023-06-30 08:59:00+09:00", tick=False):
+        on_the_day = client.get(url).get_data(as_text=True)
+    assert "outcome-form" in on_the_day

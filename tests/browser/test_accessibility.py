@@ -57,6 +57,7 @@ STAFF = {
         "dashboard": "/dashboard",
         "upload": "/meetings/{meeting}/minutes/new",
         "minutes-manage": "/minutes/{minutes}",
+        "minutes-preview": "/minutes/{minutes}/preview",
         "tokens": "/account/tokens",
     },
 }

@@ -80,8 +80,12 @@ def upload_and_publish(page, meeting_name: str, text: str, reason: str | None) -
     page.get_by_role("link", name="회의록 올리기").click()
     page.get_by_label("또는 본문 붙여 넣기").fill(text)
     page.get_by_role("button", name="올리기").click()
+    # The upload is a draft: its preview is the second step, confirmed before publishing.
+    page.wait_for_url("**/preview")
+    expect(page.get_by_text("점검에서 문제를 찾지 못했습니다.")).to_be_visible()
     if reason:
-        page.get_by_label("지연 사유").fill(reason)
+        page.get_by_label("사유", exact=True).fill(reason)
+    page.get_by_label("미리 보기를 확인했으며").check()
     page.get_by_role("button", name="임시회의록 공개").click()
     expect(page.get_by_text("임시회의록").first).to_be_visible()
 

@@ -57,10 +57,15 @@ def test_stenographer_publishes_hwpx_and_a_citizen_reads_it(page, live_app, tmp_
     page.wait_for_url(f"**/meetings/{meeting_id}/minutes/new")
     page.get_by_label("회의록 파일").set_input_files(str(upload))
     page.get_by_role("button", name="올리기").click()
-    page.wait_for_url("**/minutes/*")
+    page.wait_for_url("**/minutes/*/preview")
     assert "발언 5건을 찾았습니다" in page.locator(".flashes").inner_text()
-    speakers = page.locator("#speaker option").all_inner_texts()
-    assert "이가상 의원" in speakers and "의장 김가상" in speakers
+    speakers = page.locator(".speaker-counts li").all_inner_texts()
+    assert "이가상 의원 (발언 1건)" in speakers and "의장 김가상 (발언 3건)" in speakers
+    # The sample's cover names session 300 of 2023. 1. 10.: the guard says so, and the
+    # stenographer accepts it before publishing.
+    assert "제300회(이 회의: 제999회)" in page.locator(".warnings").inner_text()
+    page.locator('input[name="publish-confirm"][value="header_mismatch"]').check()
+    page.get_by_label("미리 보기를 확인했으며").check()
     page.get_by_role("button", name="임시회의록 공개").click()
     assert "임시회의록을 공개했습니다" in page.locator(".flashes").inner_text()
     minutes_url = page.url

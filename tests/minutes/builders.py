@@ -208,3 +208,55 @@ def zip_with_overlapping_entries() -> bytes:
     record = data.rfind(b"PK\x01\x02")
     data[record + 42 : record + 46] = struct.pack("<I", 0)
     return bytes(data)
+
+
+def korean_pdf(pages: list[list[tuple[float, float, str]]], size: float = 10) -> bytes:
+    """Return a PDF whose pages show Korean lines at (x, y), in the order given.
+
+    The font is Adobe's standard Korean CID font, not embedded, with the predefined
+    UniKS-UCS2-H CMap: every viewer maps the codes to Unicode without a font file.
+    """
+    font = 3 + 2 * len(pages)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (3 + 2 * n) for n in range(len(pages))), len(pages)),
+    ]
+    for n, lines in enumerate(pages):
+        shown = b"".join(
+            b"BT /F1 %.1f Tf %.1f %.1f Td <%s> Tj ET\n"
+            % (size, x, y, text.encode("utf-16-be").hex().encode())
+            for x, y, text in lines
+        )
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * n, font)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(shown), shown))
+    objects.append(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding /UniKS-UCS2-H "
+        b"/DescendantFonts [%d 0 R] >>" % (font + 1)
+    )
+    objects.append(
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Korea1) /Supplement 1 >> "
+        b"/FontDescriptor %d 0 R /DW 1000 /W [1 [333]] >>" % (font + 2)
+    )
+    objects.append(
+        b"<< /Type /FontDescriptor /FontName /HYSMyeongJo-Medium /Flags 6 "
+        b"/FontBBox [0 -148 1001 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+        b"/CapHeight 880 /StemV 91 >>"
+    )
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -26,6 +26,11 @@ MINUTES = """제300회 서울특별시 금천구의회(임시회)
 LINES = MINUTES.split("\n")
 
 
+def dated(day, text: str = MINUTES) -> str:
+    """Return the minutes with their cover dated ``day``, as the file of that day's meeting."""
+    return text.replace("2023년 1월 10일", f"{day.year}년 {day.month}월 {day.day}일")
+
+
 def as_hwp() -> bytes:
     """Return the minutes as an HWP 5 file."""
     return hwp_file(b"".join(hwp_paragraph(line) for line in LINES))

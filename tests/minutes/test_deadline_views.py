@@ -21,7 +21,8 @@ def three_meetings(make_meeting):
     due = make_meeting(today_kst(), body="admin-finance")
     late = make_meeting(datetime.date(2023, 1, 11), body="steering")
     published = services.upload(late, text=samples.MINUTES).minutes
-    services.publish(published, "인력 부족")
+    # The plenary sample's cover does not fit the steering committee: accepted here.
+    services.publish(published, "인력 부족", confirm=["header_mismatch"])
     db.session.commit()
     return overdue, due, late
 

@@ -135,8 +135,9 @@ def test_no_minutes_for_a_meeting_ahead(app, client, make_meeting, stenographer)
     assert "아직 열리지 않아" in response.get_json()["errors"][0]["message"]
 
 
-def _draft(meeting, text=samples.MINUTES):
-    result = services.upload(meeting, text=text)
+def _draft(meeting, text=None):
+    # The cover names the meeting's own day, so no guard warns about another meeting's file.
+    result = services.upload(meeting, text=text or samples.dated(meeting.date))
     db.session.commit()
     return result.minutes
 
@@ -191,14 +192,17 @@ def test_corrections_keep_every_version_and_the_diff_is_readable(
 ):
     minutes = _draft(make_meeting(today_kst()))
     services.publish(minutes)
-    corrected = samples.MINUTES.replace("질의하겠습니다.", "질의하겠습니다. 정정합니다.")
+    original = samples.dated(minutes.meeting.date)
+    corrected = original.replace("질의하겠습니다.", "질의하겠습니다. 정정합니다.")
     services.upload(minutes.meeting, text=corrected, note="발언 정정")
     db.session.commit()
     assert [v.number for v in minutes.versions] == [1, 2]
-    assert minutes.versions[0].text == samples.MINUTES
+    assert minutes.versions[0].text == original
+    # The correction is a draft until published; the diff marks the added words only.
+    services.publish(minutes)
+    db.session.commit()
     page = client.get(f"/minutes/{minutes.id}/diff?from=1&to=2").get_data(as_text=True)
-    assert "<del>-○이가상 의원  질의하겠습니다.</del>" in page
-    assert "<ins>+○이가상 의원  질의하겠습니다. 정정합니다.</ins>" in page
+    assert "○이가상 의원  질의하겠습니다.<ins> 정정합니다.</ins>" in page
     assert client.post(f"/api/v1/minutes/{minutes.id}/finalize").status_code == 200
     again = client.post(f"/api/v1/meetings/{minutes.meeting_id}/minutes", data={"text": "고침"})
     assert again.status_code == 422 and "확정된" in again.get_json()["errors"][0]["message"]
@@ -271,7 +275,11 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
     meeting = make_meeting(today_kst())
     data = samples.as_hwpx()
     minutes_id = post_file(client, meeting, data, "제300회 회의록.hwpx").get_json()["id"]
-    client.post(f"/api/v1/minutes/{minutes_id}/publish", json={})
+    # The sample's cover is dated 2023. 1. 10.: the stenographer accepts the warning.
+    published = client.post(
+        f"/api/v1/minutes/{minutes_id}/publish", json={"confirm": ["header_mismatch"]}
+    )
+    assert published.status_code == 200
     client.post("/logout")
     page = client.get(f"/minutes/{minutes_id}").get_data(as_text=True)
     assert 'id="u-3"' in page and "임시" in page
@@ -280,12 +288,15 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
     )
     # The sample has a closed passage: the original stays with the staff.
     assert response.status_code == 404
-    open_text = samples.MINUTES.replace("(14시00분 비공개회의 시작)\n", "").replace(
-        "(14시10분 공개회의로 전환)\n", ""
+    open_text = (
+        samples.dated(today_kst())
+        .replace("(14시00분 비공개회의 시작)\n", "")
+        .replace("(14시10분 공개회의로 전환)\n", "")
     )
     other = make_meeting(today_kst(), body="steering")
     result = services.upload(other, data=open_text.encode(), filename="제301회 회의록.txt")
-    services.publish(result.minutes)
+    # A steering committee meeting with the plenary's cover: accepted as a mismatch.
+    services.publish(result.minutes, confirm=["header_mismatch"])
     db.session.commit()
     with client.get(f"/minutes/{result.minutes.id}/files/{result.file.id}") as response:
         assert response.status_code == 200 and response.data == open_text.encode()
@@ -314,7 +325,19 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
     )
     assert response.status_code == 302
     minutes = services.minutes_for(meeting)
-    published = client.post(f"/minutes/{minutes.id}/publish", data={"publish-reason": "늦었습니다"})
+    assert response.headers["Location"].endswith(f"/minutes/{minutes.id}/preview")
+    # Publishing is a second step: without the confirmation box ticked nothing happens.
+    unconfirmed = client.post(
+        f"/minutes/{minutes.id}/publish", data={"publish-reason": "늦었습니다"}
+    )
+    assert unconfirmed.status_code == 422
+    assert "공개하려면 확인란에 표시해 주세요" in unconfirmed.get_data(as_text=True)
+    db.session.expire_all()
+    assert minutes.status is MinutesStatus.DRAFT
+    published = client.post(
+        f"/minutes/{minutes.id}/publish",
+        data={"publish-reason": "늦었습니다", "publish-agree": "y"},
+    )
     assert published.status_code == 302
     db.session.expire_all()
     assert minutes.status is MinutesStatus.PROVISIONAL and minutes.late

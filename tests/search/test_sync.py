@@ -40,6 +40,10 @@ def test_corrections_replace_and_withdrawal_removes(publish):
     minutes = publish()
     services.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", services.PASTED, None)
     db.session.commit()
+    # A correction is a draft: the index keeps the published text until it is published.
+    assert found("정정") == set() and found("추가경정예산") == {(minutes.id, 1)}
+    services.publish(minutes, "발언 정정", confirm=["fewer_turns"])
+    db.session.commit()
     assert found("정정") == {(minutes.id, 1)} and found("추가경정예산") == set()
     services.withdraw(minutes, "잘못 올림")
     db.session.commit()
