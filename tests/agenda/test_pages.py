@@ -125,19 +125,19 @@ def test_attachment_is_stored_checked_and_served(client, staff, make_item, app):
 
 
 def test_outcome_form_is_offered_only_once_the_meeting_is_held(
-    client, staff, make_item, make_meeting
+    client, clock, make_user, login, make_item, make_meeting
 ):
-    import time_machine
-
     from council_app.meetings.models import MeetingStatus
 
     meeting = make_meeting("plenary", date(2023, 6, 30), status=MeetingStatus.SCHEDULED)
     services.add_to_order(meeting, make_item("예시 조례안"), "상정")
     db.session.commit()
     url = f"/meetings/{meeting.id}/order-of-business"
-    with time_machine.travel("2023-06-29 23:59:00+09:00", tick=False):
-        before = client.get(url).get_data(as_text=True)
+    # Logged in on the eve: a login signed later than the clock reads would not count.
+    clock.move_to("2023-06-29 23:59:00+09:00")
+    login(make_user("secretariat"))
+    before = client.get(url).get_data(as_text=True)
     assert "회의가 열린 뒤에 결과를 기록할 수 있습니다" in before and "outcome-form" not in before
-    with time_machine.travel("2023-06-30 08:59:00+09:00", tick=False):
-        on_the_day = client.get(url).get_data(as_text=True)
+    clock.move_to("2023-06-30 00:01:00+09:00")
+    on_the_day = client.get(url).get_data(as_text=True)
     assert "outcome-form" in on_the_day

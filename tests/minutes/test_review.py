@@ -69,8 +69,8 @@ def public_page(client, minutes, app):
 
 def public_status(app, url):
     """Return the status a citizen gets for ``url``."""
-    with citizen(app) as anonymous:
-        return anonymous.get(url).status_code
+    with citizen(app) as anonymous, anonymous.get(url) as response:
+        return response.status_code
 
 
 def test_a_correction_stays_a_draft_until_published(app, client, published, stenographer):
@@ -227,7 +227,8 @@ def test_unreadable_upload_is_staff_only(app, client, published, stenographer):
     assert refused.status_code == 422
     file_id = refused.get_json()["file"]
     assert public_status(app, f"/minutes/{published.id}/files/{file_id}") == 404
-    assert client.get(f"/minutes/{published.id}/files/{file_id}").status_code == 200
+    with client.get(f"/minutes/{published.id}/files/{file_id}") as staff_download:
+        assert staff_download.status_code == 200
     assert "x.bin" not in public_page(client, published, app)
 
 
