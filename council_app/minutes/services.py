@@ -23,10 +23,9 @@ from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession
 from ..sessions.services import rules_profile
-from . import deadlines, events
+from . import deadlines, outbox
 from .extract import ExtractionError, extract_text
 from .models import (
-    IndexOutbox,
     Minutes,
     MinutesFile,
     MinutesStatus,
@@ -468,12 +467,12 @@ def withdraw(minutes: Minutes, reason: str | None, actor=None) -> Minutes:
 
 
 def _outbox(minutes: Minutes, action: OutboxAction) -> None:
-    """Queue the change for the search index; minutes of a closed meeting are never indexed."""
-    if action is OutboxAction.INDEX and not minutes.meeting.public:
-        return
-    row = IndexOutbox(minutes_id=minutes.id, action=action)
-    db.session.add(row)
-    events.queue(minutes.id, action.value)
+    """Queue the change for the search index, which then holds what is public of the minutes.
+
+    Written for closed meetings too: the row costs nothing and keeps the index following the
+    minutes whatever their meeting's state was when the row was written.
+    """
+    outbox.queue(minutes, action)
 
 
 # --- the deadline clock ------------------------------------------------------------------

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..minutes.models import Minutes, MinutesStatus
+from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from . import sync
 from .index import MAX_PER_PAGE, Hit, SearchFilters, SearchResult
@@ -138,14 +138,43 @@ def _date(args, name: str, errors: list) -> date | None:
 
 
 def search(request: SearchRequest) -> SearchResult:
-    """Run a search on the index, first applying any change it has not caught up with."""
+    """Run a search on the index, showing only hits of what is public now."""
     sync.catch_up(wait=False)
     try:
-        return sync.search_index().search(
+        result = sync.search_index().search(
             request.q, request.filters, request.sort, request.page, request.per_page
         )
     except QueryError as error:
         raise RuleViolation(str(error), "q") from error
+    return replace(result, hits=still_public(result.hits))
+
+
+def still_public(hits: list[Hit]) -> list[Hit]:
+    """Keep the hits of minutes that are public now, indexed from the version citizens read.
+
+    The index follows the database through the outbox, but may lag behind it (another
+    process holding the index, a crash before the catch-up). Closed material must never
+    show meanwhile, so the page's hits are checked against the database; the total and
+    facets may then count a few hits that are no longer shown.
+    """
+    ids = {hit.minutes_id for hit in hits}
+    if not ids:
+        return hits
+    published = [s for s in MinutesStatus if s.is_published]
+    current = dict(
+        db.session.execute(
+            select(MinutesVersion.minutes_id, func.max(MinutesVersion.number))
+            .join(Minutes, Minutes.id == MinutesVersion.minutes_id)
+            .join(Minutes.meeting)
+            .where(
+                Minutes.id.in_(ids),
+                Minutes.status.in_(published),
+                Meeting.public.is_(True),
+            )
+            .group_by(MinutesVersion.minutes_id)
+        ).all()
+    )
+    return [hit for hit in hits if current.get(hit.minutes_id) == hit.version]
 
 
 @dataclass

@@ -65,6 +65,8 @@ class Hit:
     body: str
     score: float
     snippet: str
+    #: The minutes version the utterance was indexed from.
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,4 +439,5 @@ def _hit(fields: Mapping, score: float, pattern) -> Hit:
         body=fields["body"],
         score=score,
         snippet=snippet(fields["text"], pattern),
+        version=fields.get("version"),
     )
