@@ -99,6 +99,11 @@ class DefaultConfig:
     #: Largest minutes file accepted; extraction of one file stops after this many seconds.
     MINUTES_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
     MINUTES_EXTRACT_SECONDS = 30
+    #: A search stops after this many seconds and shows what it found ("일부만").
+    SEARCH_TIME_BUDGET_SECONDS = 2.0
+    #: Minutes changes indexing at most this many utterances are applied before the
+    #: response; larger ones (and rebuilds) by a thread of the process, after it.
+    SEARCH_INLINE_TURNS = 5_000
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
@@ -17,7 +18,7 @@ from ..meetings.models import Meeting
 from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from . import sync
-from .index import MAX_PER_PAGE, Hit, SearchFilters, SearchResult
+from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
 from .query import QueryError
 
 PER_PAGE = 20
@@ -138,15 +139,37 @@ def _date(args, name: str, errors: list) -> date | None:
 
 
 def search(request: SearchRequest) -> SearchResult:
-    """Run a search on the index, showing only hits of what is public now."""
-    sync.catch_up(wait=False)
+    """Run a search on the index as it is, showing only hits of what is public now.
+
+    The search only reads: an index that is behind the database is brought up to date by
+    the process's catch-up thread, after this answer. A missing index is created empty
+    and rebuilt there too, rather than here: rebuilding a council's whole history takes
+    minutes, far longer than anyone waits for a page or a worker is given.
+    """
+    budget = current_app.config["SEARCH_TIME_BUDGET_SECONDS"]
     try:
-        result = sync.search_index().search(
-            request.q, request.filters, request.sort, request.page, request.per_page
-        )
+        try:
+            result = _run(sync.search_index(), request, budget)
+        except IndexMissing:
+            result = _run(sync.recover(), request, budget)
     except QueryError as error:
         raise RuleViolation(str(error), "q") from error
-    return replace(result, hits=still_public(result.hits))
+    index = sync.search_index()
+    rebuilding = index.needs_rebuild()
+    if rebuilding or sync.pending_count():
+        sync.catch_up_later()
+    return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
+
+
+def _run(index, request: SearchRequest, budget: float | None) -> SearchResult:
+    return index.search(
+        request.q,
+        request.filters,
+        request.sort,
+        request.page,
+        request.per_page,
+        time_budget=budget,
+    )
 
 
 def still_public(hits: list[Hit]) -> list[Hit]:
