@@ -88,19 +88,18 @@ def _on_minutes_changed(minutes_id: int, action: str) -> None:
         # Small changes (nearly all: a day's minutes) are applied before the response, so
         # the next search finds them; a large one would hold the request, so it waits for
         # the thread. A publishing request never waits for another process's index lock.
-        bring_up_to_date(max_turns=current_app.config["SEARCH_INLINE_TURNS"], wait=False)
+        done = bring_up_to_date(max_turns=current_app.config["SEARCH_INLINE_TURNS"], wait=False)
     except Exception:
         # The change is committed and its outbox row stays unprocessed for the next
         # catch-up; a failing index must not turn a done publication into an error.
         current_app.logger.exception("search index: applying minutes %s failed", minutes_id)
-    with Session(db.engine) as session:
-        behind = search_index().needs_rebuild() or pending_count(session)
-    if behind:
+        done = False
+    if not done:
         catch_up_later()
 
 
 def bring_up_to_date(*, max_turns: int | None = None, wait: bool = True) -> bool:
-    """Rebuild the index if it is marked for it, then apply the outbox; True if done.
+    """Rebuild the index if it is marked for it, then apply the outbox; True if in step.
 
     With ``max_turns``, do nothing (return False) when that would index more utterances.
     Without ``wait``, return False at once if another process is writing the index.
@@ -121,7 +120,9 @@ def bring_up_to_date(*, max_turns: int | None = None, wait: bool = True) -> bool
         if wait:
             raise
         return False
-    return True
+    # Without ``wait``, a busy index leaves the rows where they were.
+    with Session(db.engine) as session:
+        return not pending_count(session)
 
 
 def catch_up_later() -> None:

@@ -100,6 +100,15 @@ def test_large_minutes_are_indexed_after_the_publishing_request_by_the_thread(
     assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
 
 
+def test_a_change_made_while_another_writer_holds_the_index_is_applied_by_the_thread(publish):
+    sync.reindex()
+    with sync.search_index().batch():  # another process writing the index
+        minutes = publish()  # answered at once: the publishing request does not wait
+        assert sync.pending_count() == 1
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
+
+
 def test_check_reports_drift_and_reindex_repairs_it(app, publish, runner):
     minutes = publish()
     index = sync.search_index()
