@@ -1,8 +1,12 @@
 """What citizens can read and what search finds stay the same when a meeting changes state."""
 
+import ast
+import pathlib
+
 import pytest
 from sqlalchemy import func, select
 
+import council_app
 from council_app.auth import services as auth_services
 from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
@@ -150,3 +154,28 @@ def test_search_never_shows_minutes_the_index_has_not_yet_dropped(
     assert sync.pending_count() == 1
     assert sync.search_index().doc_count() > 0
     assert hits(client) == [] and page_snippets(client) == 0
+
+
+def test_only_change_state_sets_a_meetings_status_or_public_flag():
+    # Any other assignment would change what is public without telling the index.
+    package = pathlib.Path(council_app.__file__).parent
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path == package / "meetings" / "state.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            else:
+                continue
+            for target in targets:
+                for part in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if (
+                        isinstance(part, ast.Attribute)
+                        and part.attr in ("public", "status")
+                        and "meeting" in ast.unparse(part.value).lower()
+                    ):
+                        offenders.append(f"{path.relative_to(package)}:{part.lineno}")
+    assert offenders == []

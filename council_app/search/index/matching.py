@@ -4,7 +4,8 @@ Whoosh's matchers take a Python call per posting (``skip_to`` scans a block line
 a phrase of common bigrams took 100 ms at 200,000 utterances and a word in every other
 utterance much longer. Here a posting list is decoded a block at a time into lists,
 candidates come from set operations done in C, positions are checked only for them,
-and only the documents that match are scored (BM25F with Whoosh's defaults).
+and only the documents that match are scored (BM25F with Whoosh's defaults). A search has
+a time budget: once it is spent, the search answers with what it surely found so far.
 """
 
 import heapq
