@@ -44,6 +44,10 @@ def search_minutes():
             "data": [hit_json(hit) for hit in result.hits],
             "facets": result.facets,
             "total": result.total,
+            # The search ran out of time: hits, total and facets cover part of the index.
+            "partial": result.partial,
+            # The index is being rebuilt: some minutes are not searchable yet.
+            "rebuilding": result.rebuilding,
             "links": links,
         }
     )

@@ -19,7 +19,7 @@ def load() -> None:
     db.session.commit()
     # The commit announced the example minutes to the index without waiting for it;
     # waiting here makes sure the demo starts with every one of them searchable.
-    sync.catch_up()
+    sync.bring_up_to_date()
     for line in report.lines:
         click.echo(line)
     click.echo("예시 계정 (demo logins):")

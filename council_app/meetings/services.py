@@ -19,6 +19,7 @@ from ..sessions.models import CouncilSession
 from ..sessions.services import Outcome, find_session
 from ..sessions.services import facts as session_facts
 from .models import Meeting, MeetingStatus
+from .state import change_state
 
 LABELS = {
     "session": "회기",
@@ -221,13 +222,14 @@ def update_meeting(meeting: Meeting, data: dict, reason: str | None = None) -> O
             )
     asked_sitting = values.pop("sitting", None)
     new_status = values.pop("status", None)
-    if new_status is not None and new_status is not meeting.status:
-        if new_status not in TRANSITIONS[meeting.status]:
-            raise RuleViolation(
-                f"회의 상태를 '{meeting.status.label}'에서 '{new_status.label}'(으)로 바꿀 수 없습니다.",
-                "status",
-            )
-        meeting.status = new_status
+    moving = new_status is not None and new_status is not meeting.status
+    if moving and new_status not in TRANSITIONS[meeting.status]:
+        raise RuleViolation(
+            f"회의 상태를 '{meeting.status.label}'에서 '{new_status.label}'(으)로 바꿀 수 없습니다.",
+            "status",
+        )
+    # Status and public flag decide whether the minutes are public: the index must follow.
+    change_state(meeting, status=new_status, public=values.pop("public", None))
     for name, value in values.items():
         setattr(meeting, name, value)
     candidate = rules.MeetingFacts(**{**facts(meeting).__dict__, "sitting": asked_sitting})

@@ -23,12 +23,12 @@ from ..core.time import as_kst, format_date, now, today_kst
 from ..council.models import Body, BodyKind, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
+from ..meetings.state import change_state
 from ..sessions.models import CouncilSession
 from ..sessions.services import rules_profile
-from . import deadlines, events, guards
+from . import deadlines, guards, outbox
 from .extract import ExtractionError, Limits, extract_text
 from .models import (
-    IndexOutbox,
     Minutes,
     MinutesFile,
     MinutesStatus,
@@ -643,7 +643,7 @@ def publish(
         reason=reason or None,
         actor=actor,
     )
-    _outbox(minutes, OutboxAction.INDEX)
+    outbox.queue(minutes, OutboxAction.INDEX)
     return minutes
 
 
@@ -651,7 +651,7 @@ def _mark_held(meeting: Meeting, moment: datetime) -> bool:
     """Record a scheduled meeting as held once its minutes are out; tell whether it changed."""
     if meeting.status is not MeetingStatus.SCHEDULED:
         return False
-    meeting.status = MeetingStatus.HELD
+    change_state(meeting, status=MeetingStatus.HELD)
     # Calendars see the status: a new SEQUENCE and LAST-MODIFIED.
     meeting.revision += 1
     meeting.updated_at = moment
@@ -665,7 +665,7 @@ def finalize(minutes: Minutes, actor=None) -> Minutes:
     minutes.status = MinutesStatus.FINAL
     minutes.finalized_at = minutes.updated_at = now()
     audit.record("minutes.finalize", minutes, after={"status": "final"}, actor=actor)
-    _outbox(minutes, OutboxAction.INDEX)
+    outbox.queue(minutes, OutboxAction.INDEX)
     return minutes
 
 
@@ -690,17 +690,8 @@ def withdraw(minutes: Minutes, reason: str | None, actor=None) -> Minutes:
         reason=reason,
         actor=actor,
     )
-    _outbox(minutes, OutboxAction.DELETE)
+    outbox.queue(minutes, OutboxAction.DELETE)
     return minutes
-
-
-def _outbox(minutes: Minutes, action: OutboxAction) -> None:
-    """Queue the change for the search index; minutes of a closed meeting are never indexed."""
-    if action is OutboxAction.INDEX and not minutes.meeting.public:
-        return
-    row = IndexOutbox(minutes_id=minutes.id, action=action)
-    db.session.add(row)
-    events.queue(minutes.id, action.value)
 
 
 # --- the deadline clock ------------------------------------------------------------------

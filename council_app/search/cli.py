@@ -26,6 +26,9 @@ def reindex(procs: int) -> None:
 @search_cli.command("sync")
 def sync_outbox() -> None:
     """Apply the minutes changes the index has not caught up with yet."""
+    if sync.search_index().needs_rebuild():
+        count = _or_busy(sync.reindex)
+        click.echo(f"색인을 데이터베이스에서 새로 만들었습니다: 발언 {count}건.")
     applied = _or_busy(sync.catch_up)
     click.echo(f"밀린 변경 {applied}건을 색인에 반영했습니다.")
 

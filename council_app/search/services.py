@@ -7,17 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..minutes.models import Minutes, MinutesStatus
+from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from . import sync
-from .index import MAX_PER_PAGE, Hit, SearchFilters, SearchResult
+from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
 from .query import QueryError
 
 PER_PAGE = 20
@@ -138,14 +139,67 @@ def _date(args, name: str, errors: list) -> date | None:
 
 
 def search(request: SearchRequest) -> SearchResult:
-    """Run a search on the index, first applying any change it has not caught up with."""
-    sync.catch_up(wait=False)
+    """Run a search on the index as it is, showing only hits of what is public now.
+
+    The search only reads: an index that is behind the database is brought up to date by
+    the process's catch-up thread, after this answer. A missing index is created empty
+    and rebuilt there too, rather than here: rebuilding a council's whole history takes
+    minutes, far longer than anyone waits for a page or a worker is given.
+    """
+    budget = current_app.config["SEARCH_TIME_BUDGET_SECONDS"]
     try:
-        return sync.search_index().search(
-            request.q, request.filters, request.sort, request.page, request.per_page
-        )
+        try:
+            result = _run(sync.search_index(), request, budget)
+        except IndexMissing:
+            result = _run(sync.recover(), request, budget)
     except QueryError as error:
         raise RuleViolation(str(error), "q") from error
+    index = sync.search_index()
+    rebuilding = index.needs_rebuild()
+    if rebuilding or sync.pending_count():
+        sync.catch_up_later()
+    return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
+
+
+def _run(index, request: SearchRequest, budget: float | None) -> SearchResult:
+    return index.search(
+        request.q,
+        request.filters,
+        request.sort,
+        request.page,
+        request.per_page,
+        time_budget=budget,
+    )
+
+
+def still_public(hits: list[Hit]) -> list[Hit]:
+    """Keep the hits of minutes that are public now, indexed from the version citizens read.
+
+    The index follows the database through the outbox, but may lag behind it (another
+    process holding the index, a crash before the catch-up). Closed material must never
+    show meanwhile, so the page's hits are checked against the database; the total and
+    facets may then count a few hits that are no longer shown.
+    """
+    ids = {hit.minutes_id for hit in hits}
+    if not ids:
+        return hits
+    published = [s for s in MinutesStatus if s.is_published]
+    current = dict(
+        db.session.execute(
+            select(MinutesVersion.minutes_id, func.max(MinutesVersion.number))
+            .join(Minutes, Minutes.id == MinutesVersion.minutes_id)
+            .join(Minutes.meeting)
+            .where(
+                Minutes.id.in_(ids),
+                Minutes.status.in_(published),
+                Meeting.public.is_(True),
+                # A draft awaiting publication is newer, but citizens read the published one.
+                MinutesVersion.published_at.is_not(None),
+            )
+            .group_by(MinutesVersion.minutes_id)
+        ).all()
+    )
+    return [hit for hit in hits if current.get(hit.minutes_id) == hit.version]
 
 
 @dataclass

@@ -1,18 +1,22 @@
 """Keep the search index in step with the database, its source of truth.
 
 Only published minutes of public meetings are indexed, one document per utterance, never
-a closed passage. Changes reach the index through the outbox rows the minutes services
-write in their own transaction: right after the commit (``minutes_changed``), before a
-search, from ``flask search sync``, or by a full ``flask search reindex``. A row is marked
-processed only once the index has committed its change, so a process killed half-way
-leaves the row for the next one.
+a closed passage. Changes reach the index through the outbox rows the services write in
+their own transaction: right after the commit (``minutes_changed``) when the work is small,
+else in a thread of the process (``catch_up_later``), from ``flask search sync``, or by a
+full ``flask search reindex``. A search never writes the index: it answers from the index as
+it is and, if the index is behind, asks the thread to catch up. A row is marked processed
+only once the index has committed its change, so a process killed half-way leaves the row
+for the next one.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select, update
@@ -23,26 +27,41 @@ from ..core.time import now
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes.events import minutes_changed
-from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
+from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion, Utterance
 from ..sessions.models import CouncilSession
-from .index import IndexBusy, SearchIndex
+from .index import IndexBusy, IndexMissing, SearchIndex
 
 _EXTENSION = "council_search_index"
+_WORKER = "council_search_catch_up"
 _HEADING_NUMBER = re.compile(r"^\s*(\d+)\s*[.)]")
 
 
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
     app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
+    app.extensions[_WORKER] = CatchUpThread(app)
     minutes_changed.connect(_on_minutes_changed)
 
 
 def search_index() -> SearchIndex:
-    """Return this process's index of the current app, building it if it is missing."""
+    """Return this process's index of the current app, opened.
+
+    A missing or unreadable index is created empty and marked for a rebuild, which
+    ``bring_up_to_date`` does; it is derived data, never a reason to fail.
+    """
     index: SearchIndex = current_app.extensions[_EXTENSION]
-    # A missing index is rebuilt, never an error: it is derived data.
-    if not index.is_open and index.open_or_create():
-        reindex()
+    if not index.is_open:
+        index.open_or_create()
+    return index
+
+
+def recover() -> SearchIndex:
+    """Replace an index whose files went away with an empty one, rebuilt in the background."""
+    index: SearchIndex = current_app.extensions[_EXTENSION]
+    current_app.logger.warning("search index at %s is gone: rebuilding it", index.path)
+    index.close()
+    index.open_or_create()
+    catch_up_later()
     return index
 
 
@@ -50,26 +69,124 @@ def state() -> dict:
     """Report the index for the health check: present, documents, outbox rows pending."""
     index: SearchIndex = current_app.extensions[_EXTENSION]
     exists = index.is_open or index.exists()
-    if exists and not index.is_open:
-        index.open()
-    return {
-        "exists": exists,
-        "documents": index.doc_count() if exists else 0,
-        "pending": pending_count(),
-    }
+    try:
+        documents = search_index().doc_count() if exists else 0
+    except IndexMissing:
+        exists, documents = False, 0
+        recover()
+    rebuilding = not exists or search_index().needs_rebuild()
+    pending = pending_count()
+    if rebuilding or pending:
+        catch_up_later()
+    return {"exists": exists, "documents": documents, "pending": pending, "rebuilding": rebuilding}
 
 
 def _on_minutes_changed(minutes_id: int, action: str) -> None:
     if not has_app_context():
         return
     try:
-        # While another process writes the index, the row waits for the next catch-up
-        # (a search, ``search sync``): a publishing request never waits for the index.
-        catch_up(wait=False)
+        # Small changes (nearly all: a day's minutes) are applied before the response, so
+        # the next search finds them; a large one would hold the request, so it waits for
+        # the thread. A publishing request never waits for another process's index lock.
+        done = bring_up_to_date(max_turns=current_app.config["SEARCH_INLINE_TURNS"], wait=False)
     except Exception:
         # The change is committed and its outbox row stays unprocessed for the next
         # catch-up; a failing index must not turn a done publication into an error.
         current_app.logger.exception("search index: applying minutes %s failed", minutes_id)
+        done = False
+    if not done:
+        catch_up_later()
+
+
+def bring_up_to_date(*, max_turns: int | None = None, wait: bool = True) -> bool:
+    """Rebuild the index if it is marked for it, then apply the outbox; True if in step.
+
+    With ``max_turns``, do nothing (return False) when that would index more utterances.
+    Without ``wait``, return False at once if another process is writing the index.
+    """
+    index = search_index()
+    # A session of its own: the caller's may be mid-commit (after_commit).
+    with Session(db.engine) as session:
+        rebuild = index.needs_rebuild()
+        if max_turns is not None:
+            minutes_ids = None if rebuild else _pending_minutes(session)
+            if _turns_to_index(session, minutes_ids) > max_turns:
+                return False
+    try:
+        if rebuild:
+            reindex()
+        catch_up(wait=wait)
+    except IndexBusy:
+        if wait:
+            raise
+        return False
+    # Without ``wait``, a busy index leaves the rows where they were.
+    with Session(db.engine) as session:
+        return not pending_count(session)
+
+
+def catch_up_later() -> None:
+    """Have this process's thread bring the index up to date, outside any request."""
+    current_app.extensions[_WORKER].wake()
+
+
+def wait_for_catch_up(timeout: float) -> bool:
+    """Wait until this process's thread has nothing left to do; False on timeout."""
+    return current_app.extensions[_WORKER].wait(timeout)
+
+
+class CatchUpThread:
+    """A thread per process that brings the index up to date, started when there is work.
+
+    It runs while changes keep coming and then ends, so an idle process holds no thread.
+    Processes do not step on each other: the index's write lock orders them.
+    """
+
+    #: After a failure, the next try waits this long, however often a search asks.
+    RETRY_AFTER = timedelta(seconds=60)
+
+    def __init__(self, app: Flask):
+        self._app = app
+        self._lock = threading.Lock()
+        self._wanted = False
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self._failed_at: datetime | None = None
+
+    def wake(self) -> None:
+        """Ask for a catch-up; start the thread if it is not running in this process."""
+        with self._lock:
+            if self._failed_at is not None and now() - self._failed_at < self.RETRY_AFTER:
+                return
+            self._wanted = True
+            # A thread does not survive a fork: a forked worker starts its own.
+            if self._thread is None or not self._thread.is_alive():
+                self._idle.clear()
+                self._thread = threading.Thread(
+                    target=self._run, name="search-catch-up", daemon=True
+                )
+                self._thread.start()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until the thread has ended; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._wanted:
+                    self._thread = None
+                    self._idle.set()
+                    return
+                self._wanted = False
+            with self._app.app_context():
+                try:
+                    bring_up_to_date()
+                    self._failed_at = None
+                except Exception:
+                    self._failed_at = now()
+                    self._app.logger.exception("search index: catching up failed")
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -156,9 +273,9 @@ def _indexed_minutes(session: Session) -> Iterator[Minutes]:
 _pending = select(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
 
 
-def pending_count() -> int:
+def pending_count(session: Session | None = None) -> int:
     """Count outbox rows the index has not applied yet."""
-    return db.session.scalar(_pending.with_only_columns(func.count()))
+    return (session or db.session).scalar(_pending.with_only_columns(func.count()))
 
 
 def catch_up(*, wait: bool = True) -> int:
@@ -189,6 +306,34 @@ def catch_up(*, wait: bool = True) -> int:
             return 0
         _mark_processed(session, [row.id for row in rows])
     return len(rows)
+
+
+def _pending_minutes(session: Session) -> list[int]:
+    """Return the minutes that unprocessed outbox rows name."""
+    return list(session.scalars(_pending.with_only_columns(IndexOutbox.minutes_id).distinct()))
+
+
+def _turns_to_index(session: Session, minutes_ids: list[int] | None) -> int:
+    """Count the utterances indexing those minutes (None: all of them) would write."""
+    if minutes_ids is not None and not minutes_ids:
+        return 0
+    current = (
+        select(MinutesVersion.minutes_id, func.max(MinutesVersion.number).label("number"))
+        .group_by(MinutesVersion.minutes_id)
+        .subquery()
+    )
+    stmt = (
+        _indexed_select(func.count(Utterance.id))
+        .join(current, current.c.minutes_id == Minutes.id)
+        .join(
+            MinutesVersion,
+            (MinutesVersion.minutes_id == Minutes.id) & (MinutesVersion.number == current.c.number),
+        )
+        .join(Utterance, Utterance.version_id == MinutesVersion.id)
+    )
+    if minutes_ids is not None:
+        stmt = stmt.where(Minutes.id.in_(minutes_ids))
+    return session.scalar(stmt)
 
 
 def _mark_processed(session: Session, ids: list[int]) -> None:

@@ -17,6 +17,7 @@ from ..council.models import Council
 from ..council.services import term_on
 from ..extensions import db
 from ..meetings.models import MeetingStatus
+from ..meetings.state import change_state
 from . import rules
 from .models import CouncilSession, PublicHoliday, SessionKind, SessionStatus
 
@@ -219,7 +220,7 @@ def _follow_meetings(session: CouncilSession, before: dict) -> None:
     )
     for meeting in session.meetings:
         if session.is_cancelled and meeting.status is not MeetingStatus.CANCELLED:
-            meeting.status = MeetingStatus.CANCELLED
+            change_state(meeting, status=MeetingStatus.CANCELLED)
         elif not name_or_state_changed:
             continue
         meeting.revision += 1

@@ -35,8 +35,14 @@ PLENARY_MINUTES = """제300회 서울특별시 금천구의회(임시회)
 def publish(make_meeting):  # noqa: F811  (the fixture imported above)
     """Upload text as a meeting's minutes and publish them, as a stenographer would."""
 
-    def do(text=BUDGET_MINUTES, body="admin-finance", day=datetime.date(2023, 1, 3), public=True):
-        meeting = make_meeting(day, body, public=public)
+    def do(
+        text=BUDGET_MINUTES,
+        body="admin-finance",
+        day=datetime.date(2023, 1, 3),
+        public=True,
+        status=None,
+    ):
+        meeting = make_meeting(day, body, public=public, status=status)
         minutes = services.upload(meeting, text=text).minutes
         services.publish(minutes, reason="시험")
         db.session.commit()

@@ -143,7 +143,13 @@ def test_blank_page_shows_the_box_and_the_nav_links_to_it(client, council):
 
 def test_health_reports_the_index(client, two_meetings):
     report = client.get("/healthz").get_json()["search_index"]
-    assert report == {"ok": True, "exists": True, "documents": 5, "pending": 0}
+    assert report == {
+        "ok": True,
+        "exists": True,
+        "documents": 5,
+        "pending": 0,
+        "rebuilding": False,
+    }
 
 
 def test_openapi_lists_search(client):

@@ -1,7 +1,9 @@
 """The index follows the database: publish, correct, withdraw, crashes, reindex and check."""
 
 import datetime
+import pathlib
 import shutil
+import threading
 
 from council_app.extensions import db
 from council_app.minutes import services
@@ -57,9 +59,11 @@ def test_rows_left_unprocessed_by_a_failed_update_are_applied_on_the_next_catch_
     def crash(self, minutes_id, utterances):
         raise RuntimeError("process killed")
 
-    sync.search_index()  # exists already, so the catch-up cannot be a full rebuild
+    sync.reindex()  # built already, so the catch-up cannot be a full rebuild
     with monkeypatch.context() as patch:
         patch.setattr(IndexBatch, "replace_minutes", crash)
+        # The process dies before its thread could try again.
+        patch.setattr(sync, "catch_up_later", lambda: None)
         minutes = publish()  # committed: the failure never reaches the stenographer
     assert sync.pending_count() == 1
     assert runner.invoke(args=["search", "check"]).exit_code == 1
@@ -68,12 +72,45 @@ def test_rows_left_unprocessed_by_a_failed_update_are_applied_on_the_next_catch_
     assert found("추가경정예산") == {(minutes.id, 1)} and sync.pending_count() == 0
 
 
-def test_a_search_catches_up_before_answering(publish, monkeypatch):
-    sync.search_index()
+def test_a_search_only_reads_and_the_thread_catches_up_after_it(publish, monkeypatch):
+    sync.reindex()
     with monkeypatch.context() as patch:
+        # Another process held the index, and this one died before its thread ran.
         patch.setattr(sync, "catch_up", lambda wait=True: 0)
+        patch.setattr(sync, "catch_up_later", lambda: None)
         minutes = publish()
-    assert found("보행환경") == {(minutes.id, 2)}
+    assert sync.pending_count() == 1
+    assert found("보행환경") == set()
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
+
+
+def test_large_minutes_are_indexed_after_the_publishing_request_by_the_thread(
+    app, publish, monkeypatch
+):
+    sync.reindex()
+    app.config["SEARCH_INLINE_TURNS"] = 3  # the example minutes have 4 public turns
+    gate, real_catch_up = threading.Event(), sync.catch_up
+
+    def held(**kwargs):
+        assert gate.wait(30)
+        return real_catch_up(**kwargs)
+
+    monkeypatch.setattr(sync, "catch_up", held)
+    minutes = publish()  # returns while the thread waits at the gate
+    assert sync.pending_count() == 1 and found("보행환경") == set()
+    gate.set()
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
+
+
+def test_a_change_made_while_another_writer_holds_the_index_is_applied_by_the_thread(publish):
+    sync.reindex()
+    with sync.search_index().batch():  # another process writing the index
+        minutes = publish()  # answered at once: the publishing request does not wait
+        assert sync.pending_count() == 1
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
 
 
 def test_check_reports_drift_and_reindex_repairs_it(app, publish, runner):
@@ -99,4 +136,31 @@ def test_a_deleted_index_is_rebuilt_from_the_database(app, publish):
     minutes = publish()
     sync.search_index().close()
     shutil.rmtree(app.config["SEARCH_INDEX_PATH"])
+    # The search answers at once from a new, empty index, and the thread rebuilds it.
+    result = search(SearchRequest("보행환경"))
+    assert result.rebuilding and result.total == 0
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)}
+    assert not search(SearchRequest("보행환경")).rebuilding and sync.check().in_step
+
+
+def test_an_unreadable_index_is_replaced_and_rebuilt(app, publish, runner):
+    minutes = publish()
+    sync.search_index().close()  # as a process starting finds it
+    folder = pathlib.Path(app.config["SEARCH_INDEX_PATH"])
+    for toc in folder.glob("*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    assert search(SearchRequest("보행환경")).rebuilding
+    assert sync.wait_for_catch_up(30)
+    assert found("보행환경") == {(minutes.id, 2)}
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_search_sync_rebuilds_an_index_marked_for_it(app, publish, runner):
+    minutes = publish()
+    sync.search_index().close()
+    shutil.rmtree(app.config["SEARCH_INDEX_PATH"])
+    sync.search_index()  # created empty by a process that died before rebuilding it
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "발언 3건" in result.output
     assert found("보행환경") == {(minutes.id, 2)}

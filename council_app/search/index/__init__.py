@@ -8,7 +8,7 @@ The rest of the app sees :class:`SearchIndex`, :class:`SearchFilters`,
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,10 +31,16 @@ FACET_FIELDS = ("body", "speaker")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
+#: A file in the index's folder while its content is not yet built from the database.
+REBUILD_MARK = "REBUILD_NEEDED"
 
 
 class IndexBusy(RuntimeError):
     """Another process held the write lock for longer than the timeout."""
+
+
+class IndexMissing(RuntimeError):
+    """The index's files went away under an open index: it has to be created again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,8 @@ class Hit:
     body: str
     score: float
     snippet: str
+    #: The minutes version the utterance was indexed from.
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,10 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The search ran out of time: hits, total and facets cover part of the index only.
+    partial: bool = False
+    #: The index is being rebuilt from the database: some minutes may be missing.
+    rebuilding: bool = False
 
 
 class SearchIndex:
@@ -91,10 +103,16 @@ class SearchIndex:
         self._columns = matching.ColumnCache()
 
     def create(self) -> "SearchIndex":
-        """Create an empty index, replacing any index at the path."""
+        """Create an empty index, replacing any index at the path, marked for a rebuild."""
         os.makedirs(self.path, exist_ok=True)
         self._ix = whoosh_index.create_in(self.path, build_schema(self.morphemes))
+        with open(os.path.join(self.path, REBUILD_MARK), "w"):
+            pass
         return self
+
+    def needs_rebuild(self) -> bool:
+        """Tell whether the index was created and not yet filled by ``rebuild``."""
+        return os.path.exists(os.path.join(self.path, REBUILD_MARK))
 
     def open(self) -> "SearchIndex":
         """Open the existing index at the path."""
@@ -108,8 +126,12 @@ class SearchIndex:
         return self._ix is not None
 
     def exists(self) -> bool:
-        """Return True if an index is present at the path."""
-        return whoosh_index.exists_in(self.path)
+        """Return True if a readable index is present at the path."""
+        try:
+            return whoosh_index.exists_in(self.path)
+        except Exception:
+            # An unreadable table of contents: a corrupt index, as good as none.
+            return False
 
     def add_utterances(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
         """Add or replace utterances (keyed by uid); return how many were written."""
@@ -184,6 +206,8 @@ class SearchIndex:
             raise
         # The new segments replace every old one.
         writer.commit(mergetype=lambda _writer, _old: segments)
+        with suppress(FileNotFoundError):
+            os.remove(os.path.join(self.path, REBUILD_MARK))
         return sum(segment.doc_count_all() for segment in segments)
 
     def optimize(self) -> None:
@@ -192,7 +216,8 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         """Return the number of utterances in the index."""
-        return self._ix.doc_count()
+        with self._unless_gone():
+            return self._ix.doc_count()
 
     def ids(self) -> set[str]:
         """Return the uid of every utterance, to compare with the database."""
@@ -200,7 +225,7 @@ class SearchIndex:
 
     def fingerprints(self) -> dict[str, tuple[int | None, str]]:
         """Return each utterance's minutes version and status by uid, to find stale ones."""
-        with self._ix.reader() as reader:
+        with self._unless_gone(), self._ix.reader() as reader:
             if not reader.doc_count_all():
                 return {}
             uids, versions, statuses = (
@@ -215,8 +240,13 @@ class SearchIndex:
         sort: str = "relevance",
         page: int = 1,
         per_page: int = 20,
+        time_budget: float | None = None,
     ) -> SearchResult:
-        """Run a query string; raise QueryError for input that cannot be searched."""
+        """Run a query string; raise QueryError for input that cannot be searched.
+
+        After ``time_budget`` seconds the search stops and answers with what it found so
+        far, marked ``partial``; IndexMissing when the index's files are gone.
+        """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
@@ -224,7 +254,7 @@ class SearchIndex:
         if query is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
-        with self._searcher_lock:
+        with self._unless_gone(), self._searcher_lock:
             for attempt in range(SEARCH_ATTEMPTS):
                 searcher = self._current_searcher()
                 try:
@@ -237,6 +267,7 @@ class SearchIndex:
                         count=per_page,
                         facets=FACET_FIELDS,
                         columns=self._columns,
+                        budget=matching.Budget(time_budget),
                     )
                     break
                 except Exception:
@@ -246,7 +277,19 @@ class SearchIndex:
                         raise
         pattern = match_pattern(self._needles(parsed))
         hits = [_hit(fields, score, pattern) for fields, score in found.page]
-        return SearchResult(found.total, hits, found.facets)
+        return SearchResult(found.total, hits, found.facets, partial=found.partial)
+
+    @contextmanager
+    def _unless_gone(self) -> Iterator[None]:
+        """Raise IndexMissing for whatever the engine raises once the index's folder is gone."""
+        try:
+            yield
+        except IndexMissing:
+            raise
+        except Exception as error:
+            if not self.exists():
+                raise IndexMissing(f"index at {self.path} is gone") from error
+            raise
 
     def close(self) -> None:
         """Release the open files; ``open`` or ``create`` must come before the next use."""
@@ -437,4 +480,5 @@ def _hit(fields: Mapping, score: float, pattern) -> Hit:
         body=fields["body"],
         score=score,
         snippet=snippet(fields["text"], pattern),
+        version=fields.get("version"),
     )

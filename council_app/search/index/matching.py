@@ -4,7 +4,8 @@ Whoosh's matchers take a Python call per posting (``skip_to`` scans a block line
 a phrase of common bigrams took 100 ms at 200,000 utterances and a word in every other
 utterance much longer. Here a posting list is decoded a block at a time into lists,
 candidates come from set operations done in C, positions are checked only for them,
-and only the documents that match are scored (BM25F with Whoosh's defaults).
+and only the documents that match are scored (BM25F with Whoosh's defaults). A search has
+a time budget: once it is spent, the search answers with what it surely found so far.
 """
 
 import heapq
@@ -13,12 +14,15 @@ import pickle
 import zlib
 from bisect import bisect_left
 from collections import Counter
+from datetime import timedelta
 from itertools import accumulate, islice
 from math import log
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from council_app.core.time import now
 
 #: Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
@@ -27,7 +31,33 @@ MAX_EXPANSIONS = 100
 #: Beyond this many matches, facet and sort values are read from a whole cached column
 #: rather than document by document.
 COLUMN_CACHE_FROM = 2_000
+#: Documents checked (or scored) between two looks at the clock.
+CHECK_EVERY = 128
 _LENGTHS = [byte_to_length(n) for n in range(256)]
+
+
+class OutOfTime(Exception):
+    """The search's time is up and what the segment matched so far cannot be trusted."""
+
+
+class Budget:
+    """The time a search may take; once spent, the search answers with what it has."""
+
+    def __init__(self, seconds: float | None = None):
+        self._end = now() + timedelta(seconds=seconds) if seconds is not None else None
+        #: Set once the time is spent; the answer then covers part of the index.
+        self.cut = False
+
+    def spent(self) -> bool:
+        """Tell whether the time is up, noting that the answer will be partial."""
+        if not self.cut and self._end is not None and now() >= self._end:
+            self.cut = True
+        return self.cut
+
+    def check(self) -> None:
+        """Raise OutOfTime once the time is up."""
+        if self.spent():
+            raise OutOfTime
 
 
 class Postings:
@@ -46,6 +76,8 @@ class Postings:
         self._docs: set[int] | None = None
         #: How many documents hold the term.
         self.frequency = frequency
+        #: The search's time, looked at while a long list is decoded.
+        self.budget: Budget | None = None
 
     @classmethod
     def inlined(cls, ids, weights, values, fixed_size) -> "Postings":
@@ -58,9 +90,12 @@ class Postings:
     def docs(self) -> set[int]:
         """Return every document holding the term."""
         if self._docs is None:
-            self._docs = set()
+            docs = set()
             for n in range(len(self._blocks)):
-                self._docs.update(self._block(n)[0])
+                if self.budget is not None and n % CHECK_EVERY == CHECK_EVERY - 1:
+                    self.budget.check()
+                docs.update(self._block(n)[0])
+            self._docs = docs
         return self._docs
 
     def narrow(self, candidates: set[int]) -> set[int]:
@@ -169,8 +204,12 @@ def hold_files(searcher, columns) -> None:
 class Leaf:
     """One segment while a search runs: its reader, and what was read from it."""
 
-    def __init__(self, reader, offset: int, stats: "Stats", columns: "ColumnCache"):
+    def __init__(self, reader, offset: int, stats: "Stats", columns: "ColumnCache", budget: Budget):
         self.reader, self.offset, self.stats, self.columns = reader, offset, stats, columns
+        self.budget = budget
+        #: Above zero while excluded nodes are matched: a part of what they match would
+        #: let through documents they should have excluded, so they never stop half-way.
+        self.excluding = 0
         self._postings: dict = {}
         self._lengths: dict = {}
         #: Per node (the query's nodes live as long as the search): all it matches here,
@@ -182,7 +221,10 @@ class Leaf:
         """Return a term's posting list here, read once per search."""
         key = (fieldname, text)
         if key not in self._postings:
-            self._postings[key] = read_postings(self.reader, fieldname, text)
+            postings = read_postings(self.reader, fieldname, text)
+            if postings is not None:
+                postings.budget = self.budget
+            self._postings[key] = postings
         return self._postings[key]
 
     def docs(self, node) -> set[int]:
@@ -309,7 +351,10 @@ class Term:
         average = leaf.stats.average_length(self.fieldname)
         lengths = leaf.length(self.fieldname)
         scores = {}
-        for docnum in docs:
+        for n, docnum in enumerate(docs):
+            # Out of time, the documents left unscored still match: they rank last.
+            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
+                break
             weight = postings.find(docnum)[0]
             norm = K1 * ((1 - B) + B * _LENGTHS[lengths[docnum]] / average)
             scores[docnum] = idf * (weight * (K1 + 1)) / (weight + norm)
@@ -342,7 +387,13 @@ class Phrase:
         candidates = terms[0][1].narrow(candidates)
         decode = leaf.reader.schema[self.fieldname].format.decode_positions
         found = set()
-        for docnum in candidates:
+        for n, docnum in enumerate(candidates):
+            # Checking positions is what makes a long phrase of common bigrams slow. What
+            # was found so far all matches: a part of the answer, unless it is to exclude.
+            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
+                if leaf.excluding:
+                    raise OutOfTime
+                break
             starts = None
             for offset, term_postings in terms:
                 posting = term_postings.find(docnum)
@@ -435,9 +486,11 @@ class Range:
         """Return the documents with a term in the range."""
         end = self.end.encode() if self.end is not None else None
         docs: set[int] = set()
-        for fieldname, text in leaf.reader.terms_from(self.fieldname, self.start):
+        for n, (fieldname, text) in enumerate(leaf.reader.terms_from(self.fieldname, self.start)):
             if fieldname != self.fieldname or (end is not None and text > end):
                 break
+            if n % CHECK_EVERY == CHECK_EVERY - 1:
+                leaf.budget.check()
             docs |= Term(self.fieldname, text).docs(leaf)
         return docs
 
@@ -480,9 +533,13 @@ class AllOf:
         return self._without_excluded(leaf, candidates)
 
     def _without_excluded(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        for node in self.excluded:
-            if candidates:
-                candidates = candidates - leaf.narrow(node, candidates)
+        leaf.excluding += 1
+        try:
+            for node in self.excluded:
+                if candidates:
+                    candidates = candidates - leaf.narrow(node, candidates)
+        finally:
+            leaf.excluding -= 1
         return candidates
 
     def scores(self, leaf: Leaf, docs) -> dict[int, float]:
@@ -506,51 +563,88 @@ def _sum_scores(parts) -> dict[int, float]:
 class Found:
     """What a search found: the count, the page's documents and the facet counts."""
 
-    def __init__(self, total: int, page: list, facets: dict[str, dict[str, int]]):
+    def __init__(
+        self, total: int, page: list, facets: dict[str, dict[str, int]], partial: bool = False
+    ):
         #: Matching documents in all.
         self.total = total
         #: (stored fields, score) of the documents on the requested page, in order.
         self.page = page
         self.facets = facets
+        #: The time ran out: the rest of the index was not searched.
+        self.partial = partial
 
 
-def run(searcher, query, filters, *, sort: str, first: int, count: int, facets, columns):
-    """Match query (and filters) in every segment; rank, page and count what matched."""
+def run(
+    searcher,
+    query,
+    filters,
+    *,
+    sort: str,
+    first: int,
+    count: int,
+    facets,
+    columns,
+    budget: Budget | None = None,
+):
+    """Match query (and filters) in every segment; rank, page and count what matched.
+
+    Once the budget is spent, segments not yet searched are left out, and so is the one
+    being searched unless what it matched so far is sure to match.
+    """
+    budget = budget or Budget()
     stats = Stats(searcher)
     facet_counts = {name: Counter() for name in facets}
     ranked = []
-    for reader, offset in searcher.reader().leaf_readers():
-        leaf = Leaf(reader, offset, stats, columns)
-        if filters is not None and filters.estimate(leaf) < query.estimate(leaf):
-            docs = leaf.narrow(query, leaf.docs(filters))
-        else:
-            docs = leaf.docs(query)
-            if filters is not None and docs:
-                docs = leaf.narrow(filters, docs)
-        if reader.has_deletions():
-            docs = docs - reader.deleted_docs_set
-        if not docs:
+    for n, (reader, offset) in enumerate(searcher.reader().leaf_readers()):
+        # The first segment is always searched, so a search that runs out of time has
+        # something to show.
+        if n and budget.spent():
+            break
+        leaf = Leaf(reader, offset, stats, columns, budget)
+        try:
+            found = _match(leaf, query, filters, sort)
+        except OutOfTime:
+            break
+        if found is None:
             continue
-        docs = sorted(docs)
+        docs, entries = found
         for name in facets:
             facet_counts[name].update(leaf.values(name, docs))
-        if sort == "relevance":
-            scores = query.scores(leaf, docs)
-            # Best first; among equals, the earlier document, as Whoosh orders them.
-            ranked += [(-scores.get(d, 0.0), offset + d, leaf, d) for d in docs]
-        else:
-            dates = leaf.values("date", docs)
-            orders = leaf.values("order", docs)
-            ranked += [
-                (_Descending(date), order, offset + d, leaf, d)
-                for date, order, d in zip(dates, orders, docs, strict=True)
-            ]
+        ranked += entries
     best = heapq.nsmallest(first + count, ranked, key=lambda entry: entry[:-2])[first:]
     page = [
         (entry[-2].reader.stored_fields(entry[-1]), -entry[0] if sort == "relevance" else 0.0)
         for entry in best
     ]
-    return Found(len(ranked), page, {name: dict(c) for name, c in facet_counts.items()})
+    facets = {name: dict(c) for name, c in facet_counts.items()}
+    return Found(len(ranked), page, facets, partial=budget.cut)
+
+
+def _match(leaf: Leaf, query, filters, sort: str) -> tuple[list[int], list] | None:
+    """Return one segment's matching documents and their ranking entries; None if none."""
+    reader, offset = leaf.reader, leaf.offset
+    if filters is not None and filters.estimate(leaf) < query.estimate(leaf):
+        docs = leaf.narrow(query, leaf.docs(filters))
+    else:
+        docs = leaf.docs(query)
+        if filters is not None and docs:
+            docs = leaf.narrow(filters, docs)
+    if reader.has_deletions():
+        docs = docs - reader.deleted_docs_set
+    if not docs:
+        return None
+    docs = sorted(docs)
+    if sort == "relevance":
+        scores = query.scores(leaf, docs)
+        # Best first; among equals, the earlier document, as Whoosh orders them.
+        return docs, [(-scores.get(d, 0.0), offset + d, leaf, d) for d in docs]
+    dates = leaf.values("date", docs)
+    orders = leaf.values("order", docs)
+    return docs, [
+        (_Descending(date), order, offset + d, leaf, d)
+        for date, order, d in zip(dates, orders, docs, strict=True)
+    ]
 
 
 class _Descending:
