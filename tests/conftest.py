@@ -19,6 +19,7 @@ from council_app.auth import services as auth_services
 from council_app.config import database_uri
 from council_app.core.time import now
 from council_app.extensions import db
+from council_app.search import sync
 from tests.demo_template import DemoTemplate
 
 PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
@@ -44,6 +45,9 @@ def _test_now() -> datetime:
 
 #: The one clock of the test run (see ``clock``).
 TEST_NOW = _test_now()
+# pytest-xdist's workers inherit the environment: every process of the run starts its tests
+# at the same instant.
+os.environ["COUNCIL_TEST_NOW"] = TEST_NOW.isoformat()
 
 
 @pytest.fixture(autouse=True)
@@ -71,11 +75,14 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     """Stop at once when PostgreSQL was asked for but cannot be reached."""
     if PG_URL:
+        engine = create_engine(database_uri(PG_URL))
         try:
-            with create_engine(database_uri(PG_URL)).connect() as conn:
+            with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as error:
             pytest.exit(f"PostgreSQL at {PG_URL} cannot be reached: {error}", returncode=3)
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +183,8 @@ def app(request, database_url, tmp_path):
         else:
             db.create_all()
         yield app
+        # The index's catch-up thread may hold a connection: let it finish first.
+        assert sync.wait_for_catch_up(timeout=60), "the search catch-up thread did not finish"
         if postgres:
             _empty_postgres()
         db.session.remove()

@@ -294,15 +294,16 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 def _put(batches, item, workers, results) -> None:
     while True:
+        # While there is work to hand out, every process should still be running: a stopped
+        # one fails the build before the next batch, not after the others did all the work.
+        # (A process told to stop, by None, may have finished and exited: that is no failure.)
+        if item is not None and any(not worker.is_alive() for worker in workers):
+            _raise_reported_failure(results)
+            raise RuntimeError("an index building process ended before its work was done")
         try:
             return batches.put(item, timeout=_POLL)
         except queue.Full:
-            # While there is work to hand out, every process should still be running.
-            if any(not worker.is_alive() for worker in workers):
-                _raise_reported_failure(results)
-                raise RuntimeError(
-                    "an index building process ended before its work was done"
-                ) from None
+            continue
 
 
 def _raise_reported_failure(results) -> None:
