@@ -156,19 +156,7 @@ def pdf_file(text: str | None) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return _pdf_of(objects)
 
 
 # --- hostile files (issue 13): small on the wire, huge or endless once read ---------------
@@ -247,6 +235,11 @@ def korean_pdf(pages: list[list[tuple[float, float, str]]], size: float = 10) ->
         b"/FontBBox [0 -148 1001 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
         b"/CapHeight 880 /StemV 91 >>"
     )
+    return _pdf_of(objects)
+
+
+def _pdf_of(objects: list[bytes]) -> bytes:
+    """Return a PDF of the numbered ``objects`` (the catalog first), with its xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

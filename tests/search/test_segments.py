@@ -11,7 +11,7 @@ from council_app.search.index import SearchFilters, SearchIndex
 from council_app.search.index import segments as segments_module
 from council_app.search.index.schema import build_schema, document
 from tests.corpus import REPO_ROOT, require_corpus
-from tests.search.utterances import sample_utterances
+from tests.search.utterances import sample_utterances, utterance_row
 
 
 def corpus_utterances(limit=400):
@@ -21,20 +21,7 @@ def corpus_utterances(limit=400):
     for minutes_id, path in enumerate(sorted(city_text.glob("*.txt"))[:6], 1):
         turns = re.findall(r"^○(\S+ \S+)\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
         rows += [
-            {
-                "minutes_id": minutes_id,
-                "meeting_id": 100 + minutes_id,
-                "order": order,
-                "version": 1,
-                "speaker": speaker,
-                "text": text,
-                "body": "plenary" if minutes_id % 2 else "admin-finance",
-                "session": 240 + minutes_id,
-                "term": 9,
-                "date": f"2023-0{minutes_id}-10",
-                "minutes_status": "provisional",
-                "member_id": order % 7 or None,
-            }
+            utterance_row(minutes_id, order, speaker, text)
             for order, (speaker, text) in enumerate(turns, 1)
         ]
     return rows[:limit]

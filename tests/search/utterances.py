@@ -58,20 +58,23 @@ def sample_utterances(limit: int = 400, seed: int = 244) -> list[dict]:
                         amount=rng.randint(1, 900), year=rng.choice(("23", "24", "25", "30"))
                     )
                 )
-            rows.append(
-                {
-                    "minutes_id": minutes_id,
-                    "meeting_id": 100 + minutes_id,
-                    "order": order,
-                    "version": 1,
-                    "speaker": rng.choice(SPEAKERS),
-                    "text": " ".join(parts),
-                    "body": "plenary" if minutes_id % 2 else "admin-finance",
-                    "session": 240 + minutes_id,
-                    "term": 9,
-                    "date": f"2023-0{minutes_id}-10",
-                    "minutes_status": "provisional",
-                    "member_id": order % 7 or None,
-                }
-            )
+            rows.append(utterance_row(minutes_id, order, rng.choice(SPEAKERS), " ".join(parts)))
     return rows[:limit]
+
+
+def utterance_row(minutes_id: int, order: int, speaker: str, text: str) -> dict:
+    """Return one turn with the fields the app indexes, filled as the tests' six minutes say."""
+    return {
+        "minutes_id": minutes_id,
+        "meeting_id": 100 + minutes_id,
+        "order": order,
+        "version": 1,
+        "speaker": speaker,
+        "text": text,
+        "body": "plenary" if minutes_id % 2 else "admin-finance",
+        "session": 240 + minutes_id,
+        "term": 9,
+        "date": f"2023-0{minutes_id}-10",
+        "minutes_status": "provisional",
+        "member_id": order % 7 or None,
+    }
