@@ -154,32 +154,27 @@ def text_findings(text: str, headings: list[str]) -> list[Finding]:
     if speech >= _MIN_LINES and len(cut) * 5 >= speech:
         share = round(100 * len(cut) / speech)
         findings.append(
-            Finding(
-                "cut_lines",
-                f"본문 줄의 {share}%가 낱말 중간에서 끊겨 있습니다. 예: "
-                + "; ".join(cut[:EXAMPLES]),
-                examples=tuple(cut[:EXAMPLES]),
-            )
+            _with_examples("cut_lines", f"본문 줄의 {share}%가 낱말 중간에서 끊겨 있습니다.", cut)
         )
     fragments = fragment_headings(headings)
     if fragments:
         findings.append(
-            Finding(
+            _with_examples(
                 "fragment_headings",
-                f"안건 제목 {len(fragments)}개가 문장 조각처럼 보입니다. 예: "
-                + "; ".join(f"'{h[:40]}'" for h in fragments[:EXAMPLES]),
-                examples=tuple(fragments[:EXAMPLES]),
+                f"안건 제목 {len(fragments)}개가 문장 조각처럼 보입니다.",
+                fragments,
+                shown=lambda heading: f"'{heading[:40]}'",
             )
         )
     broken = text.count("\ufffd")
     if broken:
         lines = [line.strip()[:30] for line in text.splitlines() if "\ufffd" in line]
         findings.append(
-            Finding(
+            _with_examples(
                 "replacement_chars",
-                f"읽지 못한 글자(�)가 {broken}개 있습니다. 예: "
-                + "; ".join(f"'{line}'" for line in lines[:EXAMPLES]),
-                examples=tuple(lines[:EXAMPLES]),
+                f"읽지 못한 글자(�)가 {broken}개 있습니다.",
+                lines,
+                shown=lambda line: f"'{line}'",
             )
         )
     letters = [c for c in text if c.isalpha()]
@@ -195,6 +190,12 @@ def text_findings(text: str, headings: list[str]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _with_examples(code: str, message: str, found: list[str], shown=str) -> Finding:
+    """Return a warning that names its first few examples, as the stenographer reads it."""
+    examples = tuple(found[:EXAMPLES])
+    return Finding(code, f"{message} 예: " + "; ".join(map(shown, examples)), examples=examples)
 
 
 def unaccepted(
