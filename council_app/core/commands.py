@@ -1,0 +1,153 @@
+"""One input contract: every write takes a typed command, read the same way from any source.
+
+A command is a frozen dataclass whose fields carry a label and bounds through :func:`spec`.
+:func:`read_command` turns a mapping into it — ``form_input(form)`` on pages,
+``api.json_payload()`` in the API, a plain dict in the CLI and the demo — and collects every
+problem into one :class:`RuleViolation`, so a form and a JSON body are refused with the same
+Korean messages. A command only knows types and bounds; look-ups (a body by slug, a member by
+id) and every rule of the ordinance stay in the service that receives it.
+
+An update reads with ``partial=True``: the fields the input does not name are :data:`UNSET`,
+and :func:`given` returns only those it named.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date, time
+from typing import Any, TypeVar
+
+from .inputs import MAX_ID, Reader, whole_number
+
+C = TypeVar("C")
+
+#: The largest number of values a list field accepts (co-sponsors, main items).
+MAX_ITEMS = 100
+
+
+class _Unset:
+    """The value of a field an update did not name."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET: Any = _Unset()
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """How one command field is read: its Korean label and its bounds."""
+
+    label: str
+    max_length: int = 2000
+    minimum: int = 1
+    max_items: int = MAX_ITEMS
+
+
+def spec(label: str, *, default: Any = dataclasses.MISSING, **bounds: int) -> Any:
+    """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``).
+
+    A field with a default, or typed ``X | None``, is optional.
+    """
+    metadata = {"input": FieldSpec(label, **bounds)}
+    if isinstance(default, list | dict | set):
+        raise TypeError("use a tuple or None as a command field's default")
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def labels(command_cls: type) -> dict[str, str]:
+    """Return each field's Korean label, for forms and error messages alike."""
+    return {f.name: f.metadata["input"].label for f in dataclasses.fields(command_cls)}
+
+
+def given(command: Any) -> dict[str, Any]:
+    """Return the fields a (partial) command named, as a dict."""
+    return {
+        f.name: getattr(command, f.name)
+        for f in dataclasses.fields(command)
+        if getattr(command, f.name) is not UNSET
+    }
+
+
+def read_command(command_cls: type[C], data: Mapping[str, Any], *, partial: bool = False) -> C:
+    """Build ``command_cls`` from ``data``, or raise one RuleViolation naming every problem."""
+    reader = Reader(dict(data), labels(command_cls))
+    hints = typing.get_type_hints(command_cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(command_cls):
+        if partial and not reader.has(field.name):
+            values[field.name] = UNSET
+            continue
+        kind, optional = _unwrap(hints[field.name])
+        has_default = field.default is not dataclasses.MISSING
+        required = not optional and not has_default
+        value = _read_field(reader, field.name, kind, field.metadata["input"], required)
+        if value is None and has_default:
+            value = field.default
+        values[field.name] = value
+    reader.done()
+    return command_cls(**values)
+
+
+def _unwrap(hint: Any) -> tuple[Any, bool]:
+    """Return the type inside ``X | None`` and whether None was allowed."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"a command field takes one type, not {hint}")
+        return args[0], True
+    return hint, False
+
+
+def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required: bool) -> Any:
+    if typing.get_origin(kind) is tuple:
+        return _read_list(reader, name, typing.get_args(kind)[0], field)
+    if kind is bool:
+        return reader.boolean(name)
+    if kind is date:
+        return reader.date(name, required)
+    if kind is time:
+        return reader.time(name, required)
+    if kind is int:
+        return reader.integer(name, required, minimum=field.minimum)
+    if kind is str:
+        return reader.text(name, field.max_length, required)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return reader.choice(name, kind, required)
+    raise TypeError(f"a command field cannot be of type {kind!r}")
+
+
+def _read_list(reader: Reader, name: str, item_kind: type, field: FieldSpec) -> tuple | None:
+    """Read a list (JSON array, a form's repeated field, or lines of text) of ids or text."""
+    raw = reader.data.get(name)
+    if raw in (None, ""):
+        return ()
+    if isinstance(raw, str):
+        raw = [line for line in raw.splitlines() if line.strip()]
+    if not isinstance(raw, list | tuple):
+        reader.errors.append((name, f"{field.label}은(는) 목록이어야 합니다."))
+        return None
+    if len(raw) > field.max_items:
+        reader.errors.append((name, f"{field.label}은(는) {field.max_items}개까지입니다."))
+        return None
+    if item_kind is int:
+        ids = [whole_number(value, MAX_ID) for value in raw]
+        if any(i is None or i < 1 for i in ids):
+            reader.errors.append((name, f"{field.label}의 형식이 맞지 않습니다 (번호 목록)."))
+            return None
+        return tuple(dict.fromkeys(ids))
+    texts = [str(value).strip() for value in raw]
+    if any(len(text) > field.max_length for text in texts):
+        reader.errors.append(
+            (name, f"{field.label}의 각 줄은 {field.max_length}자 이내여야 합니다.")
+        )
+        return None
+    return tuple(text for text in texts if text)

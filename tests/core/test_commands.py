@@ -1,0 +1,70 @@
+"""The one input contract: a command reads the same from a form's strings and from JSON."""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import pytest
+
+from council_app.core.commands import UNSET, given, labels, read_command, spec
+from council_app.core.errors import RuleViolation
+from council_app.sessions.models import SessionKind
+
+
+@dataclass(frozen=True)
+class PlanThing:
+    number: int = spec("번호")
+    kind: SessionKind = spec("종류")
+    start: date = spec("시작일")
+    at: time | None = spec("시각", default=None)
+    urgent: bool = spec("긴급", default=False)
+    note: str = spec("비고", default="", max_length=5)
+    members: tuple[int, ...] = spec("의원", default=(), max_items=3)
+
+
+def test_a_form_and_a_json_body_give_the_same_command():
+    from_form = read_command(
+        PlanThing,
+        {"number": "244", "kind": "regular", "start": "2023-06-08", "at": "10:00", "urgent": "on"},
+    )
+    from_json = read_command(
+        PlanThing,
+        {"number": 244, "kind": "regular", "start": "2023-06-08", "at": "10:00", "urgent": True},
+    )
+    assert from_form == from_json
+    assert from_form.kind is SessionKind.REGULAR
+    assert from_form.at == time(10, 0)
+    assert from_form.note == "" and from_form.members == ()
+
+
+def test_every_problem_is_named_at_once_in_korean():
+    with pytest.raises(RuleViolation) as refused:
+        read_command(PlanThing, {"number": "-3", "kind": "weekly", "note": "너무 긴 비고입니다"})
+    fields = dict(refused.value.errors)
+    assert set(fields) == {"number", "kind", "start", "note"}
+    assert fields["start"] == "시작일을(를) 입력해 주세요."
+    assert "5자 이내" in fields["note"]
+    assert refused.value.status_code == 422
+
+
+def test_lists_are_bounded_and_read_from_json_or_lines():
+    assert read_command(PlanThing, _valid(members=[3, "4", 3])).members == (3, 4)
+    with pytest.raises(RuleViolation, match="3개까지"):
+        read_command(PlanThing, _valid(members=[1, 2, 3, 4]))
+    with pytest.raises(RuleViolation, match="번호 목록"):
+        read_command(PlanThing, _valid(members=["x"]))
+    with pytest.raises(RuleViolation, match="목록이어야"):
+        read_command(PlanThing, _valid(members={"a": 1}))
+
+
+def test_a_partial_command_names_only_what_the_input_named():
+    command = read_command(PlanThing, {"note": "고침"}, partial=True)
+    assert command.number is UNSET
+    assert given(command) == {"note": "고침"}
+
+
+def test_labels_come_from_the_command():
+    assert labels(PlanThing)["start"] == "시작일"
+
+
+def _valid(**changes):
+    return {"number": 1, "kind": "regular", "start": "2023-06-08", **changes}
