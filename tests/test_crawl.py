@@ -34,6 +34,7 @@ def crawl(client, start: str = "/") -> dict[str, int]:
     return seen
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("role", [None, "secretariat", "stenographer", "admin"])
 def test_no_reachable_page_fails(client, demo, role):
     from council_app.demo.loader import DEMO_USERS

@@ -34,6 +34,7 @@ def bounded(examples: int) -> settings:
     )
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_api_never_answers_5xx(app, demo):
     # Answer errors as a deployed server would, so a 500 is seen as a response, not raised.

@@ -45,6 +45,7 @@ def _get_rules(app) -> list[str]:
     )
 
 
+@pytest.mark.sweep
 def test_no_route_with_an_id_answers_5xx_to_a_huge_one(app, staff_client):
     # Answer errors as a deployed server would, instead of raising them into the test.
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -59,6 +60,7 @@ def test_no_route_with_an_id_answers_5xx_to_a_huge_one(app, staff_client):
     assert failures == []
 
 
+@pytest.mark.sweep
 def test_no_list_answers_5xx_to_huge_or_foreign_numbers(app, staff_client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     failures = []

@@ -49,8 +49,7 @@ def test_healthz_reports_database_and_index(client):
     assert "search_index" in report
 
 
-def test_bodies_api_lists_the_demo_bodies(client, runner):
-    runner.invoke(args=["demo", "load"])
+def test_bodies_api_lists_the_demo_bodies(client, demo):
     data = client.get("/api/v1/bodies").get_json()
     assert data["total"] == 7
     plenary = next(b for b in data["data"] if b["slug"] == "plenary")

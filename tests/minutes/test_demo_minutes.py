@@ -1,4 +1,8 @@
-"""Example minutes in the demo: real format, labelled 예시, on time, late and still due."""
+"""Example minutes in the demo: real format, labelled 예시, on time, late and still due.
+
+The demo comes from the per-process template (see tests/demo_template.py); one test loads it a
+second time to show that loading changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,7 @@ from council_app.minutes import services
 from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion
 
 
-def test_demo_minutes_cover_every_case_and_load_once(app):
-    loader.load_all()
-    db.session.commit()
+def test_demo_minutes_cover_every_case_and_load_once(demo):
     examples = sorted(
         db.session.scalars(select(Minutes)), key=lambda m: (m.meeting.date, m.meeting.start_time)
     )
@@ -39,19 +41,15 @@ def test_demo_minutes_cover_every_case_and_load_once(app):
     assert db.session.scalar(select(func.count()).select_from(MinutesVersion)) == count
 
 
-def test_example_minutes_quote_the_meetings_own_agenda(app):
-    loader.load_all()
-    db.session.commit()
+def test_example_minutes_quote_the_meetings_own_agenda(demo):
     texts = [m.current_version.text for m in db.session.scalars(select(Minutes))]
     assert any("2023년도 제1회 추가경정예산안" in text for text in texts)
 
 
-def test_example_session_around_today_has_meetings_ahead(app):
+def test_example_session_around_today_has_meetings_ahead(demo):
     from council_app.council.services import current_council
     from council_app.sessions.services import all_sessions
 
-    loader.load_all()
-    db.session.commit()
     example = next(s for s in all_sessions(current_council()) if s.note == loader.EXAMPLE_NOTE)
     assert example.start < today_kst() <= example.end
     assert example.days <= 15
