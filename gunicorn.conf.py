@@ -1,0 +1,23 @@
+"""Production serving: ``gunicorn -c gunicorn.conf.py wsgi:app`` behind a reverse proxy.
+
+The pages are CPU-bound Python (templates, Whoosh), so one synchronous worker per core serves
+them best; threads would only queue on the interpreter lock. Measured with bench/load.py.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("COUNCIL_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "sync"
+# A request that takes longer than this is stuck; the search has its own 2 s time budget.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never becomes an outage.
+max_requests = 10_000
+max_requests_jitter = 1_000
+# The app starts a search catch-up thread per worker; threads do not survive a fork, so the
+# app is loaded in each worker, not in the master.
+preload_app = False
+accesslog = "-" if os.environ.get("COUNCIL_ACCESS_LOG") else None
