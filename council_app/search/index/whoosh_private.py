@@ -27,7 +27,10 @@ from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_uint, pack_ushort
+
+# pack_uint: how the Frequency format encodes a posting, for schema's inlined encoding.
+from whoosh.system import pack_uint as pack_uint
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: The whoosh-reloaded release whose private formats this module was checked against.
@@ -47,8 +50,6 @@ PICKLE_PROTOCOL = 5
 COMPRESSION_LEVEL = 3
 #: A field's length as Whoosh stores it (one byte, rounded), back to a number, by byte.
 LENGTHS = [byte_to_length(n) for n in range(256)]
-
-__all__ = ["TermNotFound", "pack_uint"]
 
 
 class UntestedWhoosh(ImportError):
@@ -78,11 +79,6 @@ check_version(whoosh.versionstring(), allow_untested=os.environ.get(UNTESTED_ENV
 def folder_lock(path: str, name: str):
     """Return Whoosh's file lock ``name`` in the folder (``acquire``/``release``)."""
     return FileStorage(path).lock(name)
-
-
-def segment_ids(ix) -> list[str]:
-    """Return the ids of the segments in the index's table of contents."""
-    return [segment.segment_id() for segment in ix._segments()]
 
 
 # --- writing a segment --------------------------------------------------------------------
