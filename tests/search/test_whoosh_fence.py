@@ -1,6 +1,7 @@
 """Whoosh's private parts are used in one module only, for the one version it was tested with."""
 
 import ast
+import os
 import tomllib
 from pathlib import Path
 
@@ -108,7 +109,9 @@ def test_the_pin_is_the_tested_version():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pins = [dep for dep in project["project"]["dependencies"] if dep.startswith("whoosh")]
     assert pins == [f"whoosh-reloaded=={whoosh_private.TESTED_VERSION}"]
-    assert whoosh.versionstring() == whoosh_private.TESTED_VERSION
+    # Under COUNCIL_WHOOSH_UNTESTED=1 the suite checks another version before the pin moves.
+    if os.environ.get(whoosh_private.UNTESTED_ENV) != "1":
+        assert whoosh.versionstring() == whoosh_private.TESTED_VERSION
 
 
 def test_another_version_is_refused_with_what_to_do():
