@@ -5,7 +5,7 @@ from whoosh import query as wq
 
 from council_app.search import analysis
 from council_app.search.index import SearchFilters, SearchIndex
-from council_app.search.index import matching as matching_module
+from council_app.search.index import nodes as nodes_module
 from council_app.search.query import parse_query
 from tests.search.utterances import sample_utterances
 
@@ -131,7 +131,7 @@ def test_date_sort_is_newest_meeting_first_then_spoken_order(sample_index):
 
 
 def test_a_prefix_stands_for_a_bounded_number_of_terms(sample_index, monkeypatch):
-    monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 1)
+    monkeypatch.setattr(nodes_module, "MAX_EXPANSIONS", 1)
     few = sample_index.search("20*").total
-    monkeypatch.setattr(matching_module, "MAX_EXPANSIONS", 100)
+    monkeypatch.setattr(nodes_module, "MAX_EXPANSIONS", 100)
     assert 0 < few < sample_index.search("20*").total

@@ -95,8 +95,8 @@ def test_small_segments_split_a_large_build(tmp_path, monkeypatch):
     rows = sample_utterances()
     search_index = SearchIndex(tmp_path).create()
     search_index.rebuild(rows)
-    ix = whoosh_index.open_dir(str(tmp_path))
-    assert len(ix._segments()) > 2
+    with whoosh_index.open_dir(str(tmp_path)).reader() as reader:
+        assert len(reader.leaf_readers()) > 2
     assert search_index.doc_count() == len(rows)
     assert search_index.search("구청장").total == sum("구청장" in r["text"] for r in rows)
 

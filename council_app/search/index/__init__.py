@@ -2,7 +2,10 @@
 
 The rest of the app sees :class:`SearchIndex`, :class:`SearchFilters`,
 :class:`SearchResult` and :class:`Hit`, so the engine can be replaced behind them.
-``schema`` says what is indexed and how; ``segments`` writes new segments fast.
+``schema`` says what is indexed and how; ``segments`` writes new segments fast and
+``batch`` commits them with deletions; ``compile`` turns queries and filters into the
+``nodes`` that ``matching`` runs. What they need of Whoosh's private formats is in
+``whoosh_private``, which refuses to load with a Whoosh it was not tested with.
 """
 
 import os
@@ -13,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import index as whoosh_index
-from whoosh import writing as whoosh_writing
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from council_app.search import analysis
-from council_app.search.query import ParsedQuery, Term, parse_query
+from council_app.search.query import parse_query
 from council_app.search.snippets import match_pattern, snippet
 
 from . import matching
-from .schema import build_schema, document, iso, same_schema
-from .segments import SegmentBuilder, build_segments
+from .batch import IndexBatch
+from .compile import filter_node, needles, query_node
+from .schema import build_schema, document, same_schema
+from .segments import build_segments
+from .whoosh_private import folder_lock, hold_files
 
 WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
@@ -167,7 +170,7 @@ class SearchIndex:
         the files the first one's writer is filling.
         """
         os.makedirs(self.path, exist_ok=True)
-        lock = FileStorage(self.path).lock("CREATE_LOCK")
+        lock = folder_lock(self.path, "CREATE_LOCK")
         lock.acquire(blocking=True)
         try:
             if self.is_current():
@@ -250,7 +253,7 @@ class SearchIndex:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
-        query = self._compile(parsed)
+        query = query_node(parsed, self.morphemes)
         if query is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
@@ -261,7 +264,7 @@ class SearchIndex:
                     found = matching.run(
                         searcher,
                         query,
-                        _filter_node(searcher.schema, filters),
+                        filter_node(searcher.schema, filters),
                         sort=sort,
                         first=(max(page, 1) - 1) * per_page,
                         count=per_page,
@@ -275,7 +278,7 @@ class SearchIndex:
                     # broke on the way, the next generation of the index is whole.
                     if searcher.up_to_date() or attempt == SEARCH_ATTEMPTS - 1:
                         raise
-        pattern = match_pattern(self._needles(parsed))
+        pattern = match_pattern(needles(parsed))
         hits = [_hit(fields, score, pattern) for fields, score in found.page]
         return SearchResult(found.total, hits, found.facets, partial=found.partial)
 
@@ -318,7 +321,7 @@ class SearchIndex:
         while True:
             searcher = self._ix.searcher()
             try:
-                matching.hold_files(searcher, FACET_FIELDS)
+                hold_files(searcher, FACET_FIELDS)
                 return searcher
             except FileNotFoundError:
                 searcher.close()
@@ -334,138 +337,6 @@ class SearchIndex:
             return self._ix.writer(timeout=timeout, delay=0.05, compound=False)
         except LockError as exc:
             raise IndexBusy(f"index at {self.path} is locked by another writer") from exc
-
-    def _compile(self, parsed: ParsedQuery):
-        """Translate parsed clauses into a query node; None if nothing is searchable."""
-        required, excluded = [], []
-        for clause in parsed.clauses:
-            terms = [node for node in map(self._term_node, clause.terms) if node is not None]
-            if terms:
-                (excluded if clause.negated else required).append(matching.AnyOf(terms))
-        if parsed.clauses and not required:
-            return None
-        return matching.AllOf(required, excluded)
-
-    def _term_node(self, term: Term):
-        form = analysis.query_form(
-            term.text, phrase=term.phrase or term.prefix, morphemes=self.morphemes
-        )
-        if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
-            return matching.Prefix("text", form.bigram_seqs[0][0])
-        alternatives = [_sequence("text", seq) for seq in form.bigram_seqs]
-        # The morpheme field has no positions, so it cannot tell a quoted phrase's order.
-        if form.morphemes and not term.phrase:
-            alternatives.append(matching.AllOf(matching.Term("morphs", m) for m in form.morphemes))
-        return matching.AnyOf(alternatives) if alternatives else None
-
-    def _needles(self, parsed: ParsedQuery) -> list[str]:
-        return [
-            needle
-            for term in parsed.positive_terms
-            for needle in analysis.query_form(
-                term.text, phrase=term.phrase, morphemes=False
-            ).needles
-        ]
-
-
-class IndexBatch:
-    """Changes made under one write lock; see :meth:`SearchIndex.batch`.
-
-    Deletions go through Whoosh's writer; new documents into segments of their own
-    (``segments``), added to the index's list when the batch commits.
-    """
-
-    def __init__(self, ix, writer, morphemes: bool):
-        self._ix = ix
-        self._writer = writer
-        self._morphemes = morphemes
-        self._builder: SegmentBuilder | None = None
-        self._segments: list = []
-        self._deleted = False
-
-    def delete_minutes(self, minutes_id: int) -> int:
-        """Remove every utterance of one minutes; return how many were removed."""
-        self._deleted = True
-        return self._writer.delete_by_term("minutes_id", minutes_id)
-
-    def replace_minutes(self, minutes_id: int, utterances: Iterable[Mapping]) -> int:
-        """Put utterances in place of everything indexed for one minutes; return how many."""
-        self.delete_minutes(minutes_id)
-        return self._add(utterances, replace=False)
-
-    def add_utterances(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
-        """Add or replace utterances (keyed by uid); return how many were written."""
-        if self._ix.doc_count_all() or self._builder:
-            return self._add(utterances, replace=True)
-        # An empty index has nothing to replace, and may be filled by several processes.
-        docs = (document(utterance, self._morphemes) for utterance in utterances)
-        segments = build_segments(self._ix, docs, procs)
-        self._segments += segments
-        return sum(segment.doc_count_all() for segment in segments)
-
-    def _add(self, utterances: Iterable[Mapping], *, replace: bool) -> int:
-        if self._builder is None:
-            self._builder = SegmentBuilder(self._ix)
-        count = 0
-        for utterance in utterances:
-            doc = document(utterance, self._morphemes)
-            if replace:
-                self._deleted = True
-                self._writer.delete_by_term("uid", doc["uid"])
-            self._builder.add(doc)
-            count += 1
-        return count
-
-    def commit(self) -> None:
-        """Commit every change at once; cancel if there was none."""
-        if self._builder is not None and self._builder.doc_count:
-            self._segments.append(self._builder.finish())
-        # A commit without changes would still start a new generation, and every
-        # process's searcher would reopen for nothing.
-        if not (self._segments or self._deleted):
-            self._writer.cancel()
-            return
-        segments = self._segments
-
-        def merge_small_then_add(writer, existing):
-            return whoosh_writing.MERGE_SMALL(writer, existing) + segments
-
-        self._writer.commit(mergetype=merge_small_then_add)
-
-
-def _is_latin_word(seq: tuple[str, ...]) -> bool:
-    return len(seq) == 1 and not any(analysis.is_cjk(ch) for ch in seq[0])
-
-
-def _sequence(fieldname: str, words: tuple[str, ...]):
-    if len(words) == 1:
-        return matching.Term(fieldname, words[0])
-    return matching.Phrase(fieldname, words)
-
-
-def _filter_node(schema, filters: SearchFilters | None):
-    """Return the node of documents the filters let through, or None for no filter."""
-    if filters is None:
-        return None
-    parts = [
-        matching.Term(name, value)
-        for name in ("body", "minutes_status")
-        if (value := getattr(filters, name))
-    ]
-    parts += [
-        matching.Term(name, value)
-        for name in ("member_id", "session", "term", "agenda_item_id")
-        if (value := getattr(filters, name)) is not None
-    ]
-    if filters.speaker:
-        # Split and lowered as the speaker_words field's keyword analyzer indexes it.
-        words = schema["speaker_words"].process_text(filters.speaker, mode="query")
-        parts += [matching.Term("speaker_words", word) for word in words]
-    if filters.date_from or filters.date_to:
-        parts.append(
-            matching.Range("date", iso(filters.date_from) or None, iso(filters.date_to) or None)
-        )
-    return matching.AllOf(parts) if parts else None
 
 
 def _hit(fields: Mapping, score: float, pattern) -> Hit:

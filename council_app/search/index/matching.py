@@ -1,39 +1,63 @@
 """Find, count and rank utterances by reading Whoosh's posting lists a block at a time.
 
-Whoosh's matchers take a Python call per posting (``skip_to`` scans a block linearly), so
-a phrase of common bigrams took 100 ms at 200,000 utterances and a word in every other
-utterance much longer. Here a posting list is decoded a block at a time into lists,
+Whoosh's matchers take a Python call per posting (``skip_to`` scans a block linearly).
+Here a posting list is decoded a block at a time into lists (``whoosh_private``),
 candidates come from set operations done in C, positions are checked only for them,
-and only the documents that match are scored (BM25F with Whoosh's defaults). A search has
-a time budget: once it is spent, the search answers with what it surely found so far.
+and only the documents that match are scored (BM25F with Whoosh's defaults, ``nodes``).
+A search has a time budget: once it is spent, it answers with what it surely found.
+
+Measured against Whoosh's own matchers (``searcher.search`` with the same query tree,
+filter and scoring, a page of 10, the total and the body/speaker facet counts) at
+200,000 utterances of the scaled corpus in 2 segments, best of 7, milliseconds::
+
+    python bench/matching.py --scale 200000 --workdir /tmp/bench-200k --repeats 7
+
+    query               hits   stock   ours  ratio  no column cache  public lengths
+    회의록을              606     80.2   30.4    2.6             24.4            46.5
+    추가경정예산             69     26.9   11.6    2.3              8.1            13.6
+    의사진행 발언          1432    249.6  113.8    2.2            152.8           156.3
+    경청                432     27.1    6.9    3.9             11.1            15.8
+    누리                911     60.6   16.5    3.7             20.0            29.3
+    2016년도             543     95.2   55.6    1.7             25.2            71.0
+    OECD               154     24.5   10.2    2.4             10.4            19.2
+    oecd 국가             76     20.9   10.6    2.0             11.5             8.3
+    "존경하는 국민 여러분"     380    221.7   83.1    2.7             89.0           125.1
+    "의석을 정돈해"         504    104.0   37.1    2.8             37.7            45.6
+    의사일정 @정의화          75    139.3   34.6    4.0             12.0            20.1
+    의원              13088   1039.1   90.9   11.4            185.3           352.8
+
+The machine's 2 cores were shared with three other test runs, so one figure varies by up
+to half between runs; over five runs the median ratio stayed 2.1–3.1. Only one query
+(의원) matched more than 2,000 utterances. What the figures decided:
+
+- The block-wise matching stays. Stock Whoosh is 1.7–11× slower and over the search
+  page's 50 ms (issue 16) on 8 of 12 queries here, at a fifth of the 1,000,000-utterance
+  target; ours on 4, the compounds, phrases and common words that issue 16 still has
+  to bring down.
+- ``ColumnCache`` stays: only a search past ``COLUMN_CACHE_FROM`` matches uses it, and
+  there it halves the time (90 against 185 ms); below it both columns run the same code.
+- Reading a field's lengths whole from Whoosh's length column (``field_lengths``, a
+  private read) stays: one document at a time through the public reader costs up to
+  four times as much where many documents are scored.
+
+No part measured here failed to pay, so none was deleted.
 """
 
 import heapq
-import io
-import pickle
-import zlib
 from bisect import bisect_left
 from collections import Counter
 from datetime import timedelta
-from itertools import accumulate, islice
 from math import log
-
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
 from council_app.core.time import now
 
-#: Whoosh's BM25F defaults.
-B, K1 = 0.75, 1.2
-#: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
-MAX_EXPANSIONS = 100
+from .whoosh_private import PostingBlocks, deleted_docs, field_lengths, posting_blocks
+
 #: Beyond this many matches, facet and sort values are read from a whole cached column
 #: rather than document by document.
 COLUMN_CACHE_FROM = 2_000
 #: Documents checked (or scored) between two looks at the clock.
 CHECK_EVERY = 128
-_LENGTHS = [byte_to_length(n) for n in range(256)]
 
 
 class OutOfTime(Exception):
@@ -66,25 +90,16 @@ class Postings:
     Checking a few candidates against a long list decodes only the blocks they fall in.
     """
 
-    def __init__(self, buffer: bytes, blocks: list, fixed_size, frequency: int):
-        self._buffer, self._fixed_size = buffer, fixed_size
-        #: Per block: (last document number, postings, data start, data end, compressed).
+    def __init__(self, blocks: PostingBlocks):
         self._blocks = blocks
-        self._last_ids = [block[0] for block in blocks]
+        self._last_ids = blocks.last_ids
         self._decoded: dict[int, tuple] = {}
         self._found: dict[int, tuple | None] = {}
         self._docs: set[int] | None = None
         #: How many documents hold the term.
-        self.frequency = frequency
+        self.frequency = blocks.frequency
         #: The search's time, looked at while a long list is decoded.
         self.budget: Budget | None = None
-
-    @classmethod
-    def inlined(cls, ids, weights, values, fixed_size) -> "Postings":
-        """Return the postings Whoosh kept in the term's own record."""
-        postings = cls(b"", [(ids[-1], len(ids), 0, 0, 0)], fixed_size, len(ids))
-        postings._decoded[0] = (list(ids), list(weights), _values(values, fixed_size, len(ids)))
-        return postings
 
     @property
     def docs(self) -> set[int]:
@@ -123,82 +138,14 @@ class Postings:
 
     def _block(self, n: int) -> tuple:
         if n not in self._decoded:
-            _, count, start, end, compression = self._blocks[n]
-            data = self._buffer[start:end]
-            deltas, weights, values = pickle.loads(  # noqa: S301  (see read_postings)
-                zlib.decompress(data) if compression else data
-            )
-            if weights is None or isinstance(weights, float):
-                weights = [1.0 if weights is None else weights] * count
-            # Each block's first delta is its first document number itself.
-            self._decoded[n] = (
-                list(accumulate(deltas)),
-                weights,
-                _values(values, self._fixed_size, count),
-            )
+            self._decoded[n] = self._blocks.decode(n)
         return self._decoded[n]
 
 
 def read_postings(reader, fieldname: str, text) -> Postings | None:
     """Open a term's posting list in one segment; None if the term is not there."""
-    try:
-        info = reader.term_info(fieldname, text)
-    except TermNotFound:
-        return None
-    fixed_size = reader.schema[fieldname].format.fixed_value_size()
-    if info.is_inlined():
-        return Postings.inlined(*info.inlined_postings(), fixed_size)
-    offset, length = info.extent()
-    # whoosh-reloaded reads the extent's length back as a 1-tuple.
-    length = length[0] if isinstance(length, tuple) else length
-    # The terms reader's postings file: Whoosh offers its bytes only a posting at a time.
-    buffer = reader._terms._postfile.get(offset, length)
-    stream = io.BytesIO(buffer)
-    position = 4  # after the codec's block-list tag
-    blocks = []
-    while True:
-        size = int.from_bytes(buffer[position : position + 4], "big", signed=True)
-        position += 4
-        end = position + abs(size)
-        stream.seek(position)
-        # The index is the app's own file in its instance folder; Whoosh unpickles it too.
-        count, last_id, _, compression, _, _ = pickle.load(stream)  # noqa: S301
-        blocks.append((last_id, count, stream.tell(), end, compression))
-        if size < 0:  # a negative size marks the last block
-            break
-        position = end
-    return Postings(buffer, blocks, fixed_size, info.doc_frequency())
-
-
-def _values(values, fixed_size, count):
-    """Undo the codec's packing of a block's values."""
-    if fixed_size is None or fixed_size < 0:
-        return list(values)
-    if fixed_size == 0:
-        return None
-    return [values[i : i + fixed_size] for i in range(0, count * fixed_size, fixed_size)]
-
-
-def hold_files(searcher, columns) -> None:
-    """Open every file of the searcher's segments that a search reads.
-
-    A writer merging small segments deletes their files. Files this process holds open
-    stay readable until it closes them; one opened lazily, mid-search, could be gone.
-    """
-    schema = searcher.schema
-    scorable = [name for name, field in schema.items() if field.scorable]
-    for reader, _ in searcher.reader().leaf_readers():
-        if reader.segment() is None or not reader.doc_count_all():
-            continue  # an empty index
-        perdoc = reader._perdoc
-        if not perdoc.has_column("_stored"):
-            raise FileNotFoundError(f"segment {reader.segment().segment_id()} is gone")
-        reader.stored_fields(0)
-        wanted = [(_lenfield(name), LENGTHS_COLUMN) for name in scorable]
-        wanted += [(name, schema[name].column_type) for name in (*columns, "date", "order")]
-        for name, column in wanted:
-            if perdoc.has_column(name):
-                perdoc.column_reader(name, column)
+    blocks = posting_blocks(reader, fieldname, text)
+    return Postings(blocks) if blocks is not None else None
 
 
 class Leaf:
@@ -252,14 +199,7 @@ class Leaf:
     def length(self, fieldname: str) -> bytes:
         """Return the field's length byte per document."""
         if fieldname not in self._lengths:
-            perdoc, name = self.reader._perdoc, _lenfield(fieldname)
-            raw = b""
-            # A segment whose documents all left the field empty has no length column.
-            if perdoc.has_column(name):
-                column = perdoc.column_reader(name, LENGTHS_COLUMN)
-                # A fixed-width column of a byte per document: read whole, not per document.
-                raw = column._dbfile.get(column._basepos, column._count)
-            self._lengths[fieldname] = raw + bytes(self.reader.doc_count_all() - len(raw))
+            self._lengths[fieldname] = field_lengths(self.reader, fieldname)
         return self._lengths[fieldname]
 
     def values(self, fieldname: str, docs) -> list:
@@ -312,249 +252,6 @@ class ColumnCache:
         """Forget the columns of segments that left the index."""
         for key in [key for key in self._columns if key[0] not in segment_ids]:
             del self._columns[key]
-
-
-# --- query nodes ----------------------------------------------------------------------
-#
-# Each node tells, for one segment, about how many documents it may match (``estimate``),
-# which ones (``docs``), which of some candidates (``narrow``: cheap when they are few)
-# and how well each matched document scores. Intersections start from the rarest node.
-
-
-class Term:
-    """Documents holding one term."""
-
-    def __init__(self, fieldname: str, text):
-        self.fieldname, self.text = fieldname, text
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return how many documents hold the term."""
-        postings = leaf.postings(self.fieldname, self.text)
-        return postings.frequency if postings else 0
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents holding the term."""
-        postings = leaf.postings(self.fieldname, self.text)
-        return set(postings.docs) if postings else set()
-
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        """Return the candidates holding the term."""
-        postings = leaf.postings(self.fieldname, self.text)
-        return postings.narrow(candidates) if postings else set()
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the BM25F score of the term in each of docs (which all hold it)."""
-        postings = leaf.postings(self.fieldname, self.text)
-        if not postings or not docs:
-            return {}
-        idf = leaf.stats.idf(self.fieldname, self.text)
-        average = leaf.stats.average_length(self.fieldname)
-        lengths = leaf.length(self.fieldname)
-        scores = {}
-        for n, docnum in enumerate(docs):
-            # Out of time, the documents left unscored still match: they rank last.
-            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
-                break
-            weight = postings.find(docnum)[0]
-            norm = K1 * ((1 - B) + B * _LENGTHS[lengths[docnum]] / average)
-            scores[docnum] = idf * (weight * (K1 + 1)) / (weight + norm)
-        return scores
-
-
-class Phrase:
-    """Documents holding terms at consecutive positions; scored as their terms."""
-
-    def __init__(self, fieldname: str, texts):
-        self.fieldname = fieldname
-        self.terms = [Term(fieldname, text) for text in texts]
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return how many documents hold the rarest term."""
-        return min(term.estimate(leaf) for term in self.terms)
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents where the terms follow one another."""
-        rarest = min(self.terms, key=lambda term: term.estimate(leaf))
-        return self.narrow(leaf, rarest.docs(leaf))
-
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        """Return the candidates where the terms follow one another."""
-        postings = [leaf.postings(self.fieldname, term.text) for term in self.terms]
-        if not all(postings):
-            return set()
-        # Rarest first: most candidates fall at the first terms that look them up.
-        terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
-        candidates = terms[0][1].narrow(candidates)
-        decode = leaf.reader.schema[self.fieldname].format.decode_positions
-        found = set()
-        for n, docnum in enumerate(candidates):
-            # Checking positions is what makes a long phrase of common bigrams slow. What
-            # was found so far all matches: a part of the answer, unless it is to exclude.
-            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
-                if leaf.excluding:
-                    raise OutOfTime
-                break
-            starts = None
-            for offset, term_postings in terms:
-                posting = term_postings.find(docnum)
-                if posting is None:
-                    break
-                shifted = [p - offset for p in decode(posting[1])]
-                starts = set(shifted) if starts is None else starts.intersection(shifted)
-                if not starts:
-                    break
-            else:
-                found.add(docnum)
-        return found
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the sum of the terms' scores in each of docs."""
-        return _sum_scores(term.scores(leaf, docs) for term in self.terms)
-
-
-class AnyOf:
-    """Documents any node matches; the scores of the nodes that match add up."""
-
-    def __init__(self, nodes):
-        self.nodes = list(nodes)
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return at most how many documents the nodes match together."""
-        return sum(node.estimate(leaf) for node in self.nodes)
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents some node matches."""
-        return set().union(*(leaf.docs(node) for node in self.nodes))
-
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        """Return the candidates some node matches."""
-        return set().union(*(leaf.narrow(node, candidates) for node in self.nodes))
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return, for each of docs, the sum of the scores of the nodes it matches."""
-        docs = set(docs)
-        return _sum_scores(node.scores(leaf, leaf.narrow(node, docs)) for node in self.nodes)
-
-
-class Prefix:
-    """Documents holding any term that starts with a prefix (at most MAX_EXPANSIONS).
-
-    The terms differ from segment to segment: in each, the prefix is an ``AnyOf`` of them.
-    """
-
-    def __init__(self, fieldname: str, prefix: str):
-        self.fieldname, self.prefix = fieldname, prefix
-        self._expanded: dict[int, AnyOf] = {}
-
-    def expanded(self, leaf: Leaf) -> "AnyOf":
-        """Return the segment's terms that start with the prefix, as one node."""
-        key = id(leaf)
-        if key not in self._expanded:
-            words = leaf.reader.expand_prefix(self.fieldname, self.prefix)
-            terms = [Term(self.fieldname, word) for word in islice(words, MAX_EXPANSIONS)]
-            self._expanded[key] = AnyOf(terms)
-        return self._expanded[key]
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return at most how many documents the terms match together."""
-        return self.expanded(leaf).estimate(leaf)
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents holding any of the terms."""
-        return self.expanded(leaf).docs(leaf)
-
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        """Return the candidates holding any of the terms."""
-        return self.expanded(leaf).narrow(leaf, candidates)
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the sum of the scores of the terms each of docs holds."""
-        return self.expanded(leaf).scores(leaf, docs)
-
-
-class Range:
-    """Documents whose (text) term in a field lies between two bounds; a filter, unscored."""
-
-    def __init__(self, fieldname: str, start: str | None, end: str | None):
-        self.fieldname, self.start, self.end = fieldname, start or "", end
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return how many documents are in the range."""
-        return len(leaf.docs(self))
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents with a term in the range."""
-        end = self.end.encode() if self.end is not None else None
-        docs: set[int] = set()
-        for n, (fieldname, text) in enumerate(leaf.reader.terms_from(self.fieldname, self.start)):
-            if fieldname != self.fieldname or (end is not None and text > end):
-                break
-            if n % CHECK_EVERY == CHECK_EVERY - 1:
-                leaf.budget.check()
-            docs |= Term(self.fieldname, text).docs(leaf)
-        return docs
-
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        """Return the candidates in the range."""
-        return candidates & leaf.docs(self)
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """A filter adds nothing to a score."""
-        return dict.fromkeys(docs, 0.0)
-
-
-class AllOf:
-    """Documents every node matches and no excluded node does; scores add up."""
-
-    def __init__(self, nodes, excluded=()):
-        self.nodes, self.excluded = list(nodes), list(excluded)
-
-    def estimate(self, leaf: Leaf) -> int:
-        """Return how many documents the rarest node may match."""
-        if not self.nodes:
-            return leaf.reader.doc_count_all()
-        return min(node.estimate(leaf) for node in self.nodes)
-
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents all nodes match and no excluded node does."""
-        if not self.nodes:
-            return self._without_excluded(leaf, leaf.all_docs())
-        nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
-        return self.narrow(leaf, leaf.docs(nodes[0]), nodes[1:])
-
-    def narrow(self, leaf: Leaf, candidates: set[int], nodes=None) -> set[int]:
-        """Return the candidates all nodes match and no excluded node does."""
-        if nodes is None:
-            nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
-        for node in nodes:
-            if not candidates:
-                break
-            candidates = leaf.narrow(node, candidates)
-        return self._without_excluded(leaf, candidates)
-
-    def _without_excluded(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        leaf.excluding += 1
-        try:
-            for node in self.excluded:
-                if candidates:
-                    candidates = candidates - leaf.narrow(node, candidates)
-        finally:
-            leaf.excluding -= 1
-        return candidates
-
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the sum of the nodes' scores in each of docs."""
-        if not self.nodes:
-            return dict.fromkeys(docs, 0.0)
-        return _sum_scores(node.scores(leaf, docs) for node in self.nodes)
-
-
-def _sum_scores(parts) -> dict[int, float]:
-    total: dict[int, float] = {}
-    for part in parts:
-        for docnum, score in part.items():
-            total[docnum] = total.get(docnum, 0.0) + score
-    return total
 
 
 # --- running a search ---------------------------------------------------------------------
@@ -630,8 +327,9 @@ def _match(leaf: Leaf, query, filters, sort: str) -> tuple[list[int], list] | No
         docs = leaf.docs(query)
         if filters is not None and docs:
             docs = leaf.narrow(filters, docs)
-    if reader.has_deletions():
-        docs = docs - reader.deleted_docs_set
+    deleted = deleted_docs(reader)
+    if deleted:
+        docs = docs - deleted
     if not docs:
         return None
     docs = sorted(docs)

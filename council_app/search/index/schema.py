@@ -8,9 +8,10 @@ from whoosh.analysis import Tokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
 
 from council_app.search import analysis
+
+from .whoosh_private import pack_uint
 
 #: Raised whenever analysis or schema change what an index holds. It is kept in the text
 #: fields' format options, so ``same_schema`` tells an index built by another version,

@@ -4,39 +4,25 @@ Whoosh's own writer sends every posting through a sorting pool that pickles it t
 and back, then looks up the document's field length once per posting: three quarters of
 indexing time. Documents arrive here in document-number order, so each term's postings
 are already sorted when gathered in memory; they are written a block at a time through
-Whoosh's own codec, so the files are exactly the ones its writer would make.
+Whoosh's own codec (``whoosh_private``), so the files are exactly the ones its writer
+would make.
 """
 
 import multiprocessing
-import operator
-import pickle
 import queue
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
 from whoosh import index as whoosh_index
-from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .whoosh_private import NewSegment, stored_length
 
 #: Postings gathered before a segment is written and the next one begun; about 20 bytes
 #: each in memory, so some 400 MB per building process.
 SEGMENT_POSTINGS = 20_000_000
 #: Documents sent to a building process at a time.
 BATCH_DOCS = 500
-#: Postings per block, as Whoosh's codec writes them.
-BLOCK_POSTINGS = 128
-#: Blocks of fewer bytes are stored as they are: compressing them saves next to nothing.
-COMPRESS_FROM_BYTES = 64
-#: Whoosh pickles blocks with protocol 2, which has no opcode for bytes: each posting's
-#: value is rebuilt by a function call when read. Protocol 5 reads a block 8 times faster
-#: and makes it a third of the size; Whoosh's reader unpickles any protocol.
-PICKLE_PROTOCOL = 5
-#: The zlib level of Whoosh's codec.
-COMPRESSION_LEVEL = 3
 #: Seconds between checks that building processes are still alive.
 _POLL = 1.0
 
@@ -46,12 +32,7 @@ class SegmentBuilder:
 
     def __init__(self, ix):
         self._schema = ix.schema
-        self._storage = ix.storage
-        self._codec = default_codec()
-        self.segment = self._codec.new_segment(ix.storage, ix.indexname)
-        # Opened with the first document: the writer opens a temporary file at once, which
-        # a builder that never gets a document would leave open.
-        self._perdoc = None
+        self._files = NewSegment(ix)
         #: Per indexed field: term bytes → [document numbers, weights, values, value ends].
         self._postings: dict[str, dict[bytes, list]] = {}
         #: Per scorable field, each document's length as Whoosh rounds it when stored.
@@ -62,11 +43,8 @@ class SegmentBuilder:
     def add(self, doc: Mapping) -> None:
         """Add one document (field name → value), as ``IndexWriter.add_document`` would."""
         docnum = self.doc_count
-        if self._perdoc is None:
-            self._perdoc = self._codec.per_document_writer(self._storage, self.segment)
-        perdoc = self._perdoc
-        perdoc.start_doc(docnum)
         lengths = dict.fromkeys(self._lengths, 0)
+        fields = []
         for name in sorted(doc):
             value = doc[name]
             if value is None:
@@ -89,12 +67,10 @@ class SegmentBuilder:
                 self.posting_count += len(items)
                 if field.scorable:
                     lengths[name] = length
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            if field.column_type:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-        perdoc.finish_doc()
+            fields.append((name, field, value, length))
+        self._files.add_document(docnum, fields)
         for name, length in lengths.items():
-            self._lengths[name].append(byte_to_length(length_to_byte(length)) if length else 0)
+            self._lengths[name].append(stored_length(length))
         self.doc_count += 1
 
     def finish(self):
@@ -102,122 +78,9 @@ class SegmentBuilder:
 
         Only a builder that was given documents has a segment to finish.
         """
-        self._perdoc.close()
-        fieldwriter = self._codec.field_writer(self._storage, self.segment)
-        for name in sorted(self._postings):
-            fieldwriter.start_field(name, self._schema[name])
-            terms = self._postings[name]
-            lengths = self._lengths.get(name)
-            fixed_size = self._schema[name].format.fixed_value_size()
-            for tbytes in sorted(terms):
-                _write_term(fieldwriter, fixed_size, tbytes, terms[tbytes], lengths)
-            fieldwriter.finish_field()
-        fieldwriter.close()
+        segment = self._files.finish(self._schema, self._postings, self._lengths, self.doc_count)
         self._postings.clear()
-        self.segment.set_doc_count(self.doc_count)
-        return self.segment
-
-
-def _write_term(fieldwriter, fixed_size, tbytes: bytes, postings: list, lengths) -> None:
-    """Write one term's posting list in the codec's block format, and its term info.
-
-    Blocks are laid out as ``W3PostingsWriter`` lays them out, so Whoosh's reader reads
-    them; what differs is the compressor, set up small (see ``_compress``), and the
-    pickle protocol (see ``PICKLE_PROTOCOL``).
-    """
-    docnums, weights, values, ends = postings
-    postfile = fieldwriter._postfile
-    terminfo = W3TermInfo()
-    start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    view = memoryview(values)
-    count = len(docnums)
-    for first in range(0, count, BLOCK_POSTINGS):
-        last = min(first + BLOCK_POSTINGS, count)
-        block = _Block(docnums[first:last], weights[first:last], lengths)
-        terminfo.add_block(block)
-        begin = ends[first - 1] if first else 0
-        if fixed_size == 0:
-            block_values = None
-        elif fixed_size:
-            # Consecutive postings' values lie side by side: joined, they are one slice.
-            block_values = bytes(view[begin : ends[last - 1]])
-        else:
-            bounds = zip([begin, *ends[first : last - 1]], ends[first:last], strict=True)
-            block_values = tuple(bytes(view[a:b]) for a, b in bounds)
-        ids = block.ids
-        deltas = (ids[0], *map(operator.sub, ids[1:], ids[:-1]))
-        compression, data = _compress(
-            pickle.dumps((deltas, block.mini_weights(), block_values), PICKLE_PROTOCOL)
-        )
-        info = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                block.max_weight(),
-                compression,
-                length_to_byte(block.min_length()),
-                length_to_byte(block.max_length()),
-            ),
-            PICKLE_PROTOCOL,
-        )
-        size = len(info) + len(data)
-        # A negative length marks the last block.
-        postfile.write_int(-size if last == count else size)
-        postfile.write(info)
-        postfile.write(data)
-    view.release()
-    terminfo.set_extent(start, postfile.tell() - start)
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
-
-
-class _Block:
-    """One block of a posting list, with the statistics ``W3TermInfo.add_block`` reads."""
-
-    __slots__ = ("ids", "_weights", "_lengths")
-
-    def __init__(self, ids: array, weights: array, lengths: array | None):
-        self.ids = ids
-        self._weights = weights
-        self._lengths = [lengths[docnum] for docnum in ids] if lengths is not None else []
-
-    def __len__(self):
-        return len(self.ids)
-
-    def min_id(self):
-        return self.ids[0]
-
-    def max_id(self):
-        return self.ids[-1]
-
-    def max_weight(self):
-        return max(self._weights)
-
-    def min_length(self):
-        return min(filter(None, self._lengths), default=None)
-
-    def max_length(self):
-        return max(self._lengths, default=0)
-
-    def mini_weights(self):
-        """Return the weights as the codec stores them: None if all 1, one if all equal."""
-        weights = self._weights
-        if weights.count(weights[0]) == len(weights):
-            return None if weights[0] == 1.0 else weights[0]
-        return tuple(weights)
-
-
-def _compress(data: bytes) -> tuple[int, bytes]:
-    """Return (compression level, bytes): small blocks are left as they are.
-
-    ``zlib.compress`` sets up a 256 KB state per call, 60 µs, more than writing the block
-    costs; a window no larger than the block and the least memory level cost 4 µs.
-    """
-    if len(data) < COMPRESS_FROM_BYTES:
-        return 0, data
-    window = min(max(len(data).bit_length() + 1, 9), 15)
-    compressor = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, window, 1)
-    return COMPRESSION_LEVEL, compressor.compress(data) + compressor.flush()
+        return segment
 
 
 def build_segments(ix, docs: Iterable[Mapping], procs: int = 1) -> list:

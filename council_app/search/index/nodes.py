@@ -1,0 +1,253 @@
+"""The query nodes the index's matching runs: terms, phrases, prefixes, ranges, and/or/not.
+
+Each node tells, for one segment (a ``matching.Leaf``), about how many documents it may
+match (``estimate``), which ones (``docs``), which of some candidates (``narrow``: cheap
+when they are few) and how well each matched document scores (BM25F with Whoosh's
+defaults). Intersections start from the rarest node.
+"""
+
+from itertools import islice
+
+from .matching import CHECK_EVERY, Leaf, OutOfTime
+from .whoosh_private import LENGTHS
+
+#: Whoosh's BM25F defaults.
+B, K1 = 0.75, 1.2
+#: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
+MAX_EXPANSIONS = 100
+
+
+class Term:
+    """Documents holding one term."""
+
+    def __init__(self, fieldname: str, text):
+        self.fieldname, self.text = fieldname, text
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return how many documents hold the term."""
+        postings = leaf.postings(self.fieldname, self.text)
+        return postings.frequency if postings else 0
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents holding the term."""
+        postings = leaf.postings(self.fieldname, self.text)
+        return set(postings.docs) if postings else set()
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates holding the term."""
+        postings = leaf.postings(self.fieldname, self.text)
+        return postings.narrow(candidates) if postings else set()
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """Return the BM25F score of the term in each of docs (which all hold it)."""
+        postings = leaf.postings(self.fieldname, self.text)
+        if not postings or not docs:
+            return {}
+        idf = leaf.stats.idf(self.fieldname, self.text)
+        average = leaf.stats.average_length(self.fieldname)
+        lengths = leaf.length(self.fieldname)
+        scores = {}
+        for n, docnum in enumerate(docs):
+            # Out of time, the documents left unscored still match: they rank last.
+            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
+                break
+            weight = postings.find(docnum)[0]
+            norm = K1 * ((1 - B) + B * LENGTHS[lengths[docnum]] / average)
+            scores[docnum] = idf * (weight * (K1 + 1)) / (weight + norm)
+        return scores
+
+
+class Phrase:
+    """Documents holding terms at consecutive positions; scored as their terms."""
+
+    def __init__(self, fieldname: str, texts):
+        self.fieldname = fieldname
+        self.terms = [Term(fieldname, text) for text in texts]
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return how many documents hold the rarest term."""
+        return min(term.estimate(leaf) for term in self.terms)
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents where the terms follow one another."""
+        rarest = min(self.terms, key=lambda term: term.estimate(leaf))
+        return self.narrow(leaf, rarest.docs(leaf))
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates where the terms follow one another."""
+        postings = [leaf.postings(self.fieldname, term.text) for term in self.terms]
+        if not all(postings):
+            return set()
+        # Rarest first: most candidates fall at the first terms that look them up.
+        terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
+        candidates = terms[0][1].narrow(candidates)
+        decode = leaf.reader.schema[self.fieldname].format.decode_positions
+        found = set()
+        for n, docnum in enumerate(candidates):
+            # Checking positions is what makes a long phrase of common bigrams slow. What
+            # was found so far all matches: a part of the answer, unless it is to exclude.
+            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
+                if leaf.excluding:
+                    raise OutOfTime
+                break
+            starts = None
+            for offset, term_postings in terms:
+                posting = term_postings.find(docnum)
+                if posting is None:
+                    break
+                shifted = [p - offset for p in decode(posting[1])]
+                starts = set(shifted) if starts is None else starts.intersection(shifted)
+                if not starts:
+                    break
+            else:
+                found.add(docnum)
+        return found
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """Return the sum of the terms' scores in each of docs."""
+        return _sum_scores(term.scores(leaf, docs) for term in self.terms)
+
+
+class AnyOf:
+    """Documents any node matches; the scores of the nodes that match add up."""
+
+    def __init__(self, nodes):
+        self.nodes = list(nodes)
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return at most how many documents the nodes match together."""
+        return sum(node.estimate(leaf) for node in self.nodes)
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents some node matches."""
+        return set().union(*(leaf.docs(node) for node in self.nodes))
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates some node matches."""
+        return set().union(*(leaf.narrow(node, candidates) for node in self.nodes))
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """Return, for each of docs, the sum of the scores of the nodes it matches."""
+        docs = set(docs)
+        return _sum_scores(node.scores(leaf, leaf.narrow(node, docs)) for node in self.nodes)
+
+
+class Prefix:
+    """Documents holding any term that starts with a prefix (at most MAX_EXPANSIONS).
+
+    The terms differ from segment to segment: in each, the prefix is an ``AnyOf`` of them.
+    """
+
+    def __init__(self, fieldname: str, prefix: str):
+        self.fieldname, self.prefix = fieldname, prefix
+        self._expanded: dict[int, AnyOf] = {}
+
+    def expanded(self, leaf: Leaf) -> "AnyOf":
+        """Return the segment's terms that start with the prefix, as one node."""
+        key = id(leaf)
+        if key not in self._expanded:
+            words = leaf.reader.expand_prefix(self.fieldname, self.prefix)
+            terms = [Term(self.fieldname, word) for word in islice(words, MAX_EXPANSIONS)]
+            self._expanded[key] = AnyOf(terms)
+        return self._expanded[key]
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return at most how many documents the terms match together."""
+        return self.expanded(leaf).estimate(leaf)
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents holding any of the terms."""
+        return self.expanded(leaf).docs(leaf)
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates holding any of the terms."""
+        return self.expanded(leaf).narrow(leaf, candidates)
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """Return the sum of the scores of the terms each of docs holds."""
+        return self.expanded(leaf).scores(leaf, docs)
+
+
+class Range:
+    """Documents whose (text) term in a field lies between two bounds; a filter, unscored."""
+
+    def __init__(self, fieldname: str, start: str | None, end: str | None):
+        self.fieldname, self.start, self.end = fieldname, start or "", end
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return how many documents are in the range."""
+        return len(leaf.docs(self))
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents with a term in the range."""
+        end = self.end.encode() if self.end is not None else None
+        docs: set[int] = set()
+        for n, (fieldname, text) in enumerate(leaf.reader.terms_from(self.fieldname, self.start)):
+            if fieldname != self.fieldname or (end is not None and text > end):
+                break
+            if n % CHECK_EVERY == CHECK_EVERY - 1:
+                leaf.budget.check()
+            docs |= Term(self.fieldname, text).docs(leaf)
+        return docs
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates in the range."""
+        return candidates & leaf.docs(self)
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """A filter adds nothing to a score."""
+        return dict.fromkeys(docs, 0.0)
+
+
+class AllOf:
+    """Documents every node matches and no excluded node does; scores add up."""
+
+    def __init__(self, nodes, excluded=()):
+        self.nodes, self.excluded = list(nodes), list(excluded)
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return how many documents the rarest node may match."""
+        if not self.nodes:
+            return leaf.reader.doc_count_all()
+        return min(node.estimate(leaf) for node in self.nodes)
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents all nodes match and no excluded node does."""
+        if not self.nodes:
+            return self._without_excluded(leaf, leaf.all_docs())
+        nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
+        return self.narrow(leaf, leaf.docs(nodes[0]), nodes[1:])
+
+    def narrow(self, leaf: Leaf, candidates: set[int], nodes=None) -> set[int]:
+        """Return the candidates all nodes match and no excluded node does."""
+        if nodes is None:
+            nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
+        for node in nodes:
+            if not candidates:
+                break
+            candidates = leaf.narrow(node, candidates)
+        return self._without_excluded(leaf, candidates)
+
+    def _without_excluded(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        leaf.excluding += 1
+        try:
+            for node in self.excluded:
+                if candidates:
+                    candidates = candidates - leaf.narrow(node, candidates)
+        finally:
+            leaf.excluding -= 1
+        return candidates
+
+    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+        """Return the sum of the nodes' scores in each of docs."""
+        if not self.nodes:
+            return dict.fromkeys(docs, 0.0)
+        return _sum_scores(node.scores(leaf, docs) for node in self.nodes)
+
+
+def _sum_scores(parts) -> dict[int, float]:
+    total: dict[int, float] = {}
+    for part in parts:
+        for docnum, score in part.items():
+            total[docnum] = total.get(docnum, 0.0) + score
+    return total
