@@ -188,6 +188,18 @@ def test_cancelling_a_session_cancels_its_meetings_for_the_calendar(council):
     assert event.reason == "의장 요청" and event.after["status"] == "cancelled"
 
 
+def test_a_session_with_a_held_meeting_cannot_be_cancelled(council, clock):
+    session = new_session(council)
+    meeting = new_meeting(council, session)
+    clock.move_to(kst_datetime(date(2024, 2, 13), time(12, 0)))
+    update_meeting(meeting, {"status": "held"})
+    db.session.commit()
+    with pytest.raises(RuleViolation, match="이미 열린 회의가 있는 회기는 취소할 수 없습니다"):
+        update_session(session, {"status": "cancelled"})
+    db.session.rollback()
+    assert session.status is SessionStatus.PLANNED and meeting.status is MeetingStatus.HELD
+
+
 def test_rescheduling_may_not_leave_meetings_outside(council):
     session = new_session(council)
     new_meeting(council, session, day="2024-02-19")
@@ -204,3 +216,10 @@ def test_shortening_to_15_days_is_accepted(council):
     db.session.rollback()
     session = new_session(council, start="2024-03-04", end="2024-03-18")
     assert session.days == 15
+
+
+def test_the_meetings_listen_to_every_session_change(app):
+    from council_app.meetings.services import follow_session
+    from council_app.sessions.services import session_changing
+
+    assert [r() for r in session_changing.receivers.values()] == [follow_session]
