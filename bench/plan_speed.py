@@ -13,6 +13,7 @@ import time
 from datetime import date, timedelta
 
 from council_app import create_app
+from council_app.core.commands import read_command
 from council_app.demo import loader
 from council_app.extensions import db
 from council_app.meetings import services as meetings
@@ -48,31 +49,16 @@ def build(council) -> int:
     made = 0
     for number, (kind, start, days) in enumerate(session_spans(), start=300):
         end = start + timedelta(days=days - 1)
-        sessions.create_session(
-            council,
-            {
-                "number": number,
-                "kind": kind,
-                "start": start,
-                "end": end,
-                "convening_change_resolved": True,
-                "main_items": ["부의안건", "구정질문"],
-            },
-        )
+        fields = {"number": number, "kind": kind, "start": start, "end": end}
+        fields |= {"convening_change_resolved": True, "main_items": ["부의안건", "구정질문"]}
+        sessions.create_session(council, read_command(sessions.SessionCommand, fields))
         for n in range(30):
             # Each body meets once a day, on a new day each round, in the next free slot.
             rounds = n // len(BODIES)
             day = start + timedelta(days=rounds % days)
-            meetings.create_meeting(
-                council,
-                {
-                    "session": number,
-                    "body": BODIES[n % len(BODIES)],
-                    "date": day,
-                    "start": SLOTS[(rounds // days) % len(SLOTS)],
-                    "place": "회의실",
-                },
-            )
+            fields = {"session": number, "body": BODIES[n % len(BODIES)], "date": day}
+            fields |= {"start": SLOTS[(rounds // days) % len(SLOTS)], "place": "회의실"}
+            meetings.create_meeting(council, read_command(meetings.MeetingCommand, fields))
             made += 1
         db.session.commit()
     return made

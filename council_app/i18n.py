@@ -8,6 +8,7 @@ from flask import current_app, request
 from flask_babel import get_locale
 
 from .core import time
+from .core.catalogue import N_ as N_  # the models mark their labels through here
 
 
 def select_locale() -> str:
@@ -15,11 +16,6 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue only: Python keeps the Korean, templates translate it."""
-    return message
 
 
 def current_locale() -> str:

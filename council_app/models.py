@@ -2,11 +2,11 @@
 
 from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
 from .auth.models import ApiToken, LoginAttempt, User
-from .core.models import AuditEvent
+from .core.models import AuditEvent, PublicHoliday
 from .council.models import Body, Council, Member, Membership, Term
 from .meetings.models import Meeting
 from .minutes.models import IndexOutbox, Minutes, MinutesFile, MinutesVersion, Utterance
-from .sessions.models import CouncilSession, PublicHoliday
+from .sessions.models import CouncilSession
 
 __all__ = [
     "AgendaEntry",

@@ -22,6 +22,7 @@ from ..core.forms import commit_or_flash
 from ..core.inputs import page_number
 from ..core.time import today_kst
 from ..council.models import Body, BodyKind, Council, Member
+from ..council.services import current_council
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession, SessionKind
@@ -55,10 +56,7 @@ def agenda_helpers() -> dict:
 
 
 def _council() -> Council:
-    council = db.session.scalar(select(Council).order_by(Council.id))
-    if council is None:
-        abort(404)
-    return council
+    return current_council()
 
 
 def _committees(council: Council) -> list[Body]:

@@ -20,7 +20,8 @@ from ..auth.permissions import Permission, permission_required
 from ..core.errors import NotFound, RuleViolation
 from ..core.inputs import MAX_ID, date_problem, page_number
 from ..core.urls import external_url
-from ..council.models import Body, Council, Member
+from ..council.models import Body, Member
+from ..council.services import current_council
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..sessions.models import SessionKind
@@ -241,10 +242,7 @@ def agenda_item(item_id: int):
 @permission_required(Permission.MANAGE_AGENDA)
 def create_agenda_item():
     """Register an agenda item: name, kind, proposer_kind, date, bill_number, lead_member …"""
-    council = db.session.scalar(select(Council).order_by(Council.id))
-    if council is None:
-        raise NotFound("의회가 아직 등록되지 않았습니다.")
-    item = services.create_item(council, _item_fields(_payload()))
+    item = services.create_item(current_council(), _item_fields(_payload()))
     db.session.commit()
     return jsonify(item_json(item)), 201
 

@@ -6,14 +6,17 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
+from ..core.commands import read_command
 from ..core.errors import RuleViolation
 from ..core.inputs import Reader
 from ..core.time import as_kst
 from ..core.urls import external_url
+from ..core.writes import api_write
 from ..council.services import body_by_slug, current_council
 from ..extensions import db
 from ..meetings import services
 from ..meetings.models import Meeting
+from ..meetings.services import MeetingCommand
 from ..sessions.services import find_session
 from . import bp, json_payload, list_response
 
@@ -51,12 +54,12 @@ def meetings():
         if body is None:
             raise RuleViolation(f"'{request.args['body']}' 회의체가 없습니다.", "body")
     if session_number is not None:
-        session = find_session(council, session_number)
-        if session is None:
+        council_session = find_session(council, session_number)
+        if council_session is None:
             raise RuleViolation(f"제{session_number}회 회기가 없습니다.", "session")
         rows = [
             m
-            for m in session.meetings
+            for m in council_session.meetings
             if (body is None or m.body_id == body.id)
             and (start is None or m.date >= start)
             and (end is None or m.date <= end)
@@ -67,10 +70,7 @@ def meetings():
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.session.get(Meeting, meeting_id) or abort(404)
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -83,8 +83,8 @@ def meeting_detail(meeting_id: int):
 @permission_required(Permission.MANAGE_SESSIONS)
 def create_meeting():
     """Schedule a meeting; 차수 is given in date order (a wrong ``sitting`` answers 422)."""
-    outcome = services.create_meeting(current_council(), json_payload())
-    db.session.commit()
+    command = read_command(MeetingCommand, json_payload())
+    outcome = api_write(lambda: services.create_meeting(current_council(), command))
     body = meeting_json(outcome.obj) | {"warnings": outcome.warnings}
     return jsonify(body), 201, {"Location": body["web"]}
 
@@ -94,6 +94,7 @@ def create_meeting():
 def update_meeting(meeting_id: int):
     """Change a meeting: time, place, status (held, postponed, cancelled) and the rest."""
     data = json_payload()
-    outcome = services.update_meeting(_meeting_or_404(meeting_id), data, data.get("reason"))
-    db.session.commit()
+    meeting = _meeting_or_404(meeting_id)
+    command = read_command(MeetingCommand, data, partial=True)
+    outcome = api_write(lambda: services.update_meeting(meeting, command))
     return jsonify(meeting_json(outcome.obj) | {"warnings": outcome.warnings})

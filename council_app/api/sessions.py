@@ -5,54 +5,47 @@ from __future__ import annotations
 from flask import abort, jsonify, request
 
 from ..auth.permissions import Permission, permission_required
-from ..core.errors import RuleViolation
-from ..core.inputs import whole_number
-from ..core.time import as_kst, today_kst
+from ..core.commands import read_command
+from ..core.inputs import year_arg
+from ..core.time import as_kst
 from ..core.urls import external_url
+from ..core.writes import api_write
 from ..council.services import current_council
-from ..extensions import db
 from ..sessions import services
 from ..sessions.models import CouncilSession
 from ..sessions.plan import annual_plan
+from ..sessions.services import SessionCommand
 from . import bp, json_payload, list_response
 
 
-def session_json(session: CouncilSession) -> dict:
+def session_json(council_session: CouncilSession) -> dict:
     """Return a session as the API shows it."""
     return {
-        "number": session.number,
-        "name": session.name,
-        "kind": session.kind.value,
-        "start": session.start.isoformat(),
-        "end": session.end.isoformat(),
-        "days": session.days,
-        "status": session.status.value,
-        "term": session.term.number,
-        "notice_date": session.notice_date.isoformat() if session.notice_date else None,
-        "urgent": session.urgent,
-        "convening_change_resolved": session.convening_change_resolved,
-        "main_items": session.main_item_list,
-        "note": session.note,
-        "modified": as_kst(session.updated_at).isoformat(),
-        "web": external_url("sessions.show", number=session.number),
-        "meetings": external_url("api.meetings", session=session.number),
+        "number": council_session.number,
+        "name": council_session.name,
+        "kind": council_session.kind.value,
+        "start": council_session.start.isoformat(),
+        "end": council_session.end.isoformat(),
+        "days": council_session.days,
+        "status": council_session.status.value,
+        "term": council_session.term.number,
+        "notice_date": council_session.notice_date.isoformat()
+        if council_session.notice_date
+        else None,
+        "urgent": council_session.urgent,
+        "convening_change_resolved": council_session.convening_change_resolved,
+        "main_items": council_session.main_item_list,
+        "note": council_session.note,
+        "modified": as_kst(council_session.updated_at).isoformat(),
+        "web": external_url("sessions.show", number=council_session.number),
+        "meetings": external_url("api.meetings", session=council_session.number),
     }
-
-
-def _year_arg() -> int:
-    raw = request.args.get("year")
-    if raw is None:
-        return today_kst().year
-    year = whole_number(raw, 2200)
-    if year is None or year < 1990:
-        raise RuleViolation("year는 1990~2200 사이의 연도여야 합니다.", "year")
-    return year
 
 
 @bp.get("/sessions")
 def sessions():
     """List the sessions with days in a year (``year``, default this year)."""
-    year = _year_arg()
+    year = year_arg(request.args)
     rows = services.sessions_in_year(current_council(), year)
     return list_response([session_json(s) for s in rows], len(rows))
 
@@ -60,7 +53,7 @@ def sessions():
 @bp.get("/sessions/plan")
 def sessions_plan():
     """Return a year's plan totals, the ordinance's limits and the days left."""
-    plan = annual_plan(current_council(), _year_arg())
+    plan = annual_plan(current_council(), year_arg(request.args))
     return jsonify(
         {
             "year": plan.year,
@@ -70,16 +63,15 @@ def sessions_plan():
             "extraordinary": {"count": plan.extraordinary.count, "days": plan.extraordinary.days},
             "limits": plan.limits,
             "remaining": plan.remaining,
-            "sessions": [session_json(row.session) | {"days": row.days} for row in plan.rows],
+            "sessions": [
+                session_json(row.council_session) | {"days": row.days} for row in plan.rows
+            ],
         }
     )
 
 
 def _session_or_404(number: int) -> CouncilSession:
-    session = services.find_session(current_council(), number)
-    if session is None:
-        abort(404)
-    return session
+    return services.find_session(current_council(), number) or abort(404)
 
 
 @bp.get("/sessions/<int:number>")
@@ -92,8 +84,8 @@ def session_detail(number: int):
 @permission_required(Permission.MANAGE_SESSIONS)
 def create_session():
     """Create a session; broken rules answer 422, warnings come back with the session."""
-    outcome = services.create_session(current_council(), json_payload())
-    db.session.commit()
+    command = read_command(SessionCommand, json_payload())
+    outcome = api_write(lambda: services.create_session(current_council(), command))
     body = session_json(outcome.obj) | {"warnings": outcome.warnings}
     return jsonify(body), 201, {"Location": body["web"]}
 
@@ -103,6 +95,7 @@ def create_session():
 def update_session(number: int):
     """Change a session's fields or status (planned, confirmed, in_session, closed, cancelled)."""
     data = json_payload()
-    outcome = services.update_session(_session_or_404(number), data, data.get("reason"))
-    db.session.commit()
+    council_session = _session_or_404(number)
+    command = read_command(SessionCommand, data, partial=True)
+    outcome = api_write(lambda: services.update_session(council_session, command))
     return jsonify(session_json(outcome.obj) | {"warnings": outcome.warnings})

@@ -1,10 +1,12 @@
 """Korean public holidays: the ``holidays`` package plus days the secretariat adds (임시공휴일).
 
-This is the only module that imports ``holidays``.
+This is the only module that imports ``holidays``. The secretariat's days off are added and
+removed through :func:`add_public_holiday` and :func:`remove_public_holiday`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -12,6 +14,11 @@ import holidays
 from sqlalchemy import select
 
 from ..extensions import db
+from . import audit
+from .commands import spec
+from .errors import RuleViolation
+from .models import PublicHoliday
+from .time import format_date
 
 
 @lru_cache(maxsize=32)
@@ -22,8 +29,6 @@ def _statutory(year: int) -> dict[date, str]:
 
 def _added(start: date, end: date) -> dict[date, str]:
     """Return the holidays the secretariat added between ``start`` and ``end``."""
-    from ..sessions.models import PublicHoliday
-
     rows = db.session.execute(
         select(PublicHoliday.day, PublicHoliday.name).where(
             PublicHoliday.day >= start, PublicHoliday.day <= end
@@ -56,3 +61,34 @@ def next_working_day(day: date, days_off: dict[date, str]) -> date:
     while is_day_off(day, days_off):
         day += timedelta(days=1)
     return day
+
+
+@dataclass(frozen=True)
+class HolidayCommand:
+    """Add a day off that the holiday calendar does not know."""
+
+    day: date = spec("날짜")
+    name: str = spec("이름", max_length=60)
+
+
+def public_holidays() -> list[PublicHoliday]:
+    """Return the days off the secretariat added, newest first."""
+    return list(db.session.scalars(select(PublicHoliday).order_by(PublicHoliday.day.desc())))
+
+
+def add_public_holiday(command: HolidayCommand) -> PublicHoliday:
+    """Add a day off (임시공휴일) that the holiday calendar does not know."""
+    if db.session.scalar(select(PublicHoliday.id).where(PublicHoliday.day == command.day)):
+        raise RuleViolation(f"{format_date(command.day)}은 이미 휴일로 등록되어 있습니다.", "day")
+    holiday = PublicHoliday(day=command.day, name=command.name)
+    db.session.add(holiday)
+    audit.record(
+        "holiday.add", holiday, after={"day": command.day.isoformat(), "name": command.name}
+    )
+    return holiday
+
+
+def remove_public_holiday(holiday: PublicHoliday) -> None:
+    """Remove a day off the secretariat added."""
+    audit.record("holiday.remove", holiday, before={"day": holiday.day.isoformat()})
+    db.session.delete(holiday)

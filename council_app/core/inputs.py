@@ -29,6 +29,8 @@ MAX_PAGE = 10_000
 FIRST_YEAR = 1949
 #: How far ahead of today a date may lie: plans reach a few years, never decades.
 YEARS_AHEAD = 10
+#: The years a session plan may be asked for, on a page, in the API or on the command line.
+PLAN_YEARS = range(1990, 2201)
 
 
 def whole_number(raw: object, maximum: int) -> int | None:
@@ -61,6 +63,19 @@ def page_number(args: Mapping[str, str], name: str = "page", maximum: int = MAX_
     if number is None or number < 1:
         raise CouncilError(f"쪽 번호는 1부터 {maximum}까지의 숫자입니다.", field=name)
     return number
+
+
+def year_arg(args: Mapping[str, str], name: str = "year") -> int:
+    """Return the plan year a query asks for (this year when absent), refusing one out of range."""
+    raw = args.get(name)
+    if raw is None:
+        return today_kst().year
+    year = whole_number(raw, PLAN_YEARS[-1])
+    if year is None or year not in PLAN_YEARS:
+        raise RuleViolation(
+            f"{name}는 {PLAN_YEARS[0]}~{PLAN_YEARS[-1]} 사이의 연도여야 합니다.", name
+        )
+    return year
 
 
 def date_range() -> tuple[date, date]:

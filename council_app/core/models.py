@@ -1,10 +1,10 @@
-"""The audit log: who changed what, when, from which state to which."""
+"""Core tables: the audit log, and the days off the secretariat adds to the holiday calendar."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,3 +29,13 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     #: Why, when the rules ask for a reason (late publication, change after a meeting).
     reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class PublicHoliday(db.Model):
+    """A day off the holiday calendar does not know yet (임시공휴일), kept by the secretariat."""
+
+    __tablename__ = "public_holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(60))

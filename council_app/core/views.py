@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
-from ..i18n import N_
+from .catalogue import N_
 from .errors import CouncilError
 from .limits import retry_after
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..auth import services as auth_services
 from ..auth.models import User
+from ..core.commands import read_command
 from ..core.holidays import holidays_between, is_day_off
 from ..core.time import today_kst
 from ..council.models import (
@@ -25,7 +26,9 @@ from ..council.models import (
 from ..council.services import term_on
 from ..extensions import db
 from ..meetings import services as meeting_services
+from ..meetings.services import MeetingCommand
 from ..sessions import services as session_services
+from ..sessions.services import SessionCommand
 from . import minutes_example
 from .agenda import load_agenda
 
@@ -218,8 +221,8 @@ def load_sessions(council: Council, data: dict, report: Report) -> None:
         if session_services.find_session(council, entry["number"]):
             continue
         titles = _agenda_titles(entry)
-        outcome = session_services.create_session(
-            council,
+        command = read_command(
+            SessionCommand,
             {
                 "number": entry["number"],
                 "kind": entry["kind"],
@@ -230,22 +233,13 @@ def load_sessions(council: Council, data: dict, report: Report) -> None:
                 "main_items": titles,
             },
         )
-        session = outcome.obj
+        council_session = session_services.create_session(council, command).obj
         added_sessions += 1
-        for body_slug, day, hours in _meeting_plan(session, titles):
-            meeting_services.create_meeting(
-                council,
-                {
-                    "session": session.number,
-                    "body": body_slug,
-                    "date": day,
-                    "start": hours[0],
-                    "end": hours[1],
-                    "place": PLACES.get(body_slug, "위원회 회의실"),
-                },
-            )
+        for body_slug, day, hours in _meeting_plan(council_session, titles):
+            place = PLACES.get(body_slug, "위원회 회의실")
+            _add_meeting(council, council_session, body_slug, day, hours, place)
             added_meetings += 1
-        _settle(session, entry.get("status", "closed"))
+        _settle(council_session, entry.get("status", "closed"))
     report.add("회기(2022–2023)", added_sessions)
     report.add("회의", added_meetings)
 
@@ -261,11 +255,27 @@ PLACES = {
 }
 
 
-def _meeting_plan(session, titles: list[str]) -> list[tuple[str, date, tuple[time, time]]]:
+def _add_meeting(council, council_session, body_slug: str, day: date, hours, place: str) -> None:
+    """Schedule one demo meeting through the service, as the secretariat would."""
+    fields = {"session": council_session.number, "body": body_slug, "date": day}
+    fields |= {"start": hours[0], "end": hours[1], "place": place}
+    meeting_services.create_meeting(council, read_command(MeetingCommand, fields))
+
+
+def _change_session(council_session, **fields) -> None:
+    command = read_command(SessionCommand, fields, partial=True)
+    session_services.update_session(council_session, command)
+
+
+def _hold(meeting) -> None:
+    command = read_command(MeetingCommand, {"status": "held"}, partial=True)
+    meeting_services.update_meeting(meeting, command)
+
+
+def _meeting_plan(council_session, titles: list[str]) -> list[tuple[str, date, tuple[time, time]]]:
     """Lay out plausible meetings: the plenary first and last, committees between."""
-    working = _working_days(
-        session.start, session.end, holidays_between(session.start, session.end)
-    )
+    start, end = council_session.start, council_session.end
+    working = _working_days(start, end, holidays_between(start, end))
     if not working:
         return []
     plan = [("plenary", working[0], PLENARY_HOURS)]
@@ -274,7 +284,7 @@ def _meeting_plan(session, titles: list[str]) -> list[tuple[str, date, tuple[tim
     committees = list(STANDING)
     if "예산" in text or "결산" in text:
         committees.append("budget")
-    if "행정사무감사" in text and session.kind.value == "regular":
+    if "행정사무감사" in text and council_session.kind.value == "regular":
         committees.append("audit")
     for index, slug in enumerate(committees):
         if between:
@@ -284,16 +294,16 @@ def _meeting_plan(session, titles: list[str]) -> list[tuple[str, date, tuple[tim
     return plan
 
 
-def _settle(session, facts_status: str) -> None:
+def _settle(council_session, facts_status: str) -> None:
     """Bring a past session to its end (closed, meetings held); leave future ones as planned."""
-    if session.end >= today_kst():
+    if council_session.end >= today_kst():
         if facts_status == "planned":
-            session_services.update_session(session, {"status": "planned"})
+            _change_session(council_session, status="planned")
         return
-    session_services.update_session(session, {"status": "in_session"})
-    for meeting in list(session.meetings):
-        meeting_services.update_meeting(meeting, {"status": "held"})
-    session_services.update_session(session, {"status": "closed"})
+    _change_session(council_session, status="in_session")
+    for meeting in list(council_session.meetings):
+        _hold(meeting)
+    _change_session(council_session, status="closed")
 
 
 #: Marks the one session the demo makes up around today; no real session carries it.
@@ -307,8 +317,8 @@ def load_example_session(council: Council, report: Report) -> None:
     It opens two working days ago: its first meetings are held and await minutes, the rest
     lie ahead for the home page and the calendar. Once made it is kept, whatever the date.
     """
-    sessions = session_services.all_sessions(council)
-    if any(s.note == EXAMPLE_NOTE for s in sessions):
+    council_sessions = session_services.all_sessions(council)
+    if any(s.note == EXAMPLE_NOTE for s in council_sessions):
         report.add("예시 회기(오늘 기준)", 0)
         return
     today = today_kst()
@@ -319,10 +329,10 @@ def load_example_session(council: Council, report: Report) -> None:
     if term_on(council, first) is None or term_on(council, days[-1]) is None:
         report.add("예시 회기(오늘 기준)", 0)
         return
-    session = session_services.create_session(
-        council,
+    command = read_command(
+        SessionCommand,
         {
-            "number": max((s.number for s in sessions), default=0) + 1,
+            "number": max((s.number for s in council_sessions), default=0) + 1,
             "kind": "extraordinary",
             "start": first,
             "end": days[-1],
@@ -331,24 +341,15 @@ def load_example_session(council: Council, report: Report) -> None:
             "main_items": ["구정 현안 보고(예시)", "부의안건(예시)"],
             "note": EXAMPLE_NOTE,
         },
-    ).obj
+    )
+    council_session = session_services.create_session(council, command).obj
     for slug, day in zip(EXAMPLE_MEETINGS, days, strict=True):
         hours = PLENARY_HOURS if slug == "plenary" else COMMITTEE_HOURS
-        meeting_services.create_meeting(
-            council,
-            {
-                "session": session.number,
-                "body": slug,
-                "date": day,
-                "start": hours[0],
-                "end": hours[1],
-                "place": PLACES[slug],
-            },
-        )
-    session_services.update_session(session, {"status": "in_session"})
-    for meeting in list(session.meetings):
+        _add_meeting(council, council_session, slug, day, hours, PLACES[slug])
+    _change_session(council_session, status="in_session")
+    for meeting in list(council_session.meetings):
         if meeting.date < today:
-            meeting_services.update_meeting(meeting, {"status": "held"})
+            _hold(meeting)
     report.add("예시 회기(오늘 기준)", 1)
 
 

@@ -76,7 +76,7 @@ def _chair(meeting: Meeting) -> str:
 
 def text_for(meeting: Meeting) -> str:
     """Return example minutes for ``meeting`` in the council's layout (○ marks, wide spaces)."""
-    session = meeting.council_session
+    council_session = meeting.council_session
     plenary = meeting.body.kind is BodyKind.PLENARY
     chair_title = "의장" if plenary else "위원장"
     chair = _chair(meeting)
@@ -91,17 +91,17 @@ def text_for(meeting: Meeting) -> str:
         for n, title in enumerate(rest, start=2)
     )
     return f"""[예시] 이 회의록은 시연용 예시 자료입니다.
-제{session.number}회 {session.council.name}({session.kind.label})
+제{council_session.number}회 {council_session.council.name}({council_session.kind.label})
 {meeting.body.name}회의록
 제 {meeting.sitting} 호
-{session.council.name}사무국
+{council_session.council.name}사무국
 일  시 : {day.year}년 {day.month}월 {day.day}일 ({meeting.start_time:%H}시{meeting.start_time:%M}분)
 장  소 : {meeting.place or meeting.body.name + " 회의실"}
 의사일정
 {agenda}
 
 ({meeting.start_time:%H}시{meeting.start_time:%M}분 개의)
-○{chair_title} {chair}\u2003성원이 되었으므로 제{session.number}회 {session.council.name}({session.kind.label}) 제{meeting.sitting}차 {meeting.body.name}를 개의하겠습니다.
+○{chair_title} {chair}\u2003성원이 되었으므로 제{council_session.number}회 {council_session.council.name}({council_session.kind.label}) 제{meeting.sitting}차 {meeting.body.name}를 개의하겠습니다.
 (의사봉 3타)
 1. {first}
 ○{chair_title} {chair}\u2003의사일정 제1항 {first}을 상정합니다.

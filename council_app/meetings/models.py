@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text, Time
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.time import kst_datetime, now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
@@ -57,7 +57,10 @@ class Meeting(db.Model):
     #: When the meeting last changed as calendars see it (LAST-MODIFIED).
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
 
-    council_session: Mapped[CouncilSession] = relationship(back_populates="meetings")
+    #: The session; it lists its meetings as ``council_session.meetings``, in time order.
+    council_session: Mapped[CouncilSession] = relationship(
+        backref=backref("meetings", order_by="(Meeting.date, Meeting.start_time, Meeting.id)")
+    )
     body: Mapped[Body] = relationship()
 
     @property

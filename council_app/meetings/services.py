@@ -2,39 +2,52 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 
 from sqlalchemy import select
 
 from ..core import audit
+from ..core.commands import given, labels, spec
 from ..core.errors import RuleViolation
 from ..core.holidays import holidays_between
-from ..core.inputs import Reader
 from ..core.time import format_date, now, today_kst
 from ..council.models import Body, Council
 from ..council.services import body_by_slug
 from ..extensions import db
-from ..sessions import rules
-from ..sessions.models import CouncilSession
-from ..sessions.services import Outcome, find_session
+from ..sessions.models import CouncilSession, SessionStatus
+from ..sessions.services import Outcome, find_session, session_changing
 from ..sessions.services import facts as session_facts
+from ..sessions.services import snapshot as session_snapshot
+from . import rules
 from .models import Meeting, MeetingStatus
 from .state import change_state
 
-LABELS = {
-    "session": "회기",
-    "body": "회의체",
-    "sitting": "차수",
-    "date": "날짜",
-    "start": "시작 시각",
-    "end": "끝나는 시각",
-    "place": "장소",
-    "status": "상태",
-    "public": "공개 여부",
-    "video_url": "영상 주소",
-    "sign_language_video_url": "수어 영상 주소",
-    "note": "비고",
-}
+
+@dataclass(frozen=True)
+class MeetingCommand:
+    """Schedule a meeting, or (read with ``partial=True``) change the fields the input names."""
+
+    session: int = spec("회기")
+    body: str = spec("회의체", max_length=40)
+    date: date = spec("날짜")
+    start: time = spec("시작 시각")
+    end: time | None = spec("끝나는 시각", default=None)
+    #: 차수: optional, and refused unless it is the one the date order gives.
+    sitting: int | None = spec("차수", default=None)
+    place: str = spec("장소", default="", max_length=100)
+    status: MeetingStatus | None = spec("상태", default=None)
+    public: bool = spec("공개 여부", default=True)
+    video_url: str | None = spec("영상 주소", default=None, max_length=500)
+    sign_language_video_url: str | None = spec("수어 영상 주소", default=None, max_length=500)
+    note: str = spec("비고", default="")
+    #: Why a meeting changes, for the audit log (a new meeting needs none).
+    reason: str | None = spec("사유", default=None, max_length=500)
+
+
+LABELS = labels(MeetingCommand)
+#: The command's fields the model keeps under another name.
+COLUMNS = {"start": "start_time", "end": "end_time"}
 
 #: Which states a meeting may move to from each state.
 TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
@@ -89,63 +102,43 @@ def snapshot(meeting: Meeting) -> dict:
     }
 
 
-def _read(data: dict, *, creating: bool) -> dict:
-    """Read the meeting fields in ``data``: all required ones when creating, else those named."""
-    reader = Reader(data, LABELS)
-
-    def needed(name: str) -> bool:
-        return creating or reader.has(name)
-
-    values = {
-        "session": reader.integer("session", required=needed("session")),
-        "body": reader.text("body", 40, required=needed("body")),
-        "sitting": reader.integer("sitting"),
-        "date": reader.date("date", required=needed("date")),
-        "start_time": reader.time("start", required=needed("start")),
-        "end_time": reader.time("end"),
-        "place": reader.text("place", 100) or "",
-        "status": reader.choice("status", MeetingStatus),
-        "public": reader.boolean("public", default=True),
-        "video_url": _url(reader, "video_url"),
-        "sign_language_video_url": _url(reader, "sign_language_video_url"),
-        "note": reader.text("note", 2000) or "",
-    }
-    reader.done()
-    if creating:
-        return values
-    named = {"start_time": "start", "end_time": "end"}
-    return {k: v for k, v in values.items() if named.get(k, k) in data}
-
-
-def _url(reader: Reader, name: str) -> str | None:
-    value = reader.text(name, 500)
-    if value and not value.startswith(("https://", "http://")):
-        reader.errors.append((name, f"{LABELS[name]}는 http:// 또는 https://로 시작해야 합니다."))
-        return None
-    return value
-
-
-def _resolve(council: Council, values: dict) -> tuple[CouncilSession, Body]:
-    session = find_session(council, values["session"])
-    body = body_by_slug(council, values["body"])
-    errors = []
-    if session is None:
-        errors.append(("session", f"제{values['session']}회 회기가 없습니다."))
-    if body is None:
-        errors.append(("body", f"'{values['body']}' 회의체가 없습니다."))
+def _values(command: MeetingCommand) -> dict:
+    """Return the fields the command names, as the model keeps them; links must be web links."""
+    values = {COLUMNS.get(name, name): value for name, value in given(command).items()}
+    values.pop("reason", None)
+    errors = [
+        (name, f"{LABELS[name]}는 http:// 또는 https://로 시작해야 합니다.")
+        for name in ("video_url", "sign_language_video_url")
+        if values.get(name) and not values[name].startswith(("https://", "http://"))
+    ]
     if errors:
         raise RuleViolation(errors)
-    return session, body
+    return values
 
 
-def _siblings(session: CouncilSession, body: Body, meeting: Meeting | None = None) -> list[Meeting]:
+def _resolve(council: Council, number: int, slug: str) -> tuple[CouncilSession, Body]:
+    council_session = find_session(council, number)
+    body = body_by_slug(council, slug)
+    errors = []
+    if council_session is None:
+        errors.append(("session", f"제{number}회 회기가 없습니다."))
+    if body is None:
+        errors.append(("body", f"'{slug}' 회의체가 없습니다."))
+    if errors:
+        raise RuleViolation(errors)
+    return council_session, body
+
+
+def _siblings(
+    council_session: CouncilSession, body: Body, meeting: Meeting | None = None
+) -> list[Meeting]:
     """Return the body's meetings in the session, other than ``meeting``."""
-    return [m for m in session.meetings if m.body_id == body.id and m is not meeting]
+    return [m for m in council_session.meetings if m.body_id == body.id and m is not meeting]
 
 
 def _check(
     candidate: rules.MeetingFacts,
-    session: CouncilSession,
+    council_session: CouncilSession,
     body: Body,
     siblings: list[Meeting],
     status: MeetingStatus,
@@ -153,7 +146,7 @@ def _check(
     """Run the rules on a meeting as it would be; raise on errors, return the warnings."""
     found = rules.check_meeting(
         candidate,
-        session_facts(session),
+        session_facts(council_session),
         body.name,
         body.is_active_on(candidate.day),
         [facts(m) for m in siblings],
@@ -185,12 +178,11 @@ def _renumber(meeting: Meeting) -> None:
             member.updated_at = moment
 
 
-def create_meeting(council: Council, data: dict) -> Outcome:
+def create_meeting(council: Council, command: MeetingCommand) -> Outcome:
     """Schedule a meeting after checking it against its session and the body's other meetings."""
-    values = _read(data, creating=True)
-    session, body = _resolve(council, values)
+    values = _values(command)
+    council_session, body = _resolve(council, values.pop("session"), values.pop("body"))
     asked_sitting = values.pop("sitting")
-    del values["session"], values["body"]
     values["status"] = values["status"] or MeetingStatus.SCHEDULED
     if values["status"] is not MeetingStatus.SCHEDULED:
         raise RuleViolation("새 회의는 '예정' 상태로 만듭니다.", "status")
@@ -202,8 +194,9 @@ def create_meeting(council: Council, data: dict) -> Outcome:
         end=values["end_time"],
         sitting=asked_sitting,
     )
-    warnings = _check(candidate, session, body, _siblings(session, body), values["status"])
-    meeting = Meeting(council_session=session, body=body, sitting=0, **values)
+    siblings = _siblings(council_session, body)
+    warnings = _check(candidate, council_session, body, siblings, values["status"])
+    meeting = Meeting(council_session=council_session, body=body, sitting=0, **values)
     db.session.add(meeting)
     db.session.flush()  # the new meeting needs its id to take its place in the numbering
     _renumber(meeting)
@@ -211,9 +204,9 @@ def create_meeting(council: Council, data: dict) -> Outcome:
     return Outcome(meeting, warnings)
 
 
-def update_meeting(meeting: Meeting, data: dict, reason: str | None = None) -> Outcome:
-    """Change a meeting; a change calendars must see raises its revision (SEQUENCE)."""
-    values = _read(data, creating=False)
+def update_meeting(meeting: Meeting, command: MeetingCommand) -> Outcome:
+    """Change the fields a (partial) command names; a calendar change raises the SEQUENCE."""
+    values = _values(command)
     before = snapshot(meeting)
     for name, label in (("session", meeting.council_session.number), ("body", meeting.body.slug)):
         if name in values and values.pop(name) != label:
@@ -233,15 +226,18 @@ def update_meeting(meeting: Meeting, data: dict, reason: str | None = None) -> O
     for name, value in values.items():
         setattr(meeting, name, value)
     candidate = rules.MeetingFacts(**{**facts(meeting).__dict__, "sitting": asked_sitting})
-    session, body = meeting.council_session, meeting.body
-    warnings = _check(candidate, session, body, _siblings(session, body, meeting), meeting.status)
+    council_session, body = meeting.council_session, meeting.body
+    siblings = _siblings(council_session, body, meeting)
+    warnings = _check(candidate, council_session, body, siblings, meeting.status)
     _renumber(meeting)
     after = snapshot(meeting)
     if after != before:
         if any(before[k] != after[k] for k in CALENDAR_FIELDS):
             meeting.revision += 1
         meeting.updated_at = now()
-        audit.record("meeting.update", meeting, before=before, after=after, reason=reason)
+        audit.record(
+            "meeting.update", meeting, before=before, after=after, reason=command.reason or None
+        )
     return Outcome(meeting, warnings)
 
 
@@ -262,3 +258,39 @@ def meetings_between(
     if body:
         stmt = stmt.where(Meeting.body_id == body.id)
     return list(db.session.scalars(stmt))
+
+
+@session_changing.connect
+def follow_session(council_session: CouncilSession, *, before: dict) -> None:
+    """Keep a changed session's meetings inside it; cancelling it cancels them.
+
+    A session with a meeting already held cannot be cancelled. When the session's name or
+    state changes, every meeting counts as changed for the calendar.
+    """
+    meetings = council_session.meetings
+    cancelling = council_session.is_cancelled and before["status"] != SessionStatus.CANCELLED.value
+    if cancelling and any(m.status is MeetingStatus.HELD for m in meetings):
+        raise RuleViolation("이미 열린 회의가 있는 회기는 취소할 수 없습니다.", "status")
+    start, end = council_session.start, council_session.end
+    outside = [
+        m
+        for m in meetings
+        if m.status is not MeetingStatus.CANCELLED and not start <= m.date <= end
+    ]
+    if outside:
+        names = ", ".join(f"{m.body.name} 제{m.sitting}차({format_date(m.date)})" for m in outside)
+        raise RuleViolation(
+            f"새 회기 기간 밖에 회의가 있습니다: {names}. 먼저 회의 일정을 옮기세요.", "start"
+        )
+    after = session_snapshot(council_session)
+    if after == before:
+        return
+    moment = now()
+    renamed = any(before[k] != after[k] for k in ("number", "kind", "status"))
+    for meeting in meetings:
+        if council_session.is_cancelled and meeting.status is not MeetingStatus.CANCELLED:
+            change_state(meeting, status=MeetingStatus.CANCELLED)
+        elif not renamed:
+            continue
+        meeting.revision += 1
+        meeting.updated_at = moment

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..agenda.queries import order_of_business
 from ..auth.permissions import Permission, permission_required
-from ..core.errors import CouncilError
-from ..core.forms import form_status, save_form
+from ..core.commands import read_command
+from ..core.status import change_status as run_status_change
+from ..core.status import status_form
+from ..core.writes import form_status, save_form
+from ..council.services import current_council
 from ..extensions import db
-from ..sessions.views import flash_warnings
+from ..sessions.services import find_session
 from . import services
-from .forms import MeetingForm, MeetingStatusForm, SelectChoice
-from .models import Meeting
+from .forms import MeetingForm
+from .models import Meeting, MeetingStatus
+from .services import MeetingCommand
 
 bp = Blueprint("meetings", __name__)
 
@@ -40,10 +45,7 @@ def meeting_details_shown(meeting: Meeting) -> bool:
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.get_or_404(Meeting, meeting_id)
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -56,8 +58,31 @@ def show(meeting_id: int):
         meeting=meeting,
         details_shown=shown,
         agenda=order_of_business(meeting) if shown else [],
-        status_form=MeetingStatusForm(),
+        status_form=status_form(MeetingStatus),
     )
+
+
+@bp.route("/sessions/<int:number>/meetings/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_SESSIONS)
+def create(number: int):
+    """Schedule a meeting in this session."""
+    council_session = find_session(current_council(), number) or abort(404)
+    form = MeetingForm()
+    form.body.choices = [SelectChoice(b.slug, b.name) for b in council_session.council.bodies]
+    outcome = save_form(
+        form,
+        lambda data: services.create_meeting(
+            council_session.council,
+            read_command(MeetingCommand, data | {"session": council_session.number}),
+        ),
+        done=lambda outcome: f"{outcome.obj.name}를 일정에 넣었습니다.",
+    )
+    if outcome:
+        return redirect(url_for("meetings.show", meeting_id=outcome.obj.id))
+    page = render_template(
+        "meetings/form.html", form=form, council_session=council_session, meeting=None
+    )
+    return page, form_status(form)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -68,15 +93,18 @@ def edit(meeting_id: int):
     form = MeetingForm(data=services.snapshot(meeting))
     form.body.choices = [SelectChoice(meeting.body.slug, meeting.body.name)]
     outcome = save_form(
-        form, lambda data: services.update_meeting(meeting, data, data.pop("reason", None))
+        form,
+        lambda data: services.update_meeting(
+            meeting, read_command(MeetingCommand, data, partial=True)
+        ),
+        done=lambda _: f"{meeting.name}를 고쳤습니다.",
     )
     if outcome:
-        flash(f"{meeting.name}를 고쳤습니다.", "success")
-        flash_warnings(outcome.warnings)
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    return render_template(
+    page = render_template(
         "meetings/form.html", form=form, council_session=meeting.council_session, meeting=meeting
-    ), form_status(form)
+    )
+    return page, form_status(form)
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
@@ -84,17 +112,7 @@ def edit(meeting_id: int):
 def change_status(meeting_id: int):
     """Mark a meeting held, postponed, cancelled or scheduled again."""
     meeting = _meeting_or_404(meeting_id)
-    form = MeetingStatusForm()
-    if form.validate_on_submit():
-        try:
-            outcome = services.update_meeting(
-                meeting, {"status": form.status.data}, form.reason.data or None
-            )
-        except CouncilError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"{meeting.name} 상태: {meeting.status.label}", "success")
-            flash_warnings(outcome.warnings)
+    run_status_change(
+        MeetingStatus, MeetingCommand, lambda command: services.update_meeting(meeting, command)
+    )
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -10,7 +10,7 @@ from ..core.errors import CouncilError
 from ..core.forms import commit_or_flash, show_errors
 from ..core.inputs import date_range, whole_number
 from ..core.time import today_kst
-from ..council.models import Council
+from ..council.services import current_council
 from ..extensions import db
 from ..meetings.models import Meeting
 from . import services
@@ -270,8 +270,7 @@ def compliance():
             raise CouncilError(
                 f"연도는 {first.year}부터 {last.year}까지의 숫자입니다.", field="year"
             )
-    council = db.session.scalar(db.select(Council).order_by(Council.id))
-    rows = services.compliance(council, year) if council else []
+    rows = services.compliance(current_council(), year)
     return render_template("minutes/compliance.html", year=year, rows=rows)
 
 

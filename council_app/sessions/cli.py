@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.errors import CouncilError
+from ..core.inputs import PLAN_YEARS
 from ..council.services import current_council
 from .plan import annual_plan
 
@@ -13,7 +14,7 @@ sessions_cli = AppGroup("sessions", help="회기 (Sessions).")
 
 
 @sessions_cli.command("plan")
-@click.argument("year", type=click.IntRange(1990, 2200))
+@click.argument("year", type=click.IntRange(PLAN_YEARS[0], PLAN_YEARS[-1]))
 def plan(year: int) -> None:
     """Print a year's plan table and totals."""
     try:
@@ -25,8 +26,8 @@ def plan(year: int) -> None:
     if not result.rows:
         click.echo("(회기 없음)")
     for row in result.rows:
-        items = ", ".join(row.session.main_item_list)
-        click.echo(f"{row.session.name:<12}\t{row.schedule:<22}\t{row.days:>3}일\t{items}")
+        items = ", ".join(row.council_session.main_item_list)
+        click.echo(f"{row.council_session.name:<12}\t{row.schedule:<22}\t{row.days:>3}일\t{items}")
     click.echo(result.summary)
     left = result.remaining
     click.echo(

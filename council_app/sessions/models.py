@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import days_inclusive, now
@@ -15,7 +15,6 @@ from ..i18n import N_
 
 if TYPE_CHECKING:
     from ..council.models import Council, Term
-    from ..meetings.models import Meeting
 
 
 class SessionKind(LabelledEnum):
@@ -36,7 +35,11 @@ class SessionStatus(LabelledEnum):
 
 
 class CouncilSession(db.Model):
-    """A numbered session (제242회 임시회), counted in days, first to last inclusive."""
+    """A numbered session (제242회 임시회), counted in days, first to last inclusive.
+
+    Its meetings (``meetings``, in time order) are declared by the meeting model, which
+    builds on this one, so this module need not know of meetings.
+    """
 
     __tablename__ = "council_session"
     __table_args__ = (UniqueConstraint("council_id", "number"),)
@@ -69,10 +72,6 @@ class CouncilSession(db.Model):
 
     council: Mapped[Council] = relationship()
     term: Mapped[Term] = relationship()
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="council_session",
-        order_by="(Meeting.date, Meeting.start_time, Meeting.id)",
-    )
 
     @property
     def name(self) -> str:
@@ -93,13 +92,3 @@ class CouncilSession(db.Model):
     def main_item_list(self) -> list[str]:
         """Return the main items as a list."""
         return [line.strip() for line in self.main_items.splitlines() if line.strip()]
-
-
-class PublicHoliday(db.Model):
-    """A day off the holiday calendar does not know yet (임시공휴일), kept by the secretariat."""
-
-    __tablename__ = "public_holiday"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
-    name: Mapped[str] = mapped_column(String(60))

@@ -15,13 +15,13 @@ from .services import rules_profile, sessions_in_year
 class PlanRow:
     """One session as the plan lists it."""
 
-    session: CouncilSession
+    council_session: CouncilSession
     days: int
 
     @property
     def schedule(self) -> str:
         """Return the dates as the council writes them: ``6. 8.(목) ~ 6. 30.(금)``."""
-        start, end = self.session.start, self.session.end
+        start, end = self.council_session.start, self.council_session.end
         first = format_date(start, year=False)
         return first if start == end else f"{first} ~ {format_date(end, year=False)}"
 
@@ -66,7 +66,7 @@ def annual_plan(council: Council, year: int) -> AnnualPlan:
     ]
 
     def tally(kind: SessionKind | None) -> Tally:
-        chosen = [r for r in rows if kind is None or r.session.kind is kind]
+        chosen = [r for r in rows if kind is None or r.council_session.kind is kind]
         return Tally(len(chosen), sum(r.days for r in chosen))
 
     total, regular = tally(None), tally(SessionKind.REGULAR)

@@ -6,12 +6,14 @@ from datetime import date, time
 
 from sqlalchemy import select
 
+from council_app.core.commands import read_command
 from council_app.council.models import Body, Council
 from council_app.demo import loader
 from council_app.extensions import db
 from council_app.meetings import services as meeting_services
 from council_app.meetings.models import Meeting
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
+from council_app.sessions.services import SessionCommand
 
 
 def add_council() -> Council:
@@ -74,7 +76,8 @@ def add_meeting(
 
 def change_meeting(meeting: Meeting, **data) -> None:
     """Change a meeting through the meeting services, as the secretariat's page does."""
-    meeting_services.update_meeting(meeting, data)
+    command = read_command(meeting_services.MeetingCommand, data, partial=True)
+    meeting_services.update_meeting(meeting, command)
     db.session.commit()
 
 
@@ -92,3 +95,8 @@ def add_agenda(meeting: Meeting, titles: list[str]) -> None:
         )
         db.session.add(AgendaEntry(meeting=meeting, item=item, position=position))
     db.session.commit()
+
+
+def change_session(**data) -> SessionCommand:
+    """Return the command that changes the named fields of a session."""
+    return read_command(SessionCommand, data, partial=True)

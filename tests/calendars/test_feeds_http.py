@@ -155,6 +155,6 @@ def test_session_span_sequence_rises_when_the_session_moves(client, june):
         return data.split(f"UID:session-{june.id}@")[1].split("END:VEVENT")[0]
 
     assert "SEQUENCE:0" in span()
-    session_services.update_session(june, {"end": "2023-06-29"})
+    session_services.update_session(june, factories.change_session(end="2023-06-29"))
     db.session.commit()
     assert "SEQUENCE:1" in span() and "DTEND;VALUE=DATE:20230630" in span()

@@ -125,7 +125,7 @@ def test_planned_session_makes_its_meetings_tentative(feed, june):
 
 def test_cancelled_session_cancels_its_meetings_but_keeps_them(feed, june):
     meeting = factories.add_meeting(june)
-    session_services.update_session(june, {"status": "cancelled"})
+    session_services.update_session(june, factories.change_session(status="cancelled"))
     db.session.commit()
     events = events_by_uid(feed("/sessions/244.ics"))
     assert events[f"session-{june.id}@localhost"]["SUMMARY"] == "[취소] 제244회 정례회"

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 import council_app
 from council_app.auth import services as auth_services
+from council_app.core.commands import read_command
 from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
 from council_app.minutes.models import IndexOutbox
@@ -151,7 +152,10 @@ def test_a_cancelled_session_queues_the_minutes_of_the_meetings_it_cancels(make_
     before = rows_for(minutes)
     council_session = meeting.council_session
     council_session.status = session_services.SessionStatus.PLANNED
-    session_services.update_session(council_session, {"status": "cancelled"}, "시험")
+    command = read_command(
+        session_services.SessionCommand, {"status": "cancelled", "reason": "시험"}, partial=True
+    )
+    session_services.update_session(council_session, command)
     db.session.commit()
     assert meeting.status is MeetingStatus.CANCELLED
     assert rows_for(minutes) == before + 1

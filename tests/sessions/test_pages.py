@@ -95,6 +95,32 @@ def test_holiday_table_adds_a_day_off(client, council, make_user, login):
     assert duplicate.status_code == 422
 
 
+def test_a_status_change_says_the_new_state_or_why_not(client, council, make_user, login):
+    login(make_user("secretariat"))
+    client.post(
+        "/sessions/new",
+        data={"number": "247", "kind": "extraordinary", "start": "2024-02-13", "end": "2024-02-20"},
+    )
+    refused = client.post("/sessions/247/status", data={"status": "closed"}, follow_redirects=True)
+    assert (
+        "회기 상태를 &#39;계획&#39;에서 &#39;폐회&#39;(으)로 바꿀 수 없습니다."
+        in refused.get_data(as_text=True)
+    )
+    moved = client.post("/sessions/247/status", data={"status": "confirmed"}, follow_redirects=True)
+    assert "제247회 임시회 상태: 확정" in moved.get_data(as_text=True)
+
+
+def test_holiday_table_removes_a_day_off(client, council, make_user, login):
+    from council_app.core.models import PublicHoliday
+
+    login(make_user("secretariat"))
+    client.post("/holidays", data={"day": "2024-10-01", "name": "임시공휴일"})
+    holiday = db.session.scalar(select(PublicHoliday))
+    assert client.post(f"/holidays/{holiday.id}/delete").status_code == 302
+    assert db.session.scalar(select(PublicHoliday)) is None
+    assert client.post(f"/holidays/{holiday.id}/delete").status_code == 404
+
+
 def test_secretariat_dashboard_lists_what_is_ahead(client, council, make_user, login, clock):
     clock.move_to(kst_datetime(date(2026, 11, 22), time(9, 0)))
     login(make_user("secretariat"))
