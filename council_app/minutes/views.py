@@ -13,7 +13,9 @@ from ..core.time import today_kst
 from ..council.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
-from . import services
+from . import compliance as reports
+from . import publication, queries, versions
+from .diff import word_diff
 from .forms import FinalizeForm, PublishForm, RestoreForm, UploadForm, WithdrawForm
 from .models import Minutes, MinutesStatus
 
@@ -22,7 +24,7 @@ bp = Blueprint("minutes", __name__)
 
 def _readable(minutes_id: int) -> Minutes:
     minutes = db.get_or_404(Minutes, minutes_id)
-    if not services.visible_to(minutes, current_user):
+    if not queries.visible_to(minutes, current_user):
         abort(404)
     return minutes
 
@@ -32,13 +34,13 @@ def _readable(minutes_id: int) -> Minutes:
 def upload(meeting_id: int):
     """Upload the minutes of a meeting, or a corrected version of them."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    minutes = services.minutes_for(meeting)
+    minutes = queries.minutes_for(meeting)
     form = UploadForm()
     status = 200
     if form.validate_on_submit():
         stored = form.file.data
         try:
-            result = services.upload(
+            result = versions.upload(
                 meeting,
                 data=stored.read() if stored else None,
                 filename=stored.filename if stored else "",
@@ -78,25 +80,25 @@ def show(minutes_id: int):
     minutes = db.get_or_404(Minutes, minutes_id)
     if minutes.status is MinutesStatus.WITHDRAWN and minutes.meeting.public:
         return render_template("minutes/withdrawn.html", minutes=minutes), 410
-    if not services.visible_to(minutes, current_user):
+    if not queries.visible_to(minutes, current_user):
         abort(404)
-    editor = services.is_editor(current_user)
+    editor = queries.is_editor(current_user)
     version = minutes.current_version
-    turns = services.readable_turns(version, current_user) if version else []
+    turns = queries.readable_turns(version, current_user) if version else []
     speaker = request.args.get("speaker") or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
-    public_files = services.public_files(minutes)
+    public_files = queries.public_files(minutes)
     return render_template(
         "minutes/show.html",
         minutes=minutes,
         version=version,
-        sections=services.agenda_sections(shown),
+        sections=queries.agenda_sections(shown),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
-        deadline=services.deadline(minutes.meeting, minutes),
+        deadline=reports.deadline(minutes.meeting, minutes),
         files=public_files,
         staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
-        history=minutes.versions if editor else services.public_versions(minutes),
+        history=minutes.versions if editor else queries.public_versions(minutes),
         draft=minutes.draft_version if editor else None,
         editor=editor,
         can_withdraw=current_user.is_authenticated
@@ -120,7 +122,7 @@ def preview(minutes_id: int, form: PublishForm | None = None):
     minutes = db.get_or_404(Minutes, minutes_id)
     draft = minutes.draft_version
     published = minutes.published_version
-    found = services.findings(minutes, draft) if draft else []
+    found = publication.findings(minutes, draft) if draft else []
     public_turns = [t for t in draft.utterances if not t.closed] if draft else []
     return render_template(
         "minutes/preview.html",
@@ -128,13 +130,11 @@ def preview(minutes_id: int, form: PublishForm | None = None):
         draft=draft,
         published=published,
         findings=found,
-        speakers=services.speaker_counts(draft) if draft else [],
-        headings=services.headings(draft) if draft else [],
-        lines=services.word_diff(published.public_text, draft.public_text)
-        if draft and published
-        else None,
-        sections=services.agenda_sections(public_turns),
-        deadline=services.deadline(minutes.meeting, minutes),
+        speakers=queries.speaker_counts(draft) if draft else [],
+        headings=queries.headings(draft) if draft else [],
+        lines=word_diff(published.public_text, draft.public_text) if draft and published else None,
+        sections=queries.agenda_sections(public_turns),
+        deadline=reports.deadline(minutes.meeting, minutes),
         form=form or _publish_form(minutes, found),
     ), (422 if form is not None else 200)
 
@@ -143,8 +143,8 @@ def preview(minutes_id: int, form: PublishForm | None = None):
 def diff(minutes_id: int):
     """Show what changed between two versions (for citizens, between published ones)."""
     minutes = _readable(minutes_id)
-    editor = services.is_editor(current_user)
-    versions = minutes.versions if editor else services.public_versions(minutes)
+    editor = queries.is_editor(current_user)
+    versions = minutes.versions if editor else queries.public_versions(minutes)
     numbers = {v.number: v for v in versions}
     ordered = sorted(numbers)
     latest = ordered[-1] if ordered else 0
@@ -159,7 +159,7 @@ def diff(minutes_id: int):
         versions=versions,
         old=old,
         new=new,
-        lines=services.version_diff(old, new),
+        lines=queries.version_diff(old, new),
     )
 
 
@@ -168,11 +168,11 @@ def download(minutes_id: int, file_id: int):
     """Send the original file as uploaded, under its original name."""
     minutes = _readable(minutes_id)
     stored = next((f for f in minutes.files if f.id == file_id), None)
-    if stored is None or not (services.is_editor(current_user) or services.file_is_public(stored)):
+    if stored is None or not (queries.is_editor(current_user) or queries.file_is_public(stored)):
         abort(404)
     # send_file writes the Korean name as RFC 5987 filename*, with an ASCII fallback.
     return send_file(
-        services.file_path(stored),
+        queries.file_path(stored),
         as_attachment=True,
         download_name=stored.original_name,
         mimetype="application/octet-stream",
@@ -185,12 +185,12 @@ def publish(minutes_id: int):
     """Publish the draft shown in the preview: the first provisional minutes or a correction."""
     minutes = db.get_or_404(Minutes, minutes_id)
     draft = minutes.draft_version
-    found = services.findings(minutes, draft) if draft else []
+    found = publication.findings(minutes, draft) if draft else []
     form = _publish_form(minutes, found)
     first = minutes.status is MinutesStatus.DRAFT
     if form.validate_on_submit():
         try:
-            services.publish(
+            publication.publish(
                 minutes, form.reason.data, actor=current_user, confirm=form.confirm.data or []
             )
         except CouncilError as error:
@@ -219,7 +219,7 @@ def finalize(minutes_id: int):
             flash(message, "error")
         return redirect(url_for(".show", minutes_id=minutes.id))
     return _act(
-        minutes, lambda: services.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
+        minutes, lambda: publication.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
     )
 
 
@@ -231,7 +231,7 @@ def restore(minutes_id: int, number: int):
     if not RestoreForm(prefix="restore").validate_on_submit():
         abort(400)
     if commit_or_flash(
-        lambda: services.restore(minutes, number, actor=current_user),
+        lambda: versions.restore(minutes, number, actor=current_user),
         f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
     ):
         return redirect(url_for(".preview", minutes_id=minutes.id))
@@ -248,7 +248,7 @@ def withdraw(minutes_id: int):
         abort(400)
     return _act(
         minutes,
-        lambda: services.withdraw(minutes, form.reason.data, actor=current_user),
+        lambda: publication.withdraw(minutes, form.reason.data, actor=current_user),
         "회의록을 철회했습니다.",
     )
 
@@ -271,17 +271,17 @@ def compliance():
                 f"연도는 {first.year}부터 {last.year}까지의 숫자입니다.", field="year"
             )
     council = db.session.scalar(db.select(Council).order_by(Council.id))
-    rows = services.compliance(council, year) if council else []
+    rows = reports.compliance(council, year) if council else []
     return render_template("minutes/compliance.html", year=year, rows=rows)
 
 
 @bp.app_context_processor
 def minutes_helpers() -> dict:
     """Offer the meeting page its minutes."""
-    return {"minutes_for": services.minutes_for, "meeting_has_happened": services.has_happened}
+    return {"minutes_for": queries.minutes_for, "meeting_has_happened": queries.has_happened}
 
 
 @bp.app_template_global()
 def minutes_deadlines():
     """Return the meetings awaiting provisional minutes, soonest due first (for dashboards)."""
-    return services.deadlines_list()
+    return reports.deadlines_list()
