@@ -21,11 +21,10 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from .extract import ExtractionError, Limits, extract_text
 from .models import Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
-from .parse import Block, parse_minutes
+from .parse import Block, closed_flags, parse_minutes, public_text
 from .queries import file_path, has_happened, minutes_for
 
 PASTED = "붙여 넣기"
-CLOSED_NOTICE = "(이 부분은 비공개 회의로 공개하지 않습니다)"
 
 
 @dataclass
@@ -267,37 +266,13 @@ def _header_json(header) -> dict:
     return data
 
 
-def _opens_closed_passage(block: Block) -> bool | None:
-    """Tell whether a stage direction opens (True) or ends (False) a closed passage.
-
-    Minutes mark them in parentheses: ``(비공개회의 시작)`` … ``(공개회의로 전환)``.
-    """
-    if block.kind not in ("stage_direction", "time_mark"):
-        return None
-    words = block.text.replace(" ", "")
-    if "비공개" in words and not any(end in words for end in ("해제", "종료", "끝")):
-        return True
-    if "공개" in words or (block.kind == "time_mark" and block.mark and "산회" in block.mark):
-        return False
-    return None
-
-
 def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
     """Return the rows of one Utterance per turn (continued parts joined) and the public text."""
     turns: dict[int, dict] = {}
-    public: list[str] = []
-    closed = False
-    for block in blocks:
+    closed = closed_flags(blocks)
+    for block, hidden in zip(blocks, closed, strict=True):
         if isinstance(block, Block):
-            change = _opens_closed_passage(block)
-            if change is True and not closed:
-                public.append(CLOSED_NOTICE)
-            closed = change if change is not None else closed
-            if not closed:
-                public.append(block.raw)
             continue
-        if not closed:
-            public.append(block.raw)
         turn = turns.get(block.order)
         if turn is None:
             turns[block.order] = {
@@ -307,8 +282,8 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
                 "member_id": roster.get(block.member) if block.member else None,
                 "text": block.text,
                 "agenda_heading": block.agenda_heading,
-                "closed": closed,
+                "closed": hidden,
             }
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
-    return list(turns.values()), "\n".join(public)
+    return list(turns.values()), public_text(blocks, closed)

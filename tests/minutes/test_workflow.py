@@ -13,6 +13,7 @@ from council_app.core.time import today_kst
 from council_app.extensions import db
 from council_app.minutes import events, publication, queries, versions
 from council_app.minutes.models import IndexOutbox, Minutes, MinutesStatus
+from council_app.minutes.parse import CLOSED_NOTICE
 from council_app.search import sync as search_sync
 from tests.minutes import samples
 
@@ -215,9 +216,7 @@ def test_closed_passages_are_never_public(app, client, make_meeting):
     db.session.commit()
     version = minutes.current_version
     assert [u.closed for u in version.utterances] == [False, False, False, True, False]
-    assert (
-        "비공개로 보고" not in version.public_text and versions.CLOSED_NOTICE in version.public_text
-    )
+    assert "비공개로 보고" not in version.public_text and CLOSED_NOTICE in version.public_text
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "비공개로 보고" not in page and "가결되었음을" in page
     api = client.get(f"/api/v1/minutes/{minutes.id}").get_json()
