@@ -16,6 +16,7 @@ from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession
 from .diff import DiffLine, word_diff
+from .headings import names_title
 from .models import Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
 
 
@@ -122,17 +123,11 @@ def headings(version: MinutesVersion) -> list[str]:
 
 
 def place_of_item(meeting: Meeting, title: str) -> tuple[Minutes, Utterance] | None:
-    """Return the public minutes of ``meeting`` and the first turn spoken under ``title``.
-
-    Headings in minutes carry their number (``1. 2023년도 제1회 추가경정예산안``), so a turn
-    belongs to the item when its heading contains the item's title.
-    """
+    """Return the public minutes of ``meeting`` and the first open turn spoken under ``title``."""
     minutes = minutes_for(meeting)
     if minutes is None or not minutes.is_public or minutes.current_version is None:
         return None
-    wanted = " ".join(title.split())
     for turn in minutes.current_version.utterances:
-        heading = " ".join((turn.agenda_heading or "").split())
-        if not turn.closed and wanted and wanted in heading:
+        if not turn.closed and names_title(turn.agenda_heading, title):
             return minutes, turn
     return None
