@@ -123,12 +123,11 @@ def test_a_failed_commit_leaves_no_file(meeting, uploads):
 
 
 def test_a_full_disk_leaves_no_half_file(meeting, uploads, monkeypatch):
-    def write_half(path, data):
-        with open(path, "wb") as handle:
-            handle.write(data[: len(data) // 2])
+    def write_half(stream, out, max_bytes):
+        out.write(stream.read()[:100])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", write_half)
+    monkeypatch.setattr(storage, "_copy", write_half)
     with pytest.raises(OSError):
         versions.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
     monkeypatch.undo()

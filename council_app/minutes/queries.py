@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..auth.permissions import Permission
+from ..core import storage
 from ..core.time import now
 from ..council.models import Council
 from ..extensions import db
@@ -103,7 +103,7 @@ def has_happened(meeting: Meeting, moment: datetime | None = None) -> bool:
 
 def file_path(stored: MinutesFile) -> Path:
     """Return where an uploaded file lies on disk."""
-    return Path(current_app.config["UPLOAD_PATH"]) / "minutes" / stored.stored_name
+    return storage.path(stored.stored_path)
 
 
 def version_diff(old: MinutesVersion, new: MinutesVersion) -> list[DiffLine | None]:

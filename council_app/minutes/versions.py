@@ -5,9 +5,6 @@ A new version is always a draft; only publication (``publication.py``) makes one
 
 from __future__ import annotations
 
-import hashlib
-import os
-import uuid
 from dataclasses import dataclass
 
 from flask import current_app
@@ -20,9 +17,9 @@ from ..council.models import Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
 from .extract import ExtractionError, Limits, extract_text
-from .models import Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
+from .models import FOLDER, Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
 from .parse import Block, closed_flags, parse_minutes, public_text
-from .queries import file_path, has_happened, minutes_for
+from .queries import has_happened, minutes_for
 
 PASTED = "붙여 넣기"
 
@@ -163,20 +160,20 @@ def store_file(minutes: Minutes, data: bytes, filename: str, actor=None) -> Minu
     limit = current_app.config["MINUTES_MAX_UPLOAD_BYTES"]
     if len(data) > limit:
         raise RuleViolation(f"파일이 {limit // (1024 * 1024)}MB를 넘습니다.", "file")
+    relative = storage.new_name(FOLDER)
+    # The file takes its name only when the row commits (see core.storage).
+    saved = storage.save(relative, data)
     stored = MinutesFile(
         minutes=minutes,
-        stored_name=uuid.uuid4().hex,
-        # Only the last path part: a browser may send a full Windows path.
-        original_name=(os.path.basename(filename.replace("\\", "/")) or "회의록")[-255:],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        stored_name=relative.removeprefix(f"{FOLDER}/"),
+        original_name=storage.display_name(filename) or "회의록",
+        sha256=saved.sha256,
+        size=saved.size,
         file_type="",
         uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(stored)
     db.session.flush()
-    # The file takes its name only when the row commits (see core.storage).
-    storage.write_with_row(db.session(), file_path(stored), data)
     return stored
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
+from ..core import storage
 from ..core.errors import CouncilError
 from ..core.forms import commit_or_flash, show_errors
 from ..core.inputs import date_range, whole_number
@@ -170,10 +171,8 @@ def download(minutes_id: int, file_id: int):
     stored = next((f for f in minutes.files if f.id == file_id), None)
     if stored is None or not (queries.is_editor(current_user) or queries.file_is_public(stored)):
         abort(404)
-    # send_file writes the Korean name as RFC 5987 filename*, with an ASCII fallback.
-    return send_file(
-        queries.file_path(stored),
-        as_attachment=True,
+    return storage.send(
+        stored.stored_path,
         download_name=stored.original_name,
         mimetype="application/octet-stream",
     )
