@@ -18,6 +18,7 @@ from council_app.core import storage
 from council_app.extensions import db
 from council_app.meetings.models import Meeting, MeetingStatus
 from council_app.minutes import queries, versions
+from council_app.minutes.versions import UploadMinutes
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 from tests.minutes import samples
 
@@ -102,7 +103,9 @@ def test_committed_uploads_check_clean(runner, stored):
 
 def test_a_refused_upload_leaves_no_file(meeting, uploads):
     with pytest.raises(Exception, match="메모는 500자"):
-        versions.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx", note="가" * 501)
+        versions.upload(
+            meeting, UploadMinutes(note="가" * 501), data=samples.as_hwpx(), filename="a.hwpx"
+        )
     db.session.rollback()
     assert not [p for p in uploads.rglob("*") if p.is_file()]
 

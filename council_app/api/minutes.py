@@ -7,14 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
+from ..core.commands import read_command
 from ..core.errors import CouncilError, NotFound, RuleViolation
 from ..core.inputs import MAX_ID, page_number, whole_number
 from ..core.time import as_kst
 from ..core.urls import external_url
+from ..core.writes import api_write
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import compliance, publication, queries, versions
 from ..minutes.models import Minutes, MinutesStatus
+from ..minutes.publication import PublishMinutes, WithdrawMinutes
+from ..minutes.versions import UploadMinutes
 from . import bp, json_payload, list_response
 
 
@@ -157,17 +161,17 @@ def minutes_upload(meeting_id: int):
     if meeting is None:
         raise NotFound("회의가 없습니다.")
     stored = request.files.get("file")
-    result = versions.upload(
-        meeting,
-        data=stored.read() if stored else None,
-        filename=stored.filename or "" if stored else "",
-        text=request.form.get("text"),
-        note=request.form.get("note", ""),
-        source_file_id=request.form.get("source_file"),
-        actor=current_user,
+    command = read_command(UploadMinutes, request.form)
+    result = api_write(
+        lambda: versions.upload(
+            meeting,
+            command,
+            data=stored.read() if stored else None,
+            filename=stored.filename or "" if stored else "",
+            actor=current_user,
+        )
     )
     # The file is kept even when its text could not be read; the caller may send text next.
-    db.session.commit()
     if result.problem:
         return jsonify(
             {
@@ -181,8 +185,12 @@ def minutes_upload(meeting_id: int):
     return jsonify(body), 201
 
 
-def _json_body() -> dict:
-    return json_payload(optional=True)
+def _json_input() -> dict:
+    """Return the JSON body, a ``reason`` that is not text read as none (as the API always did)."""
+    body = json_payload(optional=True)
+    if not isinstance(body.get("reason"), str):
+        body.pop("reason", None)
+    return body
 
 
 @bp.post("/minutes/<int:minutes_id>/publish")
@@ -193,18 +201,14 @@ def minutes_publish(minutes_id: int):
     Without them the answer is 422, listing each guard finding in ``errors``.
     """
     minutes = _readable(minutes_id)
-    body = _json_body()
-    reason = body.get("reason")
+    body = _json_input()
     confirm = body.get("confirm", [])
+    # The API's documented shape: a list of codes, where items that are not text are ignored.
     if not isinstance(confirm, list) or len(confirm) > 20:
         raise RuleViolation("confirm는 경고 코드 목록이어야 합니다(20개까지).", "confirm")
-    publication.publish(
-        minutes,
-        reason if isinstance(reason, str) else None,
-        actor=current_user,
-        confirm=[c for c in confirm if isinstance(c, str)],
-    )
-    db.session.commit()
+    body["confirm"] = [c for c in confirm if isinstance(c, str)]
+    command = read_command(PublishMinutes, body)
+    api_write(lambda: publication.publish(minutes, command, actor=current_user))
     return jsonify(minutes_json(minutes))
 
 
@@ -213,8 +217,7 @@ def minutes_publish(minutes_id: int):
 def minutes_restore(minutes_id: int, number: int):
     """Make an earlier version the new draft; publish it to make it public."""
     minutes = _readable(minutes_id)
-    version = versions.restore(minutes, number, actor=current_user)
-    db.session.commit()
+    version = api_write(lambda: versions.restore(minutes, number, actor=current_user))
     body = minutes_json(minutes, warnings=True)
     body["restored_as"] = version.number
     return jsonify(body), 201
@@ -225,8 +228,7 @@ def minutes_restore(minutes_id: int, number: int):
 def minutes_finalize(minutes_id: int):
     """Make provisional minutes final."""
     minutes = _readable(minutes_id)
-    publication.finalize(minutes, actor=current_user)
-    db.session.commit()
+    api_write(lambda: publication.finalize(minutes, actor=current_user))
     return jsonify(minutes_json(minutes))
 
 
@@ -235,7 +237,6 @@ def minutes_finalize(minutes_id: int):
 def minutes_withdraw(minutes_id: int):
     """Withdraw minutes from public view; JSON ``{"reason": …}`` is required."""
     minutes = _readable(minutes_id)
-    reason = _json_body().get("reason")
-    publication.withdraw(minutes, reason if isinstance(reason, str) else None, actor=current_user)
-    db.session.commit()
+    command = read_command(WithdrawMinutes, _json_input())
+    api_write(lambda: publication.withdraw(minutes, command, actor=current_user))
     return jsonify(minutes_json(minutes))

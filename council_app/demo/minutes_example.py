@@ -12,6 +12,8 @@ from ..council.models import BodyKind, Council, Membership, MembershipRole
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes import compliance, deadlines, publication, queries, versions
+from ..minutes.publication import PublishMinutes
+from ..minutes.versions import UploadMinutes
 from ..sessions.models import CouncilSession
 
 LATE_REASON = "예시: 속기 담당자 교육 일정으로 하루 늦게 공개함"
@@ -39,7 +41,8 @@ def load(council: Council) -> int:
     for meeting in held:
         if queries.minutes_for(meeting) is not None:
             continue
-        minutes = versions.upload(meeting, text=text_for(meeting), note="예시 자료").minutes
+        command = UploadMinutes(text=text_for(meeting), note="예시 자료")
+        minutes = versions.upload(meeting, command).minutes
         if meeting.council_session.end < today:
             _publish_as_of(minutes, late=meeting is late_example)
         elif meeting is not newest and compliance.deadline(meeting).days_left >= 0:
@@ -55,7 +58,7 @@ def _publish_as_of(minutes, *, late: bool) -> None:
     Real publications always carry the server's time; only the demo writes a past one,
     so that its on-time and late examples look as they would have on the day.
     """
-    publication.publish(minutes, LATE_REASON)
+    publication.publish(minutes, PublishMinutes(reason=LATE_REASON))
     due = compliance.due_date(minutes.meeting)
     day = due + timedelta(days=1) if late else minutes.meeting.date + timedelta(days=1)
     minutes.published_at = kst_datetime(day, minutes.meeting.start_time)
@@ -76,7 +79,7 @@ def _chair(meeting: Meeting) -> str:
 
 def text_for(meeting: Meeting) -> str:
     """Return example minutes for ``meeting`` in the council's layout (○ marks, wide spaces)."""
-    session = meeting.council_session
+    council_session = meeting.council_session
     plenary = meeting.body.kind is BodyKind.PLENARY
     chair_title = "의장" if plenary else "위원장"
     chair = _chair(meeting)
@@ -91,17 +94,17 @@ def text_for(meeting: Meeting) -> str:
         for n, title in enumerate(rest, start=2)
     )
     return f"""[예시] 이 회의록은 시연용 예시 자료입니다.
-제{session.number}회 {session.council.name}({session.kind.label})
+제{council_session.number}회 {council_session.council.name}({council_session.kind.label})
 {meeting.body.name}회의록
 제 {meeting.sitting} 호
-{session.council.name}사무국
+{council_session.council.name}사무국
 일  시 : {day.year}년 {day.month}월 {day.day}일 ({meeting.start_time:%H}시{meeting.start_time:%M}분)
 장  소 : {meeting.place or meeting.body.name + " 회의실"}
 의사일정
 {agenda}
 
 ({meeting.start_time:%H}시{meeting.start_time:%M}분 개의)
-○{chair_title} {chair}\u2003성원이 되었으므로 제{session.number}회 {session.council.name}({session.kind.label}) 제{meeting.sitting}차 {meeting.body.name}를 개의하겠습니다.
+○{chair_title} {chair}\u2003성원이 되었으므로 제{council_session.number}회 {council_session.council.name}({council_session.kind.label}) 제{meeting.sitting}차 {meeting.body.name}를 개의하겠습니다.
 (의사봉 3타)
 1. {first}
 ○{chair_title} {chair}\u2003의사일정 제1항 {first}을 상정합니다.

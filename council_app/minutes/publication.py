@@ -5,9 +5,11 @@ Each step writes its audit entry and an index-outbox row in the caller's transac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..core import audit
+from ..core.commands import spec
 from ..core.errors import RuleViolation
 from ..core.time import format_date, now
 from ..meetings.models import Meeting, MeetingStatus
@@ -16,6 +18,7 @@ from . import deadlines, guards, outbox
 from .compliance import due_date
 from .models import Minutes, MinutesStatus, MinutesVersion, OutboxAction
 from .queries import has_happened, headings
+from .versions import UNBOUNDED
 
 
 def findings(minutes: Minutes, version: MinutesVersion | None = None) -> list[guards.Finding]:
@@ -41,17 +44,29 @@ def findings(minutes: Minutes, version: MinutesVersion | None = None) -> list[gu
     ]
 
 
-def publish(
-    minutes: Minutes,
-    reason: str | None = None,
-    actor=None,
-    confirm: list[str] | tuple[str, ...] = (),
-) -> Minutes:
+@dataclass(frozen=True)
+class PublishMinutes:
+    """Publish the draft: a reason (when late, or for a warning) and the warnings accepted."""
+
+    reason: str = spec("사유", default="", max_length=UNBOUNDED)
+    #: The codes of the guard findings the stenographer accepts.
+    confirm: tuple[str, ...] = spec("확인한 경고", default=(), max_items=20, max_length=UNBOUNDED)
+
+
+@dataclass(frozen=True)
+class WithdrawMinutes:
+    """Withdraw published minutes, for a reason kept in the audit log."""
+
+    reason: str = spec("철회 사유", default="", max_length=UNBOUNDED)
+
+
+def publish(minutes: Minutes, command: PublishMinutes = PublishMinutes(), actor=None) -> Minutes:
     """Make the draft the public version: first as provisional (임시), later a correction.
 
     The first publication takes the server's time and needs a reason after the due date.
     Every guard finding must be named in ``confirm``; those that need it, with a reason.
     """
+    reason, confirm = command.reason, command.confirm
     meeting = minutes.meeting
     draft = minutes.draft_version
     first = minutes.status is MinutesStatus.DRAFT
@@ -135,9 +150,9 @@ def finalize(minutes: Minutes, actor=None) -> Minutes:
     return minutes
 
 
-def withdraw(minutes: Minutes, reason: str | None, actor=None) -> Minutes:
+def withdraw(minutes: Minutes, command: WithdrawMinutes, actor=None) -> Minutes:
     """Take minutes out of public view for good; only with a reason, kept in the audit log."""
-    reason = (reason or "").strip()
+    reason = (command.reason or "").strip()
     if not reason:
         raise RuleViolation("철회 사유를 입력해 주세요.", "reason")
     if len(reason) > 500:

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from ..core import audit, storage
+from ..core.commands import spec
 from ..core.errors import RuleViolation
 from ..core.time import format_date, now
 from ..council.models import Council, Member
@@ -22,6 +23,8 @@ from .parse import Block, closed_flags, parse_minutes, public_text
 from .queries import has_happened, minutes_for
 
 PASTED = "붙여 넣기"
+#: A command's bound where the service keeps the rule, and its Korean message, itself.
+UNBOUNDED = 2**31 - 1
 
 
 @dataclass
@@ -34,14 +37,26 @@ class Upload:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class UploadMinutes:
+    """What comes with an upload besides the file: pasted text, a note, the file it is for.
+
+    Lengths are the service's rules (the configured bound of a text, 500 for a note), so the
+    command bounds nothing itself.
+    """
+
+    text: str | None = spec("본문 붙여 넣기", default=None, max_length=UNBOUNDED, strip=False)
+    note: str = spec("메모", default="", max_length=UNBOUNDED)
+    #: The kept file whose text could not be read, when the text is pasted for it.
+    source_file: int | None = spec("원본 파일", default=None)
+
+
 def upload(
     meeting: Meeting,
+    command: UploadMinutes = UploadMinutes(),
     *,
     data: bytes | None = None,
     filename: str = "",
-    text: str | None = None,
-    note: str = "",
-    source_file_id: int | str | None = None,
     actor=None,
 ) -> Upload:
     """Add a version from an uploaded file or pasted text, starting the minutes if needed.
@@ -49,6 +64,7 @@ def upload(
     A file whose text cannot be read is still kept; the result then names the problem, so
     the uploader can paste the text for it.
     """
+    text, note = command.text, command.note
     if data is not None and not data and filename:
         raise RuleViolation("파일이 비어 있습니다. 내용이 든 회의록 파일을 골라 주세요.", "file")
     if not data and not (text and text.strip()):
@@ -80,7 +96,7 @@ def upload(
             # Nothing of the version was added; the file stays, refused, like an unreadable one.
             return _refuse_file(minutes, stored, extraction.file_type, str(error), actor)
         return Upload(minutes, version, stored)
-    source = _source_file(minutes, source_file_id)
+    source = _source_file(minutes, command.source_file)
     version = add_version(minutes, text or "", PASTED, source, note, actor=actor)
     return Upload(minutes, version, source)
 
@@ -145,11 +161,10 @@ def _check_editable(minutes: Minutes) -> None:
         raise RuleViolation("철회된 회의록은 고칠 수 없습니다.", "file")
 
 
-def _source_file(minutes: Minutes, file_id: int | str | None) -> MinutesFile | None:
-    if file_id in (None, ""):
+def _source_file(minutes: Minutes, file_id: int | None) -> MinutesFile | None:
+    if file_id is None:
         return None
-    # Compared as text: the id comes back from a hidden form field or a multipart field.
-    found = next((f for f in minutes.files if str(f.id) == str(file_id).strip()), None)
+    found = next((f for f in minutes.files if f.id == file_id), None)
     if found is None:
         raise RuleViolation("이 회의록에 올린 파일이 아닙니다.", "source_file")
     return found

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core import storage
+from ..core.commands import read_command
 from ..core.errors import CouncilError
-from ..core.forms import commit_or_flash, show_errors
 from ..core.inputs import date_range, whole_number
 from ..core.time import today_kst
+from ..core.writes import form_input, form_status, page_write, save_form
 from ..council.models import Council
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -37,42 +38,33 @@ def upload(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     minutes = queries.minutes_for(meeting)
     form = UploadForm()
-    status = 200
-    if form.validate_on_submit():
-        stored = form.file.data
-        try:
-            result = versions.upload(
-                meeting,
-                data=stored.read() if stored else None,
-                filename=stored.filename if stored else "",
-                text=form.text.data,
-                note=form.note.data or "",
-                source_file_id=form.source_file.data,
-                actor=current_user,
-            )
-        except CouncilError as error:
-            db.session.rollback()
-            for field, message in error.errors:
-                getattr(form, field if field in form else "file").errors.append(message)
-            status = error.status_code
-        else:
-            # A file that could not be read is kept all the same, so the commit comes first.
-            db.session.commit()
-            if result.problem is None:
-                flash(
-                    f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
-                    "success",
-                )
-                return redirect(url_for(".preview", minutes_id=result.minutes.id))
-            form.file.errors.append(result.problem)
-            form.source_file.data = str(result.file.id)
-            minutes = result.minutes
-            status = 422
-    elif form.is_submitted():
-        status = 400
+    result = save_form(form, lambda data: _upload(meeting, form, data))
+    # A file that could not be read is kept all the same (committed), and the page asks
+    # for its text; only a version goes on to the preview.
+    if result is not None and result.problem is None:
+        flash(
+            f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
+            "success",
+        )
+        return redirect(url_for(".preview", minutes_id=result.minutes.id))
+    if result is not None:
+        form.file.errors.append(result.problem)
+        form.source_file.data = str(result.file.id)
+        minutes = result.minutes
     return render_template(
         "minutes/upload.html", meeting=meeting, minutes=minutes, form=form
-    ), status
+    ), form_status(form)
+
+
+def _upload(meeting: Meeting, form: UploadForm, data: dict) -> versions.Upload:
+    stored = form.file.data
+    return versions.upload(
+        meeting,
+        read_command(versions.UploadMinutes, data),
+        data=stored.read() if stored else None,
+        filename=stored.filename if stored else "",
+        actor=current_user,
+    )
 
 
 @bp.get("/minutes/<int:minutes_id>")
@@ -137,7 +129,7 @@ def preview(minutes_id: int, form: PublishForm | None = None):
         sections=queries.agenda_sections(public_turns),
         deadline=reports.deadline(minutes.meeting, minutes),
         form=form or _publish_form(minutes, found),
-    ), (422 if form is not None else 200)
+    ), form_status(form)
 
 
 @bp.get("/minutes/<int:minutes_id>/diff")
@@ -187,23 +179,16 @@ def publish(minutes_id: int):
     found = publication.findings(minutes, draft) if draft else []
     form = _publish_form(minutes, found)
     first = minutes.status is MinutesStatus.DRAFT
-    if form.validate_on_submit():
-        try:
-            publication.publish(
-                minutes, form.reason.data, actor=current_user, confirm=form.confirm.data or []
-            )
-        except CouncilError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "임시회의록을 공개했습니다." if first else f"제{draft.number}판을 공개했습니다.",
-                "success",
-            )
-            return redirect(url_for(".show", minutes_id=minutes.id))
-    elif not form.is_submitted():
-        abort(400)
+    done = "임시회의록을 공개했습니다." if first else f"제{draft.number}판을 공개했습니다."
+    published = save_form(
+        form,
+        lambda data: publication.publish(
+            minutes, read_command(publication.PublishMinutes, data), actor=current_user
+        ),
+        done=done,
+    )
+    if published is not None:
+        return redirect(url_for(".show", minutes_id=minutes.id))
     return preview(minutes_id, form=form)
 
 
@@ -216,10 +201,12 @@ def finalize(minutes_id: int):
     if not form.validate_on_submit():
         for message in form.agree.errors or ["확정하지 못했습니다. 다시 시도해 주세요."]:
             flash(message, "error")
-        return redirect(url_for(".show", minutes_id=minutes.id))
-    return _act(
-        minutes, lambda: publication.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
-    )
+    else:
+        page_write(
+            lambda: publication.finalize(minutes, actor=current_user),
+            done="회의록을 확정했습니다.",
+        )
+    return redirect(url_for(".show", minutes_id=minutes.id))
 
 
 @bp.post("/minutes/<int:minutes_id>/versions/<int:number>/restore")
@@ -227,12 +214,12 @@ def finalize(minutes_id: int):
 def restore(minutes_id: int, number: int):
     """Make an earlier version the new draft, then show its preview."""
     minutes = db.get_or_404(Minutes, minutes_id)
-    if not RestoreForm(prefix="restore").validate_on_submit():
-        abort(400)
-    if commit_or_flash(
+    # A button, not a form to show again: a refusal is flashed on the minutes page.
+    restored = RestoreForm(prefix="restore").validate_on_submit() and page_write(
         lambda: versions.restore(minutes, number, actor=current_user),
-        f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
-    ):
+        done=f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
+    )
+    if restored:
         return redirect(url_for(".preview", minutes_id=minutes.id))
     return redirect(url_for(".show", minutes_id=minutes.id))
 
@@ -243,18 +230,16 @@ def withdraw(minutes_id: int):
     """Withdraw the minutes from public view, with a reason."""
     minutes = db.get_or_404(Minutes, minutes_id)
     form = WithdrawForm(prefix="withdraw")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(
-        minutes,
-        lambda: publication.withdraw(minutes, form.reason.data, actor=current_user),
-        "회의록을 철회했습니다.",
-    )
-
-
-def _act(minutes: Minutes, change, done: str):
-    """Run one service call, commit, and go back to the minutes with its outcome."""
-    commit_or_flash(change, done)
+    # Sent from the minutes page and answered there: a refusal is flashed, not kept on a form.
+    if form.validate_on_submit():
+        page_write(
+            lambda: publication.withdraw(
+                minutes,
+                read_command(publication.WithdrawMinutes, form_input(form)),
+                actor=current_user,
+            ),
+            done="회의록을 철회했습니다.",
+        )
     return redirect(url_for(".show", minutes_id=minutes.id))
 
 

@@ -12,6 +12,7 @@ from council_app.council.models import Body, Council
 from council_app.extensions import db
 from council_app.meetings.models import Meeting, MeetingStatus
 from council_app.minutes import publication, versions
+from council_app.minutes.versions import UploadMinutes
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 from tests.minutes import samples
 
@@ -44,7 +45,7 @@ def _published_minutes(app) -> tuple[int, int, str]:
         db.session.add(meeting)
         db.session.flush()
         text = samples.dated(day).replace("제300회", "제998회")
-        minutes = versions.upload(meeting, text=text).minutes
+        minutes = versions.upload(meeting, UploadMinutes(text=text)).minutes
         publication.publish(minutes)
         db.session.commit()
         return meeting.id, minutes.id, text

@@ -11,6 +11,8 @@ import pytest
 from council_app.core.time import today_kst
 from council_app.extensions import db
 from council_app.minutes import compliance, publication, versions
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from tests.minutes import samples
 
 
@@ -20,9 +22,9 @@ def three_meetings(make_meeting):
     overdue = make_meeting(datetime.date(2023, 1, 10))
     due = make_meeting(today_kst(), body="admin-finance")
     late = make_meeting(datetime.date(2023, 1, 11), body="steering")
-    published = versions.upload(late, text=samples.MINUTES).minutes
+    published = versions.upload(late, UploadMinutes(text=samples.MINUTES)).minutes
     # The plenary sample's cover does not fit the steering committee: accepted here.
-    publication.publish(published, "인력 부족", confirm=["header_mismatch"])
+    publication.publish(published, PublishMinutes(reason="인력 부족", confirm=("header_mismatch",)))
     db.session.commit()
     return overdue, due, late
 

@@ -16,6 +16,8 @@ from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
 from council_app.minutes import publication, versions
 from council_app.minutes.models import IndexOutbox, Minutes, MinutesStatus
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from tests.minutes import samples
 
 OPEN = samples.MINUTES.replace("(14시00분 비공개회의 시작)\n", "").replace(
@@ -235,9 +237,9 @@ def test_unreadable_upload_is_staff_only(app, client, published, stenographer):
 def test_publishing_marks_the_meeting_held(app, make_meeting):
     meeting = make_meeting(datetime.date(2023, 1, 10), status=MeetingStatus.SCHEDULED)
     revision = meeting.revision
-    minutes = versions.upload(meeting, text=samples.dated(meeting.date)).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=samples.dated(meeting.date))).minutes
     assert meeting.status is MeetingStatus.SCHEDULED
-    publication.publish(minutes, "시험")
+    publication.publish(minutes, PublishMinutes(reason="시험"))
     db.session.commit()
     assert meeting.status is MeetingStatus.HELD and meeting.revision == revision + 1
 

@@ -14,6 +14,8 @@ from council_app.extensions import db
 from council_app.minutes import events, publication, queries, versions
 from council_app.minutes.models import IndexOutbox, Minutes, MinutesStatus
 from council_app.minutes.parse import CLOSED_NOTICE
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync as search_sync
 from tests.minutes import samples
 
@@ -139,7 +141,7 @@ def test_no_minutes_for_a_meeting_ahead(app, client, make_meeting, stenographer)
 
 def _draft(meeting, text=None):
     # The cover names the meeting's own day, so no guard warns about another meeting's file.
-    result = versions.upload(meeting, text=text or samples.dated(meeting.date))
+    result = versions.upload(meeting, UploadMinutes(text=text or samples.dated(meeting.date)))
     db.session.commit()
     return result.minutes
 
@@ -196,7 +198,7 @@ def test_corrections_keep_every_version_and_the_diff_is_readable(
     publication.publish(minutes)
     original = samples.dated(minutes.meeting.date)
     corrected = original.replace("질의하겠습니다.", "질의하겠습니다. 정정합니다.")
-    versions.upload(minutes.meeting, text=corrected, note="발언 정정")
+    versions.upload(minutes.meeting, UploadMinutes(text=corrected, note="발언 정정"))
     db.session.commit()
     assert [v.number for v in minutes.versions] == [1, 2]
     assert minutes.versions[0].text == original
@@ -297,7 +299,7 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
     other = make_meeting(today_kst(), body="steering")
     result = versions.upload(other, data=open_text.encode(), filename="제301회 회의록.txt")
     # A steering committee meeting with the plenary's cover: accepted as a mismatch.
-    publication.publish(result.minutes, confirm=["header_mismatch"])
+    publication.publish(result.minutes, PublishMinutes(confirm=("header_mismatch",)))
     db.session.commit()
     with client.get(f"/minutes/{result.minutes.id}/files/{result.file.id}") as response:
         assert response.status_code == 200 and response.data == open_text.encode()
@@ -348,6 +350,16 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "지원하지 않는 형식" in bad.get_data(as_text=True)
+    # A refused form answers with the refusal's status (422), as the API does.
+    long_note = client.post(
+        f"/meetings/{meeting.id}/minutes/new", data={"text": samples.MINUTES, "note": "가" * 501}
+    )
+    assert long_note.status_code == 422
+    assert "메모는 500자 이내여야 합니다." in long_note.get_data(as_text=True)
+    closed = client.post(
+        f"/meetings/{meeting.id}/minutes/new", data={"text": samples.MINUTES, "source_file": "x"}
+    )
+    assert closed.status_code == 422 and "원본 파일의 형식" in closed.get_data(as_text=True)
 
 
 def test_meeting_page_include_links_public_minutes(app, make_meeting):

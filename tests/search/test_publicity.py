@@ -12,6 +12,7 @@ from council_app.auth import services as auth_services
 from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
 from council_app.minutes.models import IndexOutbox
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync
 from council_app.sessions import services as session_services
 from tests.search.conftest import BUDGET_MINUTES
@@ -115,7 +116,7 @@ def test_cancelling_a_meeting_writes_an_outbox_row_and_search_shows_what_the_pag
     meeting = make_meeting(
         datetime.date(2023, 1, 3), "admin-finance", status=MeetingStatus.SCHEDULED
     )
-    minutes = versions.upload(meeting, text=BUDGET_MINUTES).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=BUDGET_MINUTES)).minutes
     db.session.commit()
     before = rows_for(minutes)
     patch_meeting(client, meeting.id, secretariat, status="cancelled")
@@ -146,7 +147,7 @@ def test_a_cancelled_session_queues_the_minutes_of_the_meetings_it_cancels(make_
     meeting = make_meeting(
         datetime.date(2023, 1, 3), "admin-finance", status=MeetingStatus.SCHEDULED
     )
-    minutes = versions.upload(meeting, text=BUDGET_MINUTES).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=BUDGET_MINUTES)).minutes
     db.session.commit()
     before = rows_for(minutes)
     council_session = meeting.council_session
