@@ -47,8 +47,9 @@ class UploadMinutes:
 
     text: str | None = spec("본문 붙여 넣기", default=None, max_length=UNBOUNDED, strip=False)
     note: str = spec("메모", default="", max_length=UNBOUNDED)
-    #: The kept file whose text could not be read, when the text is pasted for it.
-    source_file: int | None = spec("원본 파일", default=None)
+    #: The kept file whose text could not be read, when the text is pasted for it. Its id as
+    #: sent: one that names no file of these minutes is refused as such, whatever it holds.
+    source_file: str | None = spec("원본 파일", default=None, max_length=UNBOUNDED)
 
 
 def upload(
@@ -161,10 +162,10 @@ def _check_editable(minutes: Minutes) -> None:
         raise RuleViolation("철회된 회의록은 고칠 수 없습니다.", "file")
 
 
-def _source_file(minutes: Minutes, file_id: int | None) -> MinutesFile | None:
+def _source_file(minutes: Minutes, file_id: str | None) -> MinutesFile | None:
     if file_id is None:
         return None
-    found = next((f for f in minutes.files if f.id == file_id), None)
+    found = next((f for f in minutes.files if str(f.id) == file_id), None)
     if found is None:
         raise RuleViolation("이 회의록에 올린 파일이 아닙니다.", "source_file")
     return found

@@ -356,10 +356,10 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
     )
     assert long_note.status_code == 422
     assert "메모는 500자 이내여야 합니다." in long_note.get_data(as_text=True)
-    closed = client.post(
+    stranger = client.post(
         f"/meetings/{meeting.id}/minutes/new", data={"text": samples.MINUTES, "source_file": "x"}
     )
-    assert closed.status_code == 422 and "원본 파일의 형식" in closed.get_data(as_text=True)
+    assert stranger.status_code == 422 and "올린 파일이 아닙니다" in stranger.get_data(as_text=True)
 
 
 def test_meeting_page_include_links_public_minutes(app, make_meeting):
