@@ -23,7 +23,7 @@ from .parse import Block, closed_flags, parse_minutes, public_text
 from .queries import has_happened, minutes_for
 
 PASTED = "붙여 넣기"
-#: A command's bound where the service keeps the rule, and its Korean message, itself.
+#: The bound of a command field whose length rule the service keeps, with its own message.
 UNBOUNDED = 2**31 - 1
 
 

@@ -137,8 +137,8 @@ def diff(minutes_id: int):
     """Show what changed between two versions (for citizens, between published ones)."""
     minutes = _readable(minutes_id)
     editor = queries.is_editor(current_user)
-    versions = minutes.versions if editor else queries.public_versions(minutes)
-    numbers = {v.number: v for v in versions}
+    readable = minutes.versions if editor else queries.public_versions(minutes)
+    numbers = {v.number: v for v in readable}
     ordered = sorted(numbers)
     latest = ordered[-1] if ordered else 0
     before = ordered[-2] if len(ordered) > 1 else 0
@@ -149,7 +149,7 @@ def diff(minutes_id: int):
     return render_template(
         "minutes/diff.html",
         minutes=minutes,
-        versions=versions,
+        versions=readable,
         old=old,
         new=new,
         lines=queries.version_diff(old, new),
