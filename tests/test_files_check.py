@@ -17,7 +17,8 @@ from council_app.agenda.models import ItemKind, ProposerKind
 from council_app.core import storage
 from council_app.extensions import db
 from council_app.meetings.models import Meeting, MeetingStatus
-from council_app.minutes import services
+from council_app.minutes import queries, versions
+from council_app.minutes.versions import UploadMinutes
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 from tests.minutes import samples
 
@@ -66,7 +67,7 @@ def meeting(council):
 @pytest.fixture
 def stored(meeting, uploads):
     """Upload one minutes file and one agenda attachment, committed."""
-    result = services.upload(meeting, data=samples.as_hwpx(), filename="회의록.hwpx")
+    result = versions.upload(meeting, data=samples.as_hwpx(), filename="회의록.hwpx")
     item = agenda_services.create_item(
         meeting.council_session.council,
         agenda_services.ItemFields(
@@ -80,7 +81,7 @@ def stored(meeting, uploads):
         item, FileStorage(io.BytesIO(b"%PDF-1.7\n" + b"x" * 50), "원문.pdf")
     )
     db.session.commit()
-    return services.file_path(result.file), uploads / attachment.stored_name
+    return queries.file_path(result.file), uploads / attachment.stored_name
 
 
 def _old(path: Path) -> Path:
@@ -102,13 +103,15 @@ def test_committed_uploads_check_clean(runner, stored):
 
 def test_a_refused_upload_leaves_no_file(meeting, uploads):
     with pytest.raises(Exception, match="메모는 500자"):
-        services.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx", note="가" * 501)
+        versions.upload(
+            meeting, UploadMinutes(note="가" * 501), data=samples.as_hwpx(), filename="a.hwpx"
+        )
     db.session.rollback()
     assert not [p for p in uploads.rglob("*") if p.is_file()]
 
 
 def test_a_failed_commit_leaves_no_file(meeting, uploads):
-    services.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
+    versions.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
     assert [p.suffix for p in uploads.rglob("*") if p.is_file()] == [".part"]
     # As a full database would: the commit fails, the view's error path rolls back.
     session = db.session()
@@ -123,14 +126,13 @@ def test_a_failed_commit_leaves_no_file(meeting, uploads):
 
 
 def test_a_full_disk_leaves_no_half_file(meeting, uploads, monkeypatch):
-    def write_half(path, data):
-        with open(path, "wb") as handle:
-            handle.write(data[: len(data) // 2])
+    def write_half(stream, out, max_bytes):
+        out.write(stream.read()[:100])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", write_half)
+    monkeypatch.setattr(storage, "_copy", write_half)
     with pytest.raises(OSError):
-        services.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
+        versions.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
     monkeypatch.undo()
     db.session.rollback()
     assert not [p for p in uploads.rglob("*") if p.is_file()]
@@ -195,8 +197,8 @@ def test_a_file_whose_contents_changed_is_found(runner, stored):
 
 
 def test_the_part_takes_its_name_only_at_commit(meeting, uploads):
-    result = services.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
-    final = services.file_path(result.file)
+    result = versions.upload(meeting, data=samples.as_hwpx(), filename="a.hwpx")
+    final = queries.file_path(result.file)
     assert not final.exists() and storage.part_path(final).exists()
     db.session.commit()
     assert final.read_bytes() == samples.as_hwpx() and not storage.part_path(final).exists()

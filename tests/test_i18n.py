@@ -16,8 +16,9 @@ from council_app.council.models import Body
 from council_app.council.services import current_council
 from council_app.extensions import db
 from council_app.meetings.models import Meeting
+from council_app.minutes.compliance import due_date
 from council_app.minutes.models import Minutes, Utterance
-from council_app.minutes.services import due_date, latest_published
+from council_app.minutes.queries import latest_published
 from council_app.sessions.models import CouncilSession
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "council_app/translations/en/LC_MESSAGES"

@@ -14,7 +14,7 @@ from ..core.inputs import MAX_ID, whole_number
 from ..council.models import Body, BodyKind, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
-from ..minutes import services as minutes_services
+from ..minutes import queries as minutes_queries
 from ..sessions.models import CouncilSession, SessionKind, SessionStatus
 from .models import AgendaEntry, AgendaItem, ItemKind, ItemStatus, Outcome, ProposerKind, Referral
 
@@ -197,7 +197,7 @@ def timeline(item: AgendaItem) -> list[TimelineStep]:
 
 def _minutes_url(meeting: Meeting, title: str) -> str | None:
     """Return the address of the turn in the meeting's minutes where the item was taken up."""
-    place = minutes_services.place_of_item(meeting, title)
+    place = minutes_queries.place_of_item(meeting, title)
     if place is None:
         return None
     minutes, turn = place

@@ -227,11 +227,7 @@ def record_outcome(
 
 def attach_file(item: AgendaItem, upload: FileStorage) -> Attachment:
     """Keep an uploaded file with the item, after checking its size and type."""
-    stored = attachments.store(
-        upload,
-        current_app.config["UPLOAD_PATH"],
-        max_bytes=current_app.config["AGENDA_ATTACHMENT_MAX_BYTES"],
-    )
+    stored = attachments.store(upload, max_bytes=current_app.config["AGENDA_ATTACHMENT_MAX_BYTES"])
     attachment = Attachment(item=item, **stored)
     db.session.add(attachment)
     db.session.flush()

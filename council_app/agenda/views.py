@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
+from ..core import storage
 from ..core.errors import RuleViolation
 from ..core.forms import commit_or_flash
 from ..core.inputs import page_number
@@ -147,12 +146,8 @@ def attachment(item_id: int, attachment_id: int):
     found = db.get_or_404(Attachment, attachment_id)
     if found.item_id != item_id:
         abort(404)
-    return send_from_directory(
-        current_app.config["UPLOAD_PATH"],
-        found.stored_name,
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.original_name,
+    return storage.send(
+        found.stored_name, download_name=found.original_name, mimetype=found.content_type
     )
 
 

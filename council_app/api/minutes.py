@@ -7,14 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import Permission, permission_required
+from ..core.commands import read_command
 from ..core.errors import CouncilError, NotFound, RuleViolation
 from ..core.inputs import MAX_ID, page_number, whole_number
 from ..core.time import as_kst
 from ..core.urls import external_url
+from ..core.writes import api_write
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..minutes import services
+from ..minutes import compliance, publication, queries, versions
 from ..minutes.models import Minutes, MinutesStatus
+from ..minutes.publication import PublishMinutes, WithdrawMinutes
+from ..minutes.versions import UploadMinutes
 from . import bp, json_payload, list_response
 
 
@@ -36,24 +40,24 @@ def minutes_json(minutes: Minutes, warnings: bool = False) -> dict:
         "finalized_at": _moment(minutes.finalized_at),
         "late": minutes.late,
         "late_reason": minutes.late_reason,
-        "due": services.due_date(minutes.meeting).isoformat(),
+        "due": compliance.due_date(minutes.meeting).isoformat(),
         "version": version.number if version else None,
         "web": external_url("minutes.show", minutes_id=minutes.id),
     }
     draft = minutes.draft_version
-    if draft is not None and services.is_editor(current_user):
+    if draft is not None and queries.is_editor(current_user):
         data["draft_version"] = draft.number
-    if warnings and draft is not None and services.is_editor(current_user):
+    if warnings and draft is not None and queries.is_editor(current_user):
         data["warnings"] = [
             {"code": f.code, "message": f.message, "needs_reason": f.needs_reason}
-            for f in services.findings(minutes, draft)
+            for f in publication.findings(minutes, draft)
         ]
     return data
 
 
 def _readable(minutes_id: int) -> Minutes:
     minutes = db.session.get(Minutes, minutes_id)
-    if minutes is None or not services.visible_to(minutes, current_user):
+    if minutes is None or not queries.visible_to(minutes, current_user):
         raise NotFound("회의록이 없습니다.")
     return minutes
 
@@ -74,7 +78,7 @@ def minutes_list():
         except ValueError:
             allowed = ", ".join(s.value for s in MinutesStatus)
             raise RuleViolation(f"상태는 {allowed} 중 하나입니다.", "status") from None
-    rows = [m for m in db.session.scalars(stmt) if services.visible_to(m, current_user)]
+    rows = [m for m in db.session.scalars(stmt) if queries.visible_to(m, current_user)]
     return list_response([minutes_json(m) for m in rows], len(rows))
 
 
@@ -93,7 +97,7 @@ def minutes_detail(minutes_id: int):
                 field="per_page",
             )
     version = minutes.current_version
-    all_turns = services.readable_turns(version, current_user) if version else []
+    all_turns = queries.readable_turns(version, current_user) if version else []
     turns = all_turns[(page - 1) * per_page : page * per_page]
     data = minutes_json(minutes, warnings=True)
     data["total"] = len(all_turns)
@@ -133,7 +137,7 @@ def minutes_deadlines():
     status = request.args.get("status")
     if status not in (None, "overdue", "due", "late"):
         raise RuleViolation("상태는 overdue, due, late 중 하나입니다.", "status")
-    entries = services.deadlines_list(status=status)
+    entries = compliance.deadlines_list(status=status)
     items = [
         {
             "meeting_id": e.meeting.id,
@@ -157,17 +161,17 @@ def minutes_upload(meeting_id: int):
     if meeting is None:
         raise NotFound("회의가 없습니다.")
     stored = request.files.get("file")
-    result = services.upload(
-        meeting,
-        data=stored.read() if stored else None,
-        filename=stored.filename or "" if stored else "",
-        text=request.form.get("text"),
-        note=request.form.get("note", ""),
-        source_file_id=request.form.get("source_file"),
-        actor=current_user,
+    command = read_command(UploadMinutes, request.form)
+    result = api_write(
+        lambda: versions.upload(
+            meeting,
+            command,
+            data=stored.read() if stored else None,
+            filename=stored.filename or "" if stored else "",
+            actor=current_user,
+        )
     )
     # The file is kept even when its text could not be read; the caller may send text next.
-    db.session.commit()
     if result.problem:
         return jsonify(
             {
@@ -181,8 +185,12 @@ def minutes_upload(meeting_id: int):
     return jsonify(body), 201
 
 
-def _json_body() -> dict:
-    return json_payload(optional=True)
+def _json_input() -> dict:
+    """Return the JSON body, a ``reason`` that is not text read as none (as the API always did)."""
+    body = json_payload(optional=True)
+    if not isinstance(body.get("reason"), str):
+        body.pop("reason", None)
+    return body
 
 
 @bp.post("/minutes/<int:minutes_id>/publish")
@@ -193,18 +201,14 @@ def minutes_publish(minutes_id: int):
     Without them the answer is 422, listing each guard finding in ``errors``.
     """
     minutes = _readable(minutes_id)
-    body = _json_body()
-    reason = body.get("reason")
+    body = _json_input()
     confirm = body.get("confirm", [])
+    # The API's documented shape: a list of codes, where items that are not text are ignored.
     if not isinstance(confirm, list) or len(confirm) > 20:
         raise RuleViolation("confirm는 경고 코드 목록이어야 합니다(20개까지).", "confirm")
-    services.publish(
-        minutes,
-        reason if isinstance(reason, str) else None,
-        actor=current_user,
-        confirm=[c for c in confirm if isinstance(c, str)],
-    )
-    db.session.commit()
+    body["confirm"] = [c for c in confirm if isinstance(c, str)]
+    command = read_command(PublishMinutes, body)
+    api_write(lambda: publication.publish(minutes, command, actor=current_user))
     return jsonify(minutes_json(minutes))
 
 
@@ -213,8 +217,7 @@ def minutes_publish(minutes_id: int):
 def minutes_restore(minutes_id: int, number: int):
     """Make an earlier version the new draft; publish it to make it public."""
     minutes = _readable(minutes_id)
-    version = services.restore(minutes, number, actor=current_user)
-    db.session.commit()
+    version = api_write(lambda: versions.restore(minutes, number, actor=current_user))
     body = minutes_json(minutes, warnings=True)
     body["restored_as"] = version.number
     return jsonify(body), 201
@@ -225,8 +228,7 @@ def minutes_restore(minutes_id: int, number: int):
 def minutes_finalize(minutes_id: int):
     """Make provisional minutes final."""
     minutes = _readable(minutes_id)
-    services.finalize(minutes, actor=current_user)
-    db.session.commit()
+    api_write(lambda: publication.finalize(minutes, actor=current_user))
     return jsonify(minutes_json(minutes))
 
 
@@ -235,7 +237,6 @@ def minutes_finalize(minutes_id: int):
 def minutes_withdraw(minutes_id: int):
     """Withdraw minutes from public view; JSON ``{"reason": …}`` is required."""
     minutes = _readable(minutes_id)
-    reason = _json_body().get("reason")
-    services.withdraw(minutes, reason if isinstance(reason, str) else None, actor=current_user)
-    db.session.commit()
+    command = read_command(WithdrawMinutes, _json_input())
+    api_write(lambda: publication.withdraw(minutes, command, actor=current_user))
     return jsonify(minutes_json(minutes))

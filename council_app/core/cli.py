@@ -23,7 +23,7 @@ def stored_rows() -> list[storage.StoredRow]:
     from ..minutes.models import MinutesFile
 
     rows = [
-        storage.StoredRow(f"회의록 파일 {f.id}", f"minutes/{f.stored_name}", f.sha256, f.size)
+        storage.StoredRow(f"회의록 파일 {f.id}", f.stored_path, f.sha256, f.size)
         for f in db.session.scalars(select(MinutesFile))
     ]
     rows += [
@@ -37,7 +37,7 @@ def stored_rows() -> list[storage.StoredRow]:
 @click.option("--fix", is_flag=True, help="행이 없는 파일을 인스턴스의 quarantine 폴더로 옮깁니다.")
 def check(fix: bool) -> None:
     """Report files without rows, rows without files and SHA-256 mismatches; exit 1 on any."""
-    root = Path(current_app.config["UPLOAD_PATH"])
+    root = storage.root()
     findings = storage.check(root, stored_rows())
     for relative in findings.orphans:
         click.echo(f"행이 없는 파일: {relative}")

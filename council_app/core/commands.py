@@ -50,10 +50,13 @@ class FieldSpec:
     max_length: int = 2000
     minimum: int = 1
     max_items: int = MAX_ITEMS
+    #: False keeps a text as sent (pasted minutes keep their own spacing); blank is still empty.
+    strip: bool = True
 
 
-def spec(label: str, *, default: Any = dataclasses.MISSING, **bounds: int) -> Any:
-    """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``).
+def spec(label: str, *, default: Any = dataclasses.MISSING, **bounds: int | bool) -> Any:
+    """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``,
+    ``strip``).
 
     A field with a default, or typed ``X | None``, is optional.
     """
@@ -119,7 +122,8 @@ def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required
     if kind is int:
         return reader.integer(name, required, minimum=field.minimum)
     if kind is str:
-        return reader.text(name, field.max_length, required)
+        text = reader.text(name, field.max_length, required)
+        return text if text is None or field.strip else str(reader.data[name])
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return reader.choice(name, kind, required)
     raise TypeError(f"a command field cannot be of type {kind!r}")

@@ -11,7 +11,9 @@ from ..core.time import kst_datetime, today_kst
 from ..council.models import BodyKind, Council, Membership, MembershipRole
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..minutes import deadlines, services
+from ..minutes import compliance, deadlines, publication, queries, versions
+from ..minutes.publication import PublishMinutes
+from ..minutes.versions import UploadMinutes
 from ..sessions.models import CouncilSession
 
 LATE_REASON = "예시: 속기 담당자 교육 일정으로 하루 늦게 공개함"
@@ -30,20 +32,21 @@ def load(council: Council) -> int:
         .where(CouncilSession.council_id == council.id, Meeting.public.is_(True))
         .order_by(Meeting.date, Meeting.start_time)
     )
-    held = [m for m in db.session.scalars(stmt) if services.has_happened(m)]
+    held = [m for m in db.session.scalars(stmt) if queries.has_happened(m)]
     today = today_kst()
     history = [m for m in held if m.council_session.end < today]
     late_example = history[-1] if history else None
     newest = held[-1] if held else None
     added = 0
     for meeting in held:
-        if services.minutes_for(meeting) is not None:
+        if queries.minutes_for(meeting) is not None:
             continue
-        minutes = services.upload(meeting, text=text_for(meeting), note="예시 자료").minutes
+        command = UploadMinutes(text=text_for(meeting), note="예시 자료")
+        minutes = versions.upload(meeting, command).minutes
         if meeting.council_session.end < today:
             _publish_as_of(minutes, late=meeting is late_example)
-        elif meeting is not newest and services.deadline(meeting).days_left >= 0:
-            services.publish(minutes)
+        elif meeting is not newest and compliance.deadline(meeting).days_left >= 0:
+            publication.publish(minutes)
         added += 1
     db.session.flush()
     return added
@@ -55,8 +58,8 @@ def _publish_as_of(minutes, *, late: bool) -> None:
     Real publications always carry the server's time; only the demo writes a past one,
     so that its on-time and late examples look as they would have on the day.
     """
-    services.publish(minutes, LATE_REASON)
-    due = services.due_date(minutes.meeting)
+    publication.publish(minutes, PublishMinutes(reason=LATE_REASON))
+    due = compliance.due_date(minutes.meeting)
     day = due + timedelta(days=1) if late else minutes.meeting.date + timedelta(days=1)
     minutes.published_at = kst_datetime(day, minutes.meeting.start_time)
     minutes.published_version.published_at = minutes.published_at

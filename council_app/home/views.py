@@ -11,7 +11,7 @@ from ..core.errors import NotFound
 from ..core.time import today_kst
 from ..council.services import current_council
 from ..meetings.services import meetings_between
-from ..minutes.services import latest_published
+from ..minutes.queries import latest_published
 from ..sessions.services import all_sessions
 from . import health
 

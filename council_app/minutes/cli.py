@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..core.time import format_date
-from . import mail, services
+from . import compliance, mail
 
 minutes_cli = AppGroup("minutes", help="회의록 (Minutes).")
 
@@ -19,7 +19,7 @@ minutes_cli = AppGroup("minutes", help="회의록 (Minutes).")
 @click.option("--to", "recipients", multiple=True, help="받는 주소 (기본: MINUTES_REMINDER_TO)")
 def deadlines(send_mail: bool, recipients: tuple[str, ...]) -> None:
     """List meetings awaiting provisional minutes; exit 1 when any is overdue."""
-    entries = services.deadlines_list()
+    entries = compliance.deadlines_list()
     lines = [_line(e) for e in entries]
     for line in lines or ["공개를 기다리는 회의록이 없습니다."]:
         click.echo(line)
@@ -31,7 +31,7 @@ def deadlines(send_mail: bool, recipients: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-def _line(entry: services.Deadline) -> str:
+def _line(entry: compliance.Deadline) -> str:
     state = "기한 지남" if entry.overdue else "공개 대기"
     return (
         f"{entry.d_day:>6}  {state}  기한 {format_date(entry.due)}  "

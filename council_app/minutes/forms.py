@@ -1,4 +1,7 @@
-"""Forms of the stenographers' pages (each carries a CSRF token through Flask-WTF)."""
+"""Forms of the stenographers' pages (each carries a CSRF token through Flask-WTF).
+
+Labels come from the commands; lengths and every other rule are the services' (one place).
+"""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -10,16 +13,23 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..core.commands import labels
+from .publication import PublishMinutes, WithdrawMinutes
+from .versions import UploadMinutes
+
+_UPLOAD = labels(UploadMinutes)
+_PUBLISH = labels(PublishMinutes)
 
 
 class UploadForm(FlaskForm):
     """Upload a minutes file or paste its text: the first version or a correction."""
 
     file = FileField("회의록 파일")
-    text = TextAreaField("또는 본문 붙여 넣기", validators=[Optional()])
-    note = StringField("메모", validators=[Optional(), Length(max=500)])
+    text = TextAreaField("또는 " + _UPLOAD["text"])
+    note = StringField(_UPLOAD["note"])
     #: The kept file whose text could not be read, when the text is pasted for it.
     source_file = HiddenField()
     submit = SubmitField("올리기")
@@ -28,10 +38,10 @@ class UploadForm(FlaskForm):
 class PublishForm(FlaskForm):
     """Publish the draft after seeing its preview: accept each warning, then confirm."""
 
-    reason = TextAreaField("사유", validators=[Optional(), Length(max=500)])
+    reason = TextAreaField(_PUBLISH["reason"])
     #: The codes of the guard findings the stenographer accepts (choices set per draft).
     confirm = SelectMultipleField(
-        "확인한 경고",
+        _PUBLISH["confirm"],
         choices=[],
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
@@ -63,5 +73,5 @@ class RestoreForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     """Withdraw published minutes (administrators only)."""
 
-    reason = TextAreaField("철회 사유", validators=[Length(max=500)])
+    reason = TextAreaField(labels(WithdrawMinutes)["reason"])
     submit = SubmitField("철회")

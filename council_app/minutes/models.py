@@ -90,6 +90,10 @@ class Minutes(db.Model):
         return self.status.is_published and self.meeting.public
 
 
+#: The storage folder of minutes files (core.storage.FOLDERS).
+FOLDER = "minutes"
+
+
 class MinutesFile(db.Model):
     """An uploaded file, stored byte for byte as received under a generated name."""
 
@@ -97,7 +101,7 @@ class MinutesFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
-    #: The file's name in ``UPLOAD_PATH``; never derived from what the uploader sent.
+    #: The file's name in the ``minutes`` folder of ``UPLOAD_PATH``; never from what was sent.
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     #: The uploader's file name (often Korean), offered again on download.
     original_name: Mapped[str] = mapped_column(String(255))
@@ -111,6 +115,11 @@ class MinutesFile(db.Model):
     problem: Mapped[str | None] = mapped_column(String(500))
 
     minutes: Mapped[Minutes] = relationship(back_populates="files")
+
+    @property
+    def stored_path(self) -> str:
+        """Return the file's path under ``UPLOAD_PATH``, as core.storage names it."""
+        return f"{FOLDER}/{self.stored_name}"
 
 
 class MinutesVersion(db.Model):

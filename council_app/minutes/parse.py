@@ -7,7 +7,11 @@ the speech. Between turns come agenda headings (`1. …`, `가. …`, `o …`), 
 (`산회`) come attendance lists that reuse the circle without being speech.
 
 Parsing is lossless: every line of `normalise(text)` belongs to exactly one block, in
-order, so `reconstruct(parse_minutes(text)) == normalise(text)`.
+order, so `reconstruct(parse_minutes(text)) == normalise(text)`. Closed passages (비공개) are
+found here too, from the same marks.
+
+The module passes 400 lines because the patterns above are shared by the body, the header
+and the closed-passage rules; split, each part would import the others' patterns.
 """
 
 import datetime
@@ -144,6 +148,47 @@ def normalise(text: str) -> str:
 def reconstruct(parsed: ParsedMinutes) -> str:
     """Return the normalised text the blocks were parsed from."""
     return "\n".join(block.raw for block in parsed.blocks)
+
+
+#: What the public text shows in place of a closed passage.
+CLOSED_NOTICE = "(이 부분은 비공개 회의로 공개하지 않습니다)"
+
+
+def closed_flags(blocks: list[Utterance | Block]) -> list[bool]:
+    """Tell for each block whether it lies in a closed passage (비공개 회의).
+
+    Minutes mark one in parentheses, ``(비공개회의 시작)`` … ``(공개회의로 전환)``; the
+    closing time mark (``산회``) ends one too. The mark that opens a passage lies in it.
+    """
+    flags, closed = [], False
+    for block in blocks:
+        change = _closed_change(block) if isinstance(block, Block) else None
+        closed = closed if change is None else change
+        flags.append(closed)
+    return flags
+
+
+def public_text(blocks: list[Utterance | Block], closed: list[bool]) -> str:
+    """Return the text citizens may read: each closed passage replaced by CLOSED_NOTICE."""
+    lines = []
+    for block, hidden, before in zip(blocks, closed, [False, *closed], strict=False):
+        if hidden and not before:
+            lines.append(CLOSED_NOTICE)
+        if not hidden:
+            lines.append(block.raw)
+    return "\n".join(lines)
+
+
+def _closed_change(block: Block) -> bool | None:
+    """Tell whether a mark opens (True) or ends (False) a closed passage, or neither (None)."""
+    if block.kind not in ("stage_direction", "time_mark"):
+        return None
+    words = block.text.replace(" ", "")
+    if "비공개" in words and not any(end in words for end in ("해제", "종료", "끝")):
+        return True
+    if "공개" in words or (block.kind == "time_mark" and block.mark and "산회" in block.mark):
+        return False
+    return None
 
 
 def parse_minutes(text: str, roster: list[str] | None = None) -> ParsedMinutes:

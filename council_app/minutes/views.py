@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
+from ..core import storage
+from ..core.commands import read_command
 from ..core.errors import CouncilError
-from ..core.forms import commit_or_flash, show_errors
 from ..core.inputs import date_range, whole_number
 from ..core.time import today_kst
+from ..core.writes import form_input, form_status, page_write, save_form
 from ..council.services import current_council
 from ..extensions import db
 from ..meetings.models import Meeting
-from . import services
+from . import compliance as reports
+from . import publication, queries, versions
+from .diff import word_diff
 from .forms import FinalizeForm, PublishForm, RestoreForm, UploadForm, WithdrawForm
 from .models import Minutes, MinutesStatus
 
@@ -22,7 +26,7 @@ bp = Blueprint("minutes", __name__)
 
 def _readable(minutes_id: int) -> Minutes:
     minutes = db.get_or_404(Minutes, minutes_id)
-    if not services.visible_to(minutes, current_user):
+    if not queries.visible_to(minutes, current_user):
         abort(404)
     return minutes
 
@@ -32,44 +36,35 @@ def _readable(minutes_id: int) -> Minutes:
 def upload(meeting_id: int):
     """Upload the minutes of a meeting, or a corrected version of them."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    minutes = services.minutes_for(meeting)
+    minutes = queries.minutes_for(meeting)
     form = UploadForm()
-    status = 200
-    if form.validate_on_submit():
-        stored = form.file.data
-        try:
-            result = services.upload(
-                meeting,
-                data=stored.read() if stored else None,
-                filename=stored.filename if stored else "",
-                text=form.text.data,
-                note=form.note.data or "",
-                source_file_id=form.source_file.data,
-                actor=current_user,
-            )
-        except CouncilError as error:
-            db.session.rollback()
-            for field, message in error.errors:
-                getattr(form, field if field in form else "file").errors.append(message)
-            status = error.status_code
-        else:
-            # A file that could not be read is kept all the same, so the commit comes first.
-            db.session.commit()
-            if result.problem is None:
-                flash(
-                    f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
-                    "success",
-                )
-                return redirect(url_for(".preview", minutes_id=result.minutes.id))
-            form.file.errors.append(result.problem)
-            form.source_file.data = str(result.file.id)
-            minutes = result.minutes
-            status = 422
-    elif form.is_submitted():
-        status = 400
+    result = save_form(form, lambda data: _upload(meeting, form, data))
+    # A file that could not be read is kept all the same (committed), and the page asks
+    # for its text; only a version goes on to the preview.
+    if result is not None and result.problem is None:
+        flash(
+            f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
+            "success",
+        )
+        return redirect(url_for(".preview", minutes_id=result.minutes.id))
+    if result is not None:
+        form.file.errors.append(result.problem)
+        form.source_file.data = str(result.file.id)
+        minutes = result.minutes
     return render_template(
         "minutes/upload.html", meeting=meeting, minutes=minutes, form=form
-    ), status
+    ), form_status(form)
+
+
+def _upload(meeting: Meeting, form: UploadForm, data: dict) -> versions.Upload:
+    stored = form.file.data
+    return versions.upload(
+        meeting,
+        read_command(versions.UploadMinutes, data),
+        data=stored.read() if stored else None,
+        filename=stored.filename if stored else "",
+        actor=current_user,
+    )
 
 
 @bp.get("/minutes/<int:minutes_id>")
@@ -78,25 +73,25 @@ def show(minutes_id: int):
     minutes = db.get_or_404(Minutes, minutes_id)
     if minutes.status is MinutesStatus.WITHDRAWN and minutes.meeting.public:
         return render_template("minutes/withdrawn.html", minutes=minutes), 410
-    if not services.visible_to(minutes, current_user):
+    if not queries.visible_to(minutes, current_user):
         abort(404)
-    editor = services.is_editor(current_user)
+    editor = queries.is_editor(current_user)
     version = minutes.current_version
-    turns = services.readable_turns(version, current_user) if version else []
+    turns = queries.readable_turns(version, current_user) if version else []
     speaker = request.args.get("speaker") or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
-    public_files = services.public_files(minutes)
+    public_files = queries.public_files(minutes)
     return render_template(
         "minutes/show.html",
         minutes=minutes,
         version=version,
-        sections=services.agenda_sections(shown),
+        sections=queries.agenda_sections(shown),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
-        deadline=services.deadline(minutes.meeting, minutes),
+        deadline=reports.deadline(minutes.meeting, minutes),
         files=public_files,
         staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
-        history=minutes.versions if editor else services.public_versions(minutes),
+        history=minutes.versions if editor else queries.public_versions(minutes),
         draft=minutes.draft_version if editor else None,
         editor=editor,
         can_withdraw=current_user.is_authenticated
@@ -120,7 +115,7 @@ def preview(minutes_id: int, form: PublishForm | None = None):
     minutes = db.get_or_404(Minutes, minutes_id)
     draft = minutes.draft_version
     published = minutes.published_version
-    found = services.findings(minutes, draft) if draft else []
+    found = publication.findings(minutes, draft) if draft else []
     public_turns = [t for t in draft.utterances if not t.closed] if draft else []
     return render_template(
         "minutes/preview.html",
@@ -128,24 +123,22 @@ def preview(minutes_id: int, form: PublishForm | None = None):
         draft=draft,
         published=published,
         findings=found,
-        speakers=services.speaker_counts(draft) if draft else [],
-        headings=services.headings(draft) if draft else [],
-        lines=services.word_diff(published.public_text, draft.public_text)
-        if draft and published
-        else None,
-        sections=services.agenda_sections(public_turns),
-        deadline=services.deadline(minutes.meeting, minutes),
+        speakers=queries.speaker_counts(draft) if draft else [],
+        headings=queries.headings(draft) if draft else [],
+        lines=word_diff(published.public_text, draft.public_text) if draft and published else None,
+        sections=queries.agenda_sections(public_turns),
+        deadline=reports.deadline(minutes.meeting, minutes),
         form=form or _publish_form(minutes, found),
-    ), (422 if form is not None else 200)
+    ), form_status(form)
 
 
 @bp.get("/minutes/<int:minutes_id>/diff")
 def diff(minutes_id: int):
     """Show what changed between two versions (for citizens, between published ones)."""
     minutes = _readable(minutes_id)
-    editor = services.is_editor(current_user)
-    versions = minutes.versions if editor else services.public_versions(minutes)
-    numbers = {v.number: v for v in versions}
+    editor = queries.is_editor(current_user)
+    readable = minutes.versions if editor else queries.public_versions(minutes)
+    numbers = {v.number: v for v in readable}
     ordered = sorted(numbers)
     latest = ordered[-1] if ordered else 0
     before = ordered[-2] if len(ordered) > 1 else 0
@@ -156,10 +149,10 @@ def diff(minutes_id: int):
     return render_template(
         "minutes/diff.html",
         minutes=minutes,
-        versions=versions,
+        versions=readable,
         old=old,
         new=new,
-        lines=services.version_diff(old, new),
+        lines=queries.version_diff(old, new),
     )
 
 
@@ -168,12 +161,10 @@ def download(minutes_id: int, file_id: int):
     """Send the original file as uploaded, under its original name."""
     minutes = _readable(minutes_id)
     stored = next((f for f in minutes.files if f.id == file_id), None)
-    if stored is None or not (services.is_editor(current_user) or services.file_is_public(stored)):
+    if stored is None or not (queries.is_editor(current_user) or queries.file_is_public(stored)):
         abort(404)
-    # send_file writes the Korean name as RFC 5987 filename*, with an ASCII fallback.
-    return send_file(
-        services.file_path(stored),
-        as_attachment=True,
+    return storage.send(
+        stored.stored_path,
         download_name=stored.original_name,
         mimetype="application/octet-stream",
     )
@@ -185,26 +176,19 @@ def publish(minutes_id: int):
     """Publish the draft shown in the preview: the first provisional minutes or a correction."""
     minutes = db.get_or_404(Minutes, minutes_id)
     draft = minutes.draft_version
-    found = services.findings(minutes, draft) if draft else []
+    found = publication.findings(minutes, draft) if draft else []
     form = _publish_form(minutes, found)
     first = minutes.status is MinutesStatus.DRAFT
-    if form.validate_on_submit():
-        try:
-            services.publish(
-                minutes, form.reason.data, actor=current_user, confirm=form.confirm.data or []
-            )
-        except CouncilError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "임시회의록을 공개했습니다." if first else f"제{draft.number}판을 공개했습니다.",
-                "success",
-            )
-            return redirect(url_for(".show", minutes_id=minutes.id))
-    elif not form.is_submitted():
-        abort(400)
+    done = "임시회의록을 공개했습니다." if first else f"제{draft.number}판을 공개했습니다."
+    published = save_form(
+        form,
+        lambda data: publication.publish(
+            minutes, read_command(publication.PublishMinutes, data), actor=current_user
+        ),
+        done=done,
+    )
+    if published is not None:
+        return redirect(url_for(".show", minutes_id=minutes.id))
     return preview(minutes_id, form=form)
 
 
@@ -217,10 +201,12 @@ def finalize(minutes_id: int):
     if not form.validate_on_submit():
         for message in form.agree.errors or ["확정하지 못했습니다. 다시 시도해 주세요."]:
             flash(message, "error")
-        return redirect(url_for(".show", minutes_id=minutes.id))
-    return _act(
-        minutes, lambda: services.finalize(minutes, actor=current_user), "회의록을 확정했습니다."
-    )
+    else:
+        page_write(
+            lambda: publication.finalize(minutes, actor=current_user),
+            done="회의록을 확정했습니다.",
+        )
+    return redirect(url_for(".show", minutes_id=minutes.id))
 
 
 @bp.post("/minutes/<int:minutes_id>/versions/<int:number>/restore")
@@ -228,12 +214,12 @@ def finalize(minutes_id: int):
 def restore(minutes_id: int, number: int):
     """Make an earlier version the new draft, then show its preview."""
     minutes = db.get_or_404(Minutes, minutes_id)
-    if not RestoreForm(prefix="restore").validate_on_submit():
-        abort(400)
-    if commit_or_flash(
-        lambda: services.restore(minutes, number, actor=current_user),
-        f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
-    ):
+    # A button, not a form to show again: a refusal is flashed on the minutes page.
+    restored = RestoreForm(prefix="restore").validate_on_submit() and page_write(
+        lambda: versions.restore(minutes, number, actor=current_user),
+        done=f"제{number}판의 본문으로 새 초안을 만들었습니다. 확인한 뒤 공개해 주세요.",
+    )
+    if restored:
         return redirect(url_for(".preview", minutes_id=minutes.id))
     return redirect(url_for(".show", minutes_id=minutes.id))
 
@@ -244,18 +230,16 @@ def withdraw(minutes_id: int):
     """Withdraw the minutes from public view, with a reason."""
     minutes = db.get_or_404(Minutes, minutes_id)
     form = WithdrawForm(prefix="withdraw")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(
-        minutes,
-        lambda: services.withdraw(minutes, form.reason.data, actor=current_user),
-        "회의록을 철회했습니다.",
-    )
-
-
-def _act(minutes: Minutes, change, done: str):
-    """Run one service call, commit, and go back to the minutes with its outcome."""
-    commit_or_flash(change, done)
+    # Sent from the minutes page and answered there: a refusal is flashed, not kept on a form.
+    if form.validate_on_submit():
+        page_write(
+            lambda: publication.withdraw(
+                minutes,
+                read_command(publication.WithdrawMinutes, form_input(form)),
+                actor=current_user,
+            ),
+            done="회의록을 철회했습니다.",
+        )
     return redirect(url_for(".show", minutes_id=minutes.id))
 
 
@@ -270,17 +254,17 @@ def compliance():
             raise CouncilError(
                 f"연도는 {first.year}부터 {last.year}까지의 숫자입니다.", field="year"
             )
-    rows = services.compliance(current_council(), year)
+    rows = reports.compliance(current_council(), year)
     return render_template("minutes/compliance.html", year=year, rows=rows)
 
 
 @bp.app_context_processor
 def minutes_helpers() -> dict:
     """Offer the meeting page its minutes."""
-    return {"minutes_for": services.minutes_for, "meeting_has_happened": services.has_happened}
+    return {"minutes_for": queries.minutes_for, "meeting_has_happened": queries.has_happened}
 
 
 @bp.app_template_global()
 def minutes_deadlines():
     """Return the meetings awaiting provisional minutes, soonest due first (for dashboards)."""
-    return services.deadlines_list()
+    return reports.deadlines_list()

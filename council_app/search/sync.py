@@ -12,7 +12,6 @@ for the next one.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,13 +26,13 @@ from ..core.time import now
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes.events import minutes_changed
+from ..minutes.headings import item_for_heading
 from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion, Utterance
 from ..sessions.models import CouncilSession
 from .index import IndexBusy, IndexMissing, SearchIndex
 
 _EXTENSION = "council_search_index"
 _WORKER = "council_search_catch_up"
-_HEADING_NUMBER = re.compile(r"^\s*(\d+)\s*[.)]")
 
 
 def init_app(app: Flask) -> None:
@@ -222,7 +221,7 @@ def documents(minutes: Minutes) -> Iterator[dict]:
             "session": council_session.number,
             "term": council_session.term.number,
             "date": meeting.date,
-            "agenda_item_id": _agenda_item_id(turn.agenda_heading, items),
+            "agenda_item_id": item_for_heading(turn.agenda_heading, items),
             "minutes_status": minutes.status.value,
         }
 
@@ -236,18 +235,6 @@ def _agenda_items(meeting: Meeting) -> list[tuple[int, str, int]]:
         .options(selectinload(AgendaEntry.item))
     )
     return [(e.position, e.item.title, e.item_id) for e in entries]
-
-
-def _agenda_item_id(heading: str | None, items: list[tuple[int, str, int]]) -> int | None:
-    """Match an agenda heading of the minutes to an item: by its title, else its number."""
-    if not heading:
-        return None
-    for _, title, item_id in items:
-        if title in heading:
-            return item_id
-    number = _HEADING_NUMBER.match(heading)
-    positions = {position: item_id for position, _, item_id in items}
-    return positions.get(int(number[1])) if number else None
 
 
 def _indexed_minutes(session: Session) -> Iterator[Minutes]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from council_app.agenda.models import AgendaItem
 from council_app.council.services import current_council
 from council_app.extensions import db
-from council_app.minutes.services import latest_published
+from council_app.minutes.queries import latest_published
 
 from .conftest import DEMO_PASSWORDS, serve_demo
 

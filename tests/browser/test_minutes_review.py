@@ -11,7 +11,8 @@ from council_app.core.time import today_kst
 from council_app.council.models import Body, Council
 from council_app.extensions import db
 from council_app.meetings.models import Meeting, MeetingStatus
-from council_app.minutes import services
+from council_app.minutes import publication, versions
+from council_app.minutes.versions import UploadMinutes
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 from tests.minutes import samples
 
@@ -44,8 +45,8 @@ def _published_minutes(app) -> tuple[int, int, str]:
         db.session.add(meeting)
         db.session.flush()
         text = samples.dated(day).replace("제300회", "제998회")
-        minutes = services.upload(meeting, text=text).minutes
-        services.publish(minutes)
+        minutes = versions.upload(meeting, UploadMinutes(text=text)).minutes
+        publication.publish(minutes)
         db.session.commit()
         return meeting.id, minutes.id, text
 

@@ -68,3 +68,13 @@ def test_labels_come_from_the_command():
 
 def _valid(**changes):
     return {"number": 1, "kind": "regular", "start": "2023-06-08", **changes}
+
+
+@dataclass(frozen=True)
+class Pasted:
+    body: str | None = spec("본문", default=None, strip=False)
+
+
+def test_a_text_may_keep_its_spacing_and_blank_is_still_empty():
+    assert read_command(Pasted, {"body": "  첫 줄\n둘째 줄\n"}).body == "  첫 줄\n둘째 줄\n"
+    assert read_command(Pasted, {"body": " \n "}).body is None

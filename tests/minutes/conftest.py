@@ -35,7 +35,7 @@ def make_meeting(council):
     from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
 
     def make(day: datetime.date, body: str = "plenary", public: bool = True, status=None):
-        session = db.session.scalar(
+        council_session = db.session.scalar(
             db.select(CouncilSession).where(CouncilSession.number == 300)
         ) or CouncilSession(
             council=council,
@@ -48,9 +48,9 @@ def make_meeting(council):
         )
         held = day <= today_kst()
         meeting = Meeting(
-            council_session=session,
+            council_session=council_session,
             body=next(b for b in council.bodies if b.slug == body),
-            sitting=1 + len(session.meetings),
+            sitting=1 + len(council_session.meetings),
             date=day,
             start_time=datetime.time(10, 0),
             place="본회의장",

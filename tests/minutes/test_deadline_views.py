@@ -10,7 +10,9 @@ import pytest
 
 from council_app.core.time import today_kst
 from council_app.extensions import db
-from council_app.minutes import services
+from council_app.minutes import compliance, publication, versions
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from tests.minutes import samples
 
 
@@ -20,9 +22,9 @@ def three_meetings(make_meeting):
     overdue = make_meeting(datetime.date(2023, 1, 10))
     due = make_meeting(today_kst(), body="admin-finance")
     late = make_meeting(datetime.date(2023, 1, 11), body="steering")
-    published = services.upload(late, text=samples.MINUTES).minutes
+    published = versions.upload(late, UploadMinutes(text=samples.MINUTES)).minutes
     # The plenary sample's cover does not fit the steering committee: accepted here.
-    services.publish(published, "인력 부족", confirm=["header_mismatch"])
+    publication.publish(published, PublishMinutes(reason="인력 부족", confirm=("header_mismatch",)))
     db.session.commit()
     return overdue, due, late
 
@@ -82,7 +84,7 @@ def test_api_writes_are_in_openapi(app, client):
 def test_compliance_report(app, client, three_meetings):
     page = client.get("/minutes/compliance?year=2023").get_data(as_text=True)
     assert "2023년 회의록 공개 기한 준수 현황" in page
-    rows = services.compliance(three_meetings[0].council_session.council, 2023)
+    rows = compliance.compliance(three_meetings[0].council_session.council, 2023)
     by_body = {r.body.slug: r for r in rows}
     assert (by_body["plenary"].missing, by_body["plenary"].on_time) == (1, 0)
     assert (by_body["steering"].late, by_body["steering"].missing) == (1, 0)

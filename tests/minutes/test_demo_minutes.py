@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from council_app.core.time import today_kst
 from council_app.demo import loader
 from council_app.extensions import db
-from council_app.minutes import services
+from council_app.minutes import compliance
 from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion
 
 
@@ -28,9 +28,9 @@ def test_demo_minutes_cover_every_case_and_load_once(demo):
 
     newest = current[-1]  # the example session around today: its newest minutes are due
     assert newest.status is MinutesStatus.DRAFT
-    due = services.deadlines_list(status="due")
+    due = compliance.deadlines_list(status="due")
     assert newest.meeting in [d.meeting for d in due]
-    assert services.deadlines_list(status="overdue") == []
+    assert compliance.deadlines_list(status="overdue") == []
 
     version = history[0].current_version
     assert version.text.startswith("[예시]")

@@ -3,7 +3,7 @@
 import datetime
 
 from council_app.minutes import guards
-from council_app.minutes.services import word_diff
+from council_app.minutes.diff import word_diff
 
 FACTS = guards.MeetingFacts(
     council="서울특별시 금천구의회",

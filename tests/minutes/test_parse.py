@@ -5,11 +5,14 @@ import pytest
 
 from council_app.minutes.extract import extract_text
 from council_app.minutes.parse import (
+    CLOSED_NOTICE,
     MARKERS,
     Block,
     Utterance,
+    closed_flags,
     normalise,
     parse_minutes,
+    public_text,
     reconstruct,
 )
 
@@ -198,3 +201,45 @@ def test_two_column_pdf_turns(corpus):
     assert turns[0].speaker == "위원장 이군현"
     assert turns[0].text.startswith("좌석을 정돈해 주시기 바랍니")
     assert parsed.header.place == "知識經濟委員會會議室"
+
+
+CLOSED_TEXT = """(10시05분 개의)
+○의장 홍길동  개의합니다.
+(비공개회의 시작)
+○의원 김가상  인사 문제를 보고합니다.
+(비공개 해제)
+○의장 홍길동  공개로 계속합니다.
+(11시00분 산회)"""
+
+
+def test_closed_passages_run_from_their_opening_mark_to_their_end():
+    blocks = parse_minutes(CLOSED_TEXT, ["홍길동", "김가상"]).blocks
+    flags = closed_flags(blocks)
+    assert [(b.raw, hidden) for b, hidden in zip(blocks, flags, strict=True)] == [
+        ("(10시05분 개의)", False),
+        ("○의장 홍길동  개의합니다.", False),
+        ("(비공개회의 시작)", True),
+        ("○의원 김가상  인사 문제를 보고합니다.", True),
+        ("(비공개 해제)", False),
+        ("○의장 홍길동  공개로 계속합니다.", False),
+        ("(11시00분 산회)", False),
+    ]
+    shown = public_text(blocks, flags)
+    assert "인사 문제" not in shown and "비공개회의 시작" not in shown
+    assert shown.count(CLOSED_NOTICE) == 1 and "공개로 계속합니다" in shown
+
+
+@pytest.mark.parametrize(
+    ("ending", "closed_after"),
+    [
+        ("(공개회의로 전환)", False),
+        ("(비공개회의 종료)", False),
+        ("(12시00분 산회)", False),
+        ("(의사봉 3타)", True),
+    ],
+)
+def test_what_ends_a_closed_passage(ending, closed_after):
+    text = f"(10시05분 개의)\n(비공개회의 시작)\n○의장 홍길동  보고합니다.\n{ending}"
+    blocks = parse_minutes(text).blocks
+    assert closed_flags(blocks)[1:3] == [True, True]
+    assert closed_flags(blocks)[-1] is closed_after

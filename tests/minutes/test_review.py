@@ -14,8 +14,10 @@ from council_app.core.models import AuditEvent
 from council_app.core.time import today_kst
 from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
-from council_app.minutes import services
+from council_app.minutes import publication, versions
 from council_app.minutes.models import IndexOutbox, Minutes, MinutesStatus
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from tests.minutes import samples
 
 OPEN = samples.MINUTES.replace("(14시00분 비공개회의 시작)\n", "").replace(
@@ -35,8 +37,8 @@ def published(make_meeting):
     """Minutes of a meeting held today, published from a text file without closed passages."""
     meeting = make_meeting(today_kst())
     text = samples.dated(meeting.date, OPEN)
-    result = services.upload(meeting, data=text.encode(), filename="제300회 회의록.txt")
-    services.publish(result.minutes)
+    result = versions.upload(meeting, data=text.encode(), filename="제300회 회의록.txt")
+    publication.publish(result.minutes)
     db.session.commit()
     return result.minutes
 
@@ -235,9 +237,9 @@ def test_unreadable_upload_is_staff_only(app, client, published, stenographer):
 def test_publishing_marks_the_meeting_held(app, make_meeting):
     meeting = make_meeting(datetime.date(2023, 1, 10), status=MeetingStatus.SCHEDULED)
     revision = meeting.revision
-    minutes = services.upload(meeting, text=samples.dated(meeting.date)).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=samples.dated(meeting.date))).minutes
     assert meeting.status is MeetingStatus.SCHEDULED
-    services.publish(minutes, "시험")
+    publication.publish(minutes, PublishMinutes(reason="시험"))
     db.session.commit()
     assert meeting.status is MeetingStatus.HELD and meeting.revision == revision + 1
 

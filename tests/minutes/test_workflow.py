@@ -11,8 +11,11 @@ from sqlalchemy import select
 from council_app.core.models import AuditEvent
 from council_app.core.time import today_kst
 from council_app.extensions import db
-from council_app.minutes import events, services
+from council_app.minutes import events, publication, queries, versions
 from council_app.minutes.models import IndexOutbox, Minutes, MinutesStatus
+from council_app.minutes.parse import CLOSED_NOTICE
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync as search_sync
 from tests.minutes import samples
 
@@ -54,7 +57,7 @@ def test_every_format_uploads_into_speaker_turns(
     version = minutes.current_version
     stored = version.file
     assert (stored.file_type, stored.original_name, stored.size) == (file_type, name, len(data))
-    assert services.file_path(stored).read_bytes() == data  # kept byte for byte
+    assert queries.file_path(stored).read_bytes() == data  # kept byte for byte
     assert stored.stored_name not in name and len(stored.sha256) == 64
     speakers = [u.speaker for u in version.utterances]
     assert speakers == [
@@ -100,7 +103,7 @@ def test_unreadable_file_is_kept_with_a_korean_message(
     assert body["errors"][0]["field"] == "file" and words in body["errors"][0]["message"]
     minutes = db.session.get(Minutes, body["id"])
     kept = minutes.files[0]
-    assert services.file_path(kept).read_bytes() == data and kept.problem
+    assert queries.file_path(kept).read_bytes() == data and kept.problem
     # The text is pasted for the kept file instead.
     pasted = client.post(
         f"/api/v1/meetings/{meeting.id}/minutes",
@@ -109,7 +112,7 @@ def test_unreadable_file_is_kept_with_a_korean_message(
     assert pasted.status_code == 201
     db.session.expire_all()
     assert minutes.current_version.file_id == kept.id
-    assert minutes.current_version.extractor == services.PASTED
+    assert minutes.current_version.extractor == versions.PASTED
 
 
 def test_encrypted_hwp_gets_the_korean_message(app, client, make_meeting, stenographer, corpus):
@@ -138,7 +141,7 @@ def test_no_minutes_for_a_meeting_ahead(app, client, make_meeting, stenographer)
 
 def _draft(meeting, text=None):
     # The cover names the meeting's own day, so no guard warns about another meeting's file.
-    result = services.upload(meeting, text=text or samples.dated(meeting.date))
+    result = versions.upload(meeting, UploadMinutes(text=text or samples.dated(meeting.date)))
     db.session.commit()
     return result.minutes
 
@@ -178,10 +181,10 @@ def test_outbox_signal_fires_only_after_commit(app, make_meeting):
 
     events.minutes_changed.connect(listener)
     try:
-        services.publish(minutes)
+        publication.publish(minutes)
         db.session.rollback()
         assert heard == []
-        services.publish(db.session.get(Minutes, minutes.id))
+        publication.publish(db.session.get(Minutes, minutes.id))
         db.session.commit()
         assert heard == [(minutes.id, "index")]
     finally:
@@ -192,15 +195,15 @@ def test_corrections_keep_every_version_and_the_diff_is_readable(
     app, client, make_meeting, stenographer
 ):
     minutes = _draft(make_meeting(today_kst()))
-    services.publish(minutes)
+    publication.publish(minutes)
     original = samples.dated(minutes.meeting.date)
     corrected = original.replace("질의하겠습니다.", "질의하겠습니다. 정정합니다.")
-    services.upload(minutes.meeting, text=corrected, note="발언 정정")
+    versions.upload(minutes.meeting, UploadMinutes(text=corrected, note="발언 정정"))
     db.session.commit()
     assert [v.number for v in minutes.versions] == [1, 2]
     assert minutes.versions[0].text == original
     # The correction is a draft until published; the diff marks the added words only.
-    services.publish(minutes)
+    publication.publish(minutes)
     db.session.commit()
     page = client.get(f"/minutes/{minutes.id}/diff?from=1&to=2").get_data(as_text=True)
     assert "○이가상 의원  질의하겠습니다.<ins> 정정합니다.</ins>" in page
@@ -211,13 +214,11 @@ def test_corrections_keep_every_version_and_the_diff_is_readable(
 
 def test_closed_passages_are_never_public(app, client, make_meeting):
     minutes = _draft(make_meeting(today_kst()))
-    services.publish(minutes)
+    publication.publish(minutes)
     db.session.commit()
     version = minutes.current_version
     assert [u.closed for u in version.utterances] == [False, False, False, True, False]
-    assert (
-        "비공개로 보고" not in version.public_text and services.CLOSED_NOTICE in version.public_text
-    )
+    assert "비공개로 보고" not in version.public_text and CLOSED_NOTICE in version.public_text
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "비공개로 보고" not in page and "가결되었음을" in page
     api = client.get(f"/api/v1/minutes/{minutes.id}").get_json()
@@ -228,7 +229,7 @@ def test_closed_passages_are_never_public(app, client, make_meeting):
 
 def test_closed_meeting_minutes_are_never_public(app, client, make_meeting, make_user, login):
     minutes = _draft(make_meeting(today_kst(), public=False))
-    services.publish(minutes)
+    publication.publish(minutes)
     db.session.commit()
     assert client.get(f"/minutes/{minutes.id}").status_code == 404
     assert client.get(f"/api/v1/minutes/{minutes.id}").status_code == 404
@@ -247,7 +248,7 @@ def test_drafts_are_hidden_from_citizens(app, client, make_meeting):
 
 def test_withdrawal_is_for_admins_with_a_reason(app, client, make_meeting, make_user, login):
     minutes = _draft(make_meeting(today_kst()))
-    services.publish(minutes)
+    publication.publish(minutes)
     db.session.commit()
     login(make_user("stenographer"))
     assert (
@@ -296,9 +297,9 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
         .replace("(14시10분 공개회의로 전환)\n", "")
     )
     other = make_meeting(today_kst(), body="steering")
-    result = services.upload(other, data=open_text.encode(), filename="제301회 회의록.txt")
+    result = versions.upload(other, data=open_text.encode(), filename="제301회 회의록.txt")
     # A steering committee meeting with the plenary's cover: accepted as a mismatch.
-    services.publish(result.minutes, confirm=["header_mismatch"])
+    publication.publish(result.minutes, PublishMinutes(confirm=("header_mismatch",)))
     db.session.commit()
     with client.get(f"/minutes/{result.minutes.id}/files/{result.file.id}") as response:
         assert response.status_code == 200 and response.data == open_text.encode()
@@ -308,7 +309,7 @@ def test_download_keeps_the_korean_name(app, client, make_meeting, stenographer)
 
 def test_speaker_filter_and_contents(app, client, make_meeting):
     minutes = _draft(make_meeting(today_kst()))
-    services.publish(minutes)
+    publication.publish(minutes)
     db.session.commit()
     page = client.get(f"/minutes/{minutes.id}?speaker=이가상 의원").get_data(as_text=True)
     assert "시행일을 설명해" in page and "성원이 되었으므로" not in page
@@ -326,7 +327,7 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    minutes = services.minutes_for(meeting)
+    minutes = queries.minutes_for(meeting)
     assert response.headers["Location"].endswith(f"/minutes/{minutes.id}/preview")
     # Publishing is a second step: without the confirmation box ticked nothing happens.
     unconfirmed = client.post(
@@ -349,6 +350,16 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "지원하지 않는 형식" in bad.get_data(as_text=True)
+    # A refused form answers with the refusal's status (422), as the API does.
+    long_note = client.post(
+        f"/meetings/{meeting.id}/minutes/new", data={"text": samples.MINUTES, "note": "가" * 501}
+    )
+    assert long_note.status_code == 422
+    assert "메모는 500자 이내여야 합니다." in long_note.get_data(as_text=True)
+    stranger = client.post(
+        f"/meetings/{meeting.id}/minutes/new", data={"text": samples.MINUTES, "source_file": "x"}
+    )
+    assert stranger.status_code == 422 and "올린 파일이 아닙니다" in stranger.get_data(as_text=True)
 
 
 def test_meeting_page_include_links_public_minutes(app, make_meeting):
@@ -359,7 +370,7 @@ def test_meeting_page_include_links_public_minutes(app, make_meeting):
         assert "아직 공개된 회의록이 없습니다" in render_template(
             "minutes/_for_meeting.html", meeting=minutes.meeting
         )
-        services.publish(minutes)
+        publication.publish(minutes)
         db.session.commit()
         html = render_template("minutes/_for_meeting.html", meeting=minutes.meeting)
     assert f'href="/minutes/{minutes.id}"' in html and "임시회의록" in html

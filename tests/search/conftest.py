@@ -5,7 +5,9 @@ import datetime
 import pytest
 
 from council_app.extensions import db
-from council_app.minutes import services
+from council_app.minutes import publication, versions
+from council_app.minutes.publication import PublishMinutes
+from council_app.minutes.versions import UploadMinutes
 from tests.minutes.conftest import council, make_meeting  # noqa: F401  (fixtures)
 
 # The council's layout: ○label, a wide space, the speech; a closed passage in parentheses.
@@ -43,8 +45,8 @@ def publish(make_meeting):  # noqa: F811  (the fixture imported above)
         status=None,
     ):
         meeting = make_meeting(day, body, public=public, status=status)
-        minutes = services.upload(meeting, text=text).minutes
-        services.publish(minutes, reason="시험")
+        minutes = versions.upload(meeting, UploadMinutes(text=text)).minutes
+        publication.publish(minutes, PublishMinutes(reason="시험"))
         db.session.commit()
         return minutes
 

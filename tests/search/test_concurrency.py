@@ -17,7 +17,8 @@ import pytest
 
 from council_app.auth import services as auth_services
 from council_app.extensions import db
-from council_app.minutes import services
+from council_app.minutes import versions
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync
 from tests.search.conftest import BUDGET_MINUTES
 
@@ -93,8 +94,9 @@ def gunicorn(app, tmp_path):
 def test_workers_search_while_another_publishes(app, make_meeting, make_user, gunicorn):
     gunicorn, log = gunicorn
     drafts = [
-        services.upload(
-            make_meeting(datetime.date(2023, 1, 2 + n), "admin-finance"), text=BUDGET_MINUTES
+        versions.upload(
+            make_meeting(datetime.date(2023, 1, 2 + n), "admin-finance"),
+            UploadMinutes(text=BUDGET_MINUTES),
         ).minutes.id
         for n in range(DRAFTS)
     ]

@@ -13,6 +13,7 @@ from council_app.core.commands import read_command
 from council_app.extensions import db
 from council_app.meetings.models import MeetingStatus
 from council_app.minutes.models import IndexOutbox
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync
 from council_app.sessions import services as session_services
 from tests.search.conftest import BUDGET_MINUTES
@@ -110,13 +111,13 @@ def test_the_meeting_form_closing_a_meeting_takes_its_minutes_out_of_search(
 def test_cancelling_a_meeting_writes_an_outbox_row_and_search_shows_what_the_page_shows(
     client, make_meeting, secretariat, runner
 ):
-    from council_app.minutes import services
+    from council_app.minutes import versions
 
     # A scheduled meeting that has begun can have (draft) minutes, and can still be cancelled.
     meeting = make_meeting(
         datetime.date(2023, 1, 3), "admin-finance", status=MeetingStatus.SCHEDULED
     )
-    minutes = services.upload(meeting, text=BUDGET_MINUTES).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=BUDGET_MINUTES)).minutes
     db.session.commit()
     before = rows_for(minutes)
     patch_meeting(client, meeting.id, secretariat, status="cancelled")
@@ -142,12 +143,12 @@ def test_a_meeting_whose_minutes_are_published_was_held_and_stays_so(client, pub
 
 
 def test_a_cancelled_session_queues_the_minutes_of_the_meetings_it_cancels(make_meeting):
-    from council_app.minutes import services
+    from council_app.minutes import versions
 
     meeting = make_meeting(
         datetime.date(2023, 1, 3), "admin-finance", status=MeetingStatus.SCHEDULED
     )
-    minutes = services.upload(meeting, text=BUDGET_MINUTES).minutes
+    minutes = versions.upload(meeting, UploadMinutes(text=BUDGET_MINUTES)).minutes
     db.session.commit()
     before = rows_for(minutes)
     council_session = meeting.council_session
@@ -214,11 +215,11 @@ def test_only_change_state_sets_a_meetings_status_or_public_flag():
 
 
 def test_a_correction_awaiting_publication_leaves_the_published_hits_in_search(client, publish):
-    from council_app.minutes import services
+    from council_app.minutes import versions
 
     minutes = publish()
     assert hits(client) == [(minutes.id, "u-2")]
-    services.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", services.PASTED, None)
+    versions.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", versions.PASTED, None)
     db.session.commit()
     # The draft is the newest version, but citizens still read (and find) the published one.
     assert hits(client) == [(minutes.id, "u-2")]

@@ -6,7 +6,9 @@ import shutil
 import threading
 
 from council_app.extensions import db
-from council_app.minutes import services
+from council_app.minutes import publication, versions
+from council_app.minutes.publication import PublishMinutes, WithdrawMinutes
+from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync
 from council_app.search.index import IndexBatch, SearchFilters
 from council_app.search.services import SearchRequest, search
@@ -27,8 +29,8 @@ def test_published_minutes_are_searchable_at_once_but_not_closed_passages(publis
 
 
 def test_drafts_and_closed_meetings_are_never_indexed(make_meeting, publish):
-    draft = services.upload(
-        make_meeting(datetime.date(2023, 1, 2)), text="○의장 김가상\u2003초안 발언"
+    draft = versions.upload(
+        make_meeting(datetime.date(2023, 1, 2)), UploadMinutes(text="○의장 김가상\u2003초안 발언")
     )
     db.session.commit()
     publish(public=False)
@@ -40,14 +42,14 @@ def test_drafts_and_closed_meetings_are_never_indexed(make_meeting, publish):
 
 def test_corrections_replace_and_withdrawal_removes(publish):
     minutes = publish()
-    services.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", services.PASTED, None)
+    versions.add_version(minutes, "○위원장 김가상\u2003정정된 발언입니다.", versions.PASTED, None)
     db.session.commit()
     # A correction is a draft: the index keeps the published text until it is published.
     assert found("정정") == set() and found("추가경정예산") == {(minutes.id, 1)}
-    services.publish(minutes, "발언 정정", confirm=["fewer_turns"])
+    publication.publish(minutes, PublishMinutes(reason="발언 정정", confirm=("fewer_turns",)))
     db.session.commit()
     assert found("정정") == {(minutes.id, 1)} and found("추가경정예산") == set()
-    services.withdraw(minutes, "잘못 올림")
+    publication.withdraw(minutes, WithdrawMinutes(reason="잘못 올림"))
     db.session.commit()
     assert found("정정") == set()
     assert sync.check().in_step
