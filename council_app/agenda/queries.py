@@ -215,6 +215,11 @@ def entries_of(meeting: Meeting) -> list[AgendaEntry]:
     )
 
 
+def items_in_order(meeting: Meeting) -> list[AgendaItem]:
+    """Return the items on the meeting's order of business, first to last."""
+    return [e.item for e in entries_of(meeting)]
+
+
 def order_of_business(meeting: Meeting) -> list[tuple[AgendaEntry, Outcome | None]]:
     """Return the meeting's order of business with the outcome of each line, if recorded."""
     entries = entries_of(meeting)

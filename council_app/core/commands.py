@@ -8,7 +8,8 @@ Korean messages. A command only knows types and bounds; look-ups (a body by slug
 id) and every rule of the ordinance stay in the service that receives it.
 
 An update reads with ``partial=True``: the fields the input does not name are :data:`UNSET`,
-and :func:`given` returns only those it named.
+and :func:`given` returns only those it named. A source that names a field differently (the
+API's ``name`` for an item's ``title``) passes ``keys``; its problems come back under its names.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any, TypeVar
 
+from .errors import RuleViolation
 from .inputs import MAX_ID, Reader, whole_number
 
 C = TypeVar("C")
@@ -77,8 +79,22 @@ def given(command: Any) -> dict[str, Any]:
     }
 
 
-def read_command(command_cls: type[C], data: Mapping[str, Any], *, partial: bool = False) -> C:
-    """Build ``command_cls`` from ``data``, or raise one RuleViolation naming every problem."""
+def read_command(
+    command_cls: type[C],
+    data: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    keys: Mapping[str, str] | None = None,
+) -> C:
+    """Build ``command_cls`` from ``data``, or raise one RuleViolation naming every problem.
+
+    ``keys`` maps a field to the key ``data`` holds it under, when the two differ.
+    """
+    if keys:
+        try:
+            return read_command(command_cls, _renamed(data, keys), partial=partial)
+        except RuleViolation as refused:
+            raise RuleViolation([(keys.get(f, f), m) for f, m in refused.errors]) from None
     reader = Reader(dict(data), labels(command_cls))
     hints = typing.get_type_hints(command_cls)
     values: dict[str, Any] = {}
@@ -97,6 +113,13 @@ def read_command(command_cls: type[C], data: Mapping[str, Any], *, partial: bool
     return command_cls(**values)
 
 
+def _renamed(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Return ``data`` with each renamed field under its own name (and only there)."""
+    renamed = {k: v for k, v in data.items() if k not in keys}
+    renamed.update({field: data[key] for field, key in keys.items() if key in data})
+    return renamed
+
+
 def _unwrap(hint: Any) -> tuple[Any, bool]:
     """Return the type inside ``X | None`` and whether None was allowed."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
@@ -109,7 +132,7 @@ def _unwrap(hint: Any) -> tuple[Any, bool]:
 
 def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required: bool) -> Any:
     if typing.get_origin(kind) is tuple:
-        return _read_list(reader, name, typing.get_args(kind)[0], field)
+        return _read_list(reader, name, typing.get_args(kind)[0], field, required)
     if kind is bool:
         return reader.boolean(name)
     if kind is date:
@@ -125,9 +148,17 @@ def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required
     raise TypeError(f"a command field cannot be of type {kind!r}")
 
 
-def _read_list(reader: Reader, name: str, item_kind: type, field: FieldSpec) -> tuple | None:
-    """Read a list (JSON array, a form's repeated field, or lines of text) of ids or text."""
+def _read_list(
+    reader: Reader, name: str, item_kind: type, field: FieldSpec, required: bool = False
+) -> tuple | None:
+    """Read a list (JSON array, a form's repeated field, or lines of text) of ids or text.
+
+    A list field without a default must be named; an empty list is still a list.
+    """
     raw = reader.data.get(name)
+    if raw is None and required:
+        reader.errors.append((name, f"{field.label}을(를) 입력해 주세요."))
+        return None
     if raw in (None, ""):
         return ()
     if isinstance(raw, str):

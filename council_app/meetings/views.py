@@ -98,3 +98,6 @@ def change_status(meeting_id: int):
             flash(f"{meeting.name} 상태: {meeting.status.label}", "success")
             flash_warnings(outcome.warnings)
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+from . import order_views  # noqa: E402,F401  (order-of-business routes join this blueprint)

@@ -68,3 +68,24 @@ def test_labels_come_from_the_command():
 
 def _valid(**changes):
     return {"number": 1, "kind": "regular", "start": "2023-06-08", **changes}
+
+
+def test_a_source_naming_fields_differently_reads_and_is_refused_under_its_own_names():
+    keys = {"number": "no", "start": "date"}
+    thing = read_command(PlanThing, {"no": 7, "kind": "regular", "date": "2023-06-08"}, keys=keys)
+    assert thing.number == 7 and thing.start == date(2023, 6, 8)
+    with pytest.raises(RuleViolation) as refused:
+        read_command(PlanThing, {"number": 7, "kind": "regular", "date": "x"}, keys=keys)
+    assert [field for field, _ in refused.value.errors] == ["no", "date"]
+
+
+@dataclass(frozen=True)
+class Ordering:
+    items: tuple[int, ...] = spec("안건")
+
+
+def test_a_list_without_a_default_must_be_named_but_may_be_empty():
+    assert read_command(Ordering, {"items": []}).items == ()
+    with pytest.raises(RuleViolation) as refused:
+        read_command(Ordering, {})
+    assert refused.value.errors == [("items", "안건을(를) 입력해 주세요.")]
