@@ -52,14 +52,19 @@ class FieldSpec:
     max_length: int = 2000
     minimum: int = 1
     max_items: int = MAX_ITEMS
+    #: The one message for any input this field cannot take, where a page promised its own.
+    invalid: str | None = None
 
 
-def spec(label: str, *, default: Any = dataclasses.MISSING, **bounds: int) -> Any:
+def spec(
+    label: str, *, default: Any = dataclasses.MISSING, invalid: str | None = None, **bounds: int
+) -> Any:
     """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``).
 
-    A field with a default, or typed ``X | None``, is optional.
+    A field with a default, or typed ``X | None``, is optional. ``invalid`` replaces the
+    reader's messages about this field with one of its own.
     """
-    metadata = {"input": FieldSpec(label, **bounds)}
+    metadata = {"input": FieldSpec(label, invalid=invalid, **bounds)}
     if isinstance(default, list | dict | set):
         raise TypeError("use a tuple or None as a command field's default")
     return dataclasses.field(default=default, metadata=metadata)
@@ -105,7 +110,10 @@ def read_command(
         kind, optional = _unwrap(hints[field.name])
         has_default = field.default is not dataclasses.MISSING
         required = not optional and not has_default
+        known = len(reader.errors)
         value = _read_field(reader, field.name, kind, field.metadata["input"], required)
+        if (invalid := field.metadata["input"].invalid) and len(reader.errors) > known:
+            reader.errors[known:] = [(field.name, invalid)]
         if value is None and has_default:
             value = field.default
         values[field.name] = value

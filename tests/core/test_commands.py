@@ -89,3 +89,16 @@ def test_a_list_without_a_default_must_be_named_but_may_be_empty():
     with pytest.raises(RuleViolation) as refused:
         read_command(Ordering, {})
     assert refused.value.errors == [("items", "안건을(를) 입력해 주세요.")]
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = spec("연도", default=None, invalid="연도에는 숫자를 입력해 주세요.")
+    day: date | None = spec("날짜", default=None)
+
+
+def test_a_field_may_say_in_its_own_words_what_it_cannot_take():
+    with pytest.raises(RuleViolation) as refused:
+        read_command(Filters, {"year": "²", "day": "어제"})
+    assert refused.value.errors[0] == ("year", "연도에는 숫자를 입력해 주세요.")
+    assert refused.value.errors[1][0] == "day" and "형식" in refused.value.errors[1][1]
