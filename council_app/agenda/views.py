@@ -72,7 +72,7 @@ def _item_form(council: Council, **kwargs) -> ItemForm:
 def index():
     """List items with filters, and the yearly counts."""
     try:
-        filters = queries.ItemFilter.from_args(request.args)
+        filters = read_command(queries.ItemFilter, request.args)
     except RuleViolation:
         abort(400)
     page = db.paginate(

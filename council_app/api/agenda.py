@@ -136,7 +136,7 @@ def agenda_json(meeting: Meeting) -> list[dict]:
 @bp.get("/agenda-items")
 def agenda_items():
     """List agenda items; filter by session, year, term, kind, status, proposer, committee."""
-    filters = queries.ItemFilter.from_args(request.args)
+    filters = read_command(queries.ItemFilter, request.args)
     page = db.paginate(
         queries.filtered_items(filters), page=page_number(request.args), max_per_page=MAX_PER_PAGE
     )

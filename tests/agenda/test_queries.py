@@ -7,6 +7,7 @@ from datetime import date
 from council_app.agenda import queries, services
 from council_app.agenda.commands import OutcomeCommand, ReferralCommand
 from council_app.agenda.models import ItemKind, ItemStatus, Result
+from council_app.core.commands import read_command
 from council_app.extensions import db
 from council_app.meetings import order
 from council_app.sessions.models import SessionKind
@@ -84,7 +85,7 @@ def test_filters(make_item, make_meeting, bodies):
     report = make_item("주요업무계획 보고", kind=ItemKind.REPORT)
 
     def titles(**args):
-        query = queries.filtered_items(queries.ItemFilter.from_args(args))
+        query = queries.filtered_items(read_command(queries.ItemFilter, args))
         return {i.title for i in db.session.scalars(query)}
 
     assert titles() == {decided.title, report.title}
