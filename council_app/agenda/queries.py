@@ -109,12 +109,12 @@ def yearly_counts() -> list[YearCount]:
     business; items never scheduled are not counted, as the reports count what was handled.
     """
     counts: dict[int, YearCount] = {}
-    sessions = db.session.execute(
+    session_rows = db.session.execute(
         select(CouncilSession.start, CouncilSession.kind).where(
             CouncilSession.status != SessionStatus.CANCELLED
         )
     )
-    for start, kind in sessions:
+    for start, kind in session_rows:
         line = counts.setdefault(start.year, YearCount(start.year))
         line.sessions[kind] = line.sessions.get(kind, 0) + 1
 

@@ -88,7 +88,7 @@ def index():
         filters=filters,
         counts=queries.yearly_counts(),
         terms=council.terms,
-        sessions=db.session.scalars(
+        council_sessions=db.session.scalars(
             select(CouncilSession).order_by(CouncilSession.number.desc())
         ).all(),
         committees=_committees(council),
