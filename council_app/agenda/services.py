@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from ..core import audit
+from ..core.commands import UnknownReference
 from ..core.errors import RuleViolation
 from ..core.inputs import date_problem
 from ..core.time import format_date, today_kst
@@ -216,7 +217,7 @@ def _get(model, ident: int, field: str, label: str):
     """Return the row with id ``ident``, or refuse naming ``field``."""
     found = db.session.get(model, ident)
     if found is None:
-        raise RuleViolation([(field, f"{label}을(를) 찾을 수 없습니다: {ident}")])
+        raise UnknownReference([(field, f"{label}을(를) 찾을 수 없습니다: {ident}")])
     return found
 
 
@@ -224,7 +225,7 @@ def _body(slug: str, field: str) -> Body:
     """Return the body with this URL name, or refuse naming ``field``."""
     body = db.session.scalar(select(Body).where(Body.slug == slug))
     if body is None:
-        raise RuleViolation([(field, f"위원회를 찾을 수 없습니다: {slug}")])
+        raise UnknownReference([(field, f"위원회를 찾을 수 없습니다: {slug}")])
     return body
 
 

@@ -14,7 +14,7 @@ from ..agenda import queries, services
 from ..agenda.commands import ItemCommand, ItemRef, OutcomeCommand, ReferralCommand
 from ..agenda.models import AgendaItem, Outcome
 from ..auth.permissions import Permission, permission_required
-from ..core.commands import read_command
+from ..core.commands import read_command, sent_as
 from ..core.errors import NotFound
 from ..core.inputs import page_number
 from ..core.urls import external_url
@@ -180,7 +180,8 @@ def create_agenda_item():
     """Register an agenda item: name, kind, proposer_kind, date, bill_number, lead_member …"""
     council = current_council()
     command = read_command(ItemCommand, json_payload(), keys=ITEM_KEYS)
-    item = api_write(lambda: services.create_item(council, command))
+    with sent_as(ITEM_KEYS):
+        item = api_write(lambda: services.create_item(council, command))
     return jsonify(item_json(item)), 201
 
 
@@ -190,7 +191,8 @@ def refer_agenda_item(item_id: int):
     """Refer an agenda item to a committee: {"organization": slug, "referred_on": date}."""
     item = db.get_or_404(AgendaItem, item_id)
     command = read_command(ReferralCommand, json_payload(), keys=REFERRAL_KEYS)
-    api_write(lambda: services.refer(item, command))
+    with sent_as(REFERRAL_KEYS):
+        api_write(lambda: services.refer(item, command))
     return jsonify(item_json(item)), 201
 
 

@@ -18,7 +18,8 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any, TypeVar
 
@@ -54,20 +55,45 @@ class FieldSpec:
     max_items: int = MAX_ITEMS
     #: The one message for any input this field cannot take, where a page promised its own.
     invalid: str | None = None
+    #: Whether a list keeps a value named twice (an order the rules check), or drops repeats.
+    repeats: bool = False
 
 
 def spec(
-    label: str, *, default: Any = dataclasses.MISSING, invalid: str | None = None, **bounds: int
+    label: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    invalid: str | None = None,
+    repeats: bool = False,
+    **bounds: int,
 ) -> Any:
     """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``).
 
     A field with a default, or typed ``X | None``, is optional. ``invalid`` replaces the
-    reader's messages about this field with one of its own.
+    reader's messages about this field with one of its own; a list field with ``repeats``
+    keeps values named twice for the service to judge.
     """
-    metadata = {"input": FieldSpec(label, invalid=invalid, **bounds)}
+    metadata = {"input": FieldSpec(label, invalid=invalid, repeats=repeats, **bounds)}
     if isinstance(default, list | dict | set):
         raise TypeError("use a tuple or None as a command field's default")
     return dataclasses.field(default=default, metadata=metadata)
+
+
+class UnknownReference(RuleViolation):
+    """A command names a row that does not exist (a member's id, a committee's slug).
+
+    Services raise it from their look-ups; like a bad value, it is a problem with what was
+    sent, so :func:`sent_as` reports it under the sender's own names.
+    """
+
+
+@contextmanager
+def sent_as(keys: Mapping[str, str]) -> Iterator[None]:
+    """Report look-up failures inside the block under the keys the source used (see ``keys``)."""
+    try:
+        yield
+    except UnknownReference as unknown:
+        raise UnknownReference([(keys.get(f, f), m) for f, m in unknown.errors]) from None
 
 
 def labels(command_cls: type) -> dict[str, str]:
@@ -182,7 +208,7 @@ def _read_list(
         if any(i is None or i < 1 for i in ids):
             reader.errors.append((name, f"{field.label}의 형식이 맞지 않습니다 (번호 목록)."))
             return None
-        return tuple(dict.fromkeys(ids))
+        return tuple(ids) if field.repeats else tuple(dict.fromkeys(ids))
     texts = [str(value).strip() for value in raw]
     if any(len(text) > field.max_length for text in texts):
         reader.errors.append(

@@ -50,7 +50,8 @@ class Addition:
 class NewOrder:
     """Replace a meeting's whole order of business."""
 
-    items: tuple[int, ...] = spec("안건")
+    # Repeats are kept so that the rule says an item stands only once.
+    items: tuple[int, ...] = spec("안건", repeats=True)
     reason: str = spec("변경 사유", default="", max_length=500)
 
 

@@ -169,3 +169,28 @@ def test_the_referral_form_refuses_a_date_far_ahead(bodies, make_item):
     assert refused.value.errors == [
         ("referred_on", f"회부일은(는) 1949년부터 {last_year}년 사이의 날짜여야 합니다.")
     ]
+
+
+def test_unknown_references_are_named_as_the_client_sent_them(
+    client, staff, council, make_item, committee
+):
+    body = {"name": "예시", "kind": "ordinance", "proposer_kind": "committee", "date": "2023-05-30"}
+    response = client.post("/api/v1/agenda-items", json={**body, "proposer_organization": "x"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "proposer_organization", "message": "위원회를 찾을 수 없습니다: x"}
+    ]
+    item = make_item()
+    response = client.post(
+        f"/api/v1/agenda-items/{item.id}/referrals",
+        json={"organization": "x", "referred_on": "2023-06-01"},
+    )
+    assert response.get_json()["errors"][0]["field"] == "organization"
+    response = client.put(
+        f"/api/v1/meetings/{committee.id}/agenda",
+        json={"items": [item.id, item.id], "reason": "상정"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "items", "message": "같은 안건을 의사일정에 두 번 올릴 수 없습니다."}
+    ]

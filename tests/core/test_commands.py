@@ -5,7 +5,15 @@ from datetime import date, time
 
 import pytest
 
-from council_app.core.commands import UNSET, given, labels, read_command, spec
+from council_app.core.commands import (
+    UNSET,
+    UnknownReference,
+    given,
+    labels,
+    read_command,
+    sent_as,
+    spec,
+)
 from council_app.core.errors import RuleViolation
 from council_app.sessions.models import SessionKind
 
@@ -102,3 +110,21 @@ def test_a_field_may_say_in_its_own_words_what_it_cannot_take():
         read_command(Filters, {"year": "²", "day": "어제"})
     assert refused.value.errors[0] == ("year", "연도에는 숫자를 입력해 주세요.")
     assert refused.value.errors[1][0] == "day" and "형식" in refused.value.errors[1][1]
+
+
+@dataclass(frozen=True)
+class Reorder:
+    items: tuple[int, ...] = spec("안건", repeats=True)
+    members: tuple[int, ...] = spec("의원", default=())
+
+
+def test_a_list_drops_repeats_unless_the_rules_judge_them():
+    command = read_command(Reorder, {"items": [3, 3, 1], "members": [2, 2]})
+    assert command.items == (3, 3, 1) and command.members == (2,)
+
+
+def test_a_look_up_failure_comes_back_under_the_senders_name():
+    with pytest.raises(UnknownReference) as refused, sent_as({"committee": "organization"}):
+        raise UnknownReference([("committee", "위원회를 찾을 수 없습니다: x")])
+    assert refused.value.errors == [("organization", "위원회를 찾을 수 없습니다: x")]
+    assert refused.value.status_code == 422
