@@ -28,11 +28,10 @@ from ..meetings import order
 from ..meetings.models import Meeting, MeetingStatus
 from ..sessions.models import CouncilSession, SessionKind
 from . import queries, services
-from .commands import ItemCommand, OutcomeCommand, ReferralCommand
+from .commands import ItemCommand, ReferralCommand
 from .forms import (
     AttachmentForm,
     ItemForm,
-    OutcomeForm,
     ReferralForm,
     ScheduleForm,
 )
@@ -142,15 +141,12 @@ def attachment(item_id: int, attachment_id: int):
 def create():
     """Register a submitted item."""
     council = current_council()
-    form = _item_form(council)
-    item = save_form(
-        form,
-        lambda data: services.create_item(council, read_command(ItemCommand, data)),
-        done="안건을 등록했습니다.",
+    return _item_page(
+        _item_form(council),
+        None,
+        lambda c: services.create_item(council, c),
+        "안건을 등록했습니다.",
     )
-    if item is not None:
-        return redirect(url_for("agenda.show", item_id=item.id))
-    return render_template("agenda/form.html", form=form, item=None), form_status(form)
 
 
 @bp.route("/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -164,13 +160,14 @@ def edit(item_id: int):
         form.lead_member.data = item.lead_member_id
         form.co_sponsors.data = [m.id for m in item.co_sponsors]
         form.proposer_body.data = item.proposer_body.slug if item.proposer_body else None
-    saved = save_form(
-        form,
-        lambda data: services.update_item(item, read_command(ItemCommand, data)),
-        done="안건을 고쳤습니다.",
-    )
+    return _item_page(form, item, lambda c: services.update_item(item, c), "안건을 고쳤습니다.")
+
+
+def _item_page(form: ItemForm, item: AgendaItem | None, action, done: str):
+    """Save the item form through ``action`` and go to the item, or show the form again."""
+    saved = save_form(form, lambda data: action(read_command(ItemCommand, data)), done=done)
     if saved is not None:
-        return redirect(url_for("agenda.show", item_id=item.id))
+        return redirect(url_for("agenda.show", item_id=saved.id))
     return render_template("agenda/form.html", form=form, item=item), form_status(form)
 
 
@@ -215,21 +212,3 @@ def schedule(item_id: int):
     if entry is None:
         return redirect(url_for("agenda.show", item_id=item.id))
     return redirect(url_for("meetings.order_of_business", meeting_id=entry.meeting_id))
-
-
-@bp.post("/meetings/<int:meeting_id>/outcomes/<int:item_id>")
-@permission_required(Permission.MANAGE_AGENDA)
-def record_outcome(meeting_id: int, item_id: int):
-    """Record what the meeting decided about an item."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    item = db.get_or_404(AgendaItem, item_id)
-    form = OutcomeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    page_write(
-        lambda: services.record_outcome(
-            meeting, item, read_command(OutcomeCommand, form_input(form))
-        ),
-        done=lambda outcome: f"결과를 기록했습니다: {item.title} {outcome.result.label}",
-    )
-    return redirect(url_for("meetings.order_of_business", meeting_id=meeting.id))

@@ -1,4 +1,5 @@
-"""Pages for a meeting's order of business: the secretariat reorders and takes items off.
+"""Pages for a meeting's order of business: the secretariat reorders, takes items off and
+records what the meeting decided on each line.
 
 Registered on the meetings blueprint (imported at the end of ``meetings.views``).
 """
@@ -8,11 +9,14 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from ..agenda import queries
+from ..agenda import services as agenda_services
+from ..agenda.commands import OutcomeCommand
+from ..agenda.forms import OutcomeForm
 from ..agenda.models import AgendaItem, Result
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command
 from ..core.time import today_kst
-from ..core.writes import page_write
+from ..core.writes import Done, form_input, page_write
 from ..extensions import db
 from . import order, order_rules
 from .models import Meeting
@@ -37,29 +41,52 @@ def order_of_business(meeting_id: int):
 @permission_required(Permission.MANAGE_AGENDA)
 def remove_from_order(meeting_id: int, item_id: int):
     """Take an item off the order of business."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    item = db.get_or_404(AgendaItem, item_id)
-    page_write(
-        lambda: order.remove_from_order(meeting, item, _change().reason),
-        done="의사일정에서 뺐습니다.",
+    return _change_line(
+        meeting_id,
+        item_id,
+        lambda meeting, item: order.remove_from_order(meeting, item, _change().reason),
+        "의사일정에서 뺐습니다.",
     )
-    return redirect(url_for("meetings.order_of_business", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/order-of-business/<int:item_id>/move")
 @permission_required(Permission.MANAGE_AGENDA)
 def move_in_order(meeting_id: int, item_id: int):
     """Move an item one place up or down the order of business."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    item = db.get_or_404(AgendaItem, item_id)
     # The buttons send -1 or 1; anything else is not from this page.
     offset = request.form.get("offset", type=int)
     if offset not in (-1, 1):
         abort(400)
-    page_write(
-        lambda: order.move_in_order(meeting, item, offset, _change().reason),
-        done="순서를 바꿨습니다.",
+    return _change_line(
+        meeting_id,
+        item_id,
+        lambda meeting, item: order.move_in_order(meeting, item, offset, _change().reason),
+        "순서를 바꿨습니다.",
     )
+
+
+@bp.post("/meetings/<int:meeting_id>/outcomes/<int:item_id>")
+@permission_required(Permission.MANAGE_AGENDA)
+def record_outcome(meeting_id: int, item_id: int):
+    """Record what the meeting decided about an item."""
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _change_line(
+        meeting_id,
+        item_id,
+        lambda meeting, item: agenda_services.record_outcome(
+            meeting, item, read_command(OutcomeCommand, form_input(form))
+        ),
+        lambda outcome: f"결과를 기록했습니다: {outcome.item.title} {outcome.result.label}",
+    )
+
+
+def _change_line(meeting_id: int, item_id: int, change, done: Done):
+    """Run ``change`` on one line of the order of business, then show the order again."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    item = db.get_or_404(AgendaItem, item_id)
+    page_write(lambda: change(meeting, item), done=done)
     return redirect(url_for("meetings.order_of_business", meeting_id=meeting.id))
 
 
