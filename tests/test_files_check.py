@@ -13,6 +13,7 @@ from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
 from council_app.agenda import services as agenda_services
+from council_app.agenda.commands import ItemCommand
 from council_app.agenda.models import ItemKind, ProposerKind
 from council_app.core import storage
 from council_app.extensions import db
@@ -70,7 +71,7 @@ def stored(meeting, uploads):
     result = versions.upload(meeting, data=samples.as_hwpx(), filename="회의록.hwpx")
     item = agenda_services.create_item(
         meeting.council_session.council,
-        agenda_services.ItemFields(
+        ItemCommand(
             title="예시 조례안",
             kind=ItemKind.ORDINANCE,
             proposer_kind=ProposerKind.DISTRICT_HEAD,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
 from sqlalchemy import Select, extract, select
 
-from ..core.errors import RuleViolation
-from ..core.inputs import MAX_ID, whole_number
+from ..core.commands import spec
 from ..council.models import Body, BodyKind, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -19,42 +17,28 @@ from ..sessions.models import CouncilSession, SessionKind, SessionStatus
 from .models import AgendaEntry, AgendaItem, ItemKind, ItemStatus, Outcome, ProposerKind, Referral
 
 
-@dataclass
+def _one_of(name: str, enum_cls) -> str:
+    return f"{name}는 다음 중 하나여야 합니다: {', '.join(m.value for m in enum_cls)}"
+
+
+@dataclass(frozen=True)
 class ItemFilter:
-    """The filters of the public list and the API, all optional."""
+    """The filters of the public list and the API, all optional; read with ``read_command``.
 
-    term: int | None = None
-    session: int | None = None
-    year: int | None = None
-    kind: ItemKind | None = None
-    status: ItemStatus | None = None
-    proposer: ProposerKind | None = None
-    committee: str | None = None
+    The messages name the query-string argument, as the API's clients write it.
+    """
 
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> ItemFilter:
-        """Read the filters from a query string; raise on a value that names nothing."""
-        values: dict = {"committee": args.get("committee") or None}
-        errors = []
-        for name in ("term", "session", "year"):
-            raw = args.get(name) or ""
-            values[name] = whole_number(raw, MAX_ID) if raw else None
-            if raw and values[name] is None:
-                errors.append((name, f"{name}에는 숫자를 적어 주세요."))
-        for name, enum_cls in (
-            ("kind", ItemKind),
-            ("status", ItemStatus),
-            ("proposer", ProposerKind),
-        ):
-            raw = args.get(name) or ""
-            try:
-                values[name] = enum_cls(raw) if raw else None
-            except ValueError:
-                allowed = ", ".join(m.value for m in enum_cls)
-                errors.append((name, f"{name}는 다음 중 하나여야 합니다: {allowed}"))
-        if errors:
-            raise RuleViolation(errors)
-        return cls(**values)
+    term: int | None = spec("대수", default=None, minimum=0, invalid="term에는 숫자를 적어 주세요.")
+    session: int | None = spec(
+        "회기", default=None, minimum=0, invalid="session에는 숫자를 적어 주세요."
+    )
+    year: int | None = spec("연도", default=None, minimum=0, invalid="year에는 숫자를 적어 주세요.")
+    kind: ItemKind | None = spec("종류", default=None, invalid=_one_of("kind", ItemKind))
+    status: ItemStatus | None = spec("상태", default=None, invalid=_one_of("status", ItemStatus))
+    proposer: ProposerKind | None = spec(
+        "제출자", default=None, invalid=_one_of("proposer", ProposerKind)
+    )
+    committee: str | None = spec("위원회", default=None)
 
     def as_args(self) -> dict[str, str]:
         """Return the filters that are set, for links that keep them."""
@@ -125,12 +109,12 @@ def yearly_counts() -> list[YearCount]:
     business; items never scheduled are not counted, as the reports count what was handled.
     """
     counts: dict[int, YearCount] = {}
-    sessions = db.session.execute(
+    session_rows = db.session.execute(
         select(CouncilSession.start, CouncilSession.kind).where(
             CouncilSession.status != SessionStatus.CANCELLED
         )
     )
-    for start, kind in sessions:
+    for start, kind in session_rows:
         line = counts.setdefault(start.year, YearCount(start.year))
         line.sessions[kind] = line.sessions.get(kind, 0) + 1
 
@@ -213,6 +197,11 @@ def entries_of(meeting: Meeting) -> list[AgendaEntry]:
             .order_by(AgendaEntry.position, AgendaEntry.id)
         )
     )
+
+
+def items_in_order(meeting: Meeting) -> list[AgendaItem]:
+    """Return the items on the meeting's order of business, first to last."""
+    return [e.item for e in entries_of(meeting)]
 
 
 def order_of_business(meeting: Meeting) -> list[tuple[AgendaEntry, Outcome | None]]:

@@ -1,10 +1,11 @@
-"""Verbs on agenda items: submit, refer, schedule, decide. Every path calls these, so the
-rules hold for pages, the API and the demo alike. They flush and audit but never commit."""
+"""Verbs on agenda items: submit, refer, decide. Every path calls these with a command, so the
+rules hold for pages, the API and the demo alike. They look up what the command names, check
+every rule (the pure ones in ``rules``), flush and audit, but never commit. The order of
+business is the meetings' (``meetings.order``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -12,76 +13,63 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from ..core import audit
+from ..core.commands import UnknownReference
 from ..core.errors import RuleViolation
 from ..core.inputs import date_problem
 from ..core.time import format_date, today_kst
 from ..council.models import Body, Council, Member, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
-from . import attachments
+from . import attachments, rules
+from .commands import ItemCommand, OutcomeCommand, ReferralCommand
 from .models import (
-    AgendaEntry,
     AgendaItem,
     Attachment,
-    ItemKind,
     ItemStatus,
     Outcome,
     ProposerKind,
     Referral,
     Result,
 )
-from .queries import entries_of
+from .queries import items_in_order
 
 
-@dataclass
-class ItemFields:
-    """What the secretariat types in about an item, already in Python types."""
-
-    title: str
-    kind: ItemKind
-    proposer_kind: ProposerKind
-    submitted_on: date
-    bill_number: int | None = None
-    lead_member: Member | None = None
-    co_sponsors: Sequence[Member] = field(default_factory=list)
-    proposer_body: Body | None = None
-    summary: str = ""
-
-
-def create_item(council: Council, fields: ItemFields) -> AgendaItem:
+def create_item(council: Council, command: ItemCommand) -> AgendaItem:
     """Register a submitted item in the term its submission day falls in."""
-    term = next((t for t in council.terms if t.covers(fields.submitted_on)), None)
+    term = next((t for t in council.terms if t.covers(command.submitted_on)), None)
     if term is None:
         raise RuleViolation(
             [
                 (
                     "submitted_on",
-                    f"접수일 {format_date(fields.submitted_on)}은 "
+                    f"접수일 {format_date(command.submitted_on)}은 "
                     "어느 대수의 임기에도 들지 않습니다.",
                 )
             ]
         )
-    _check_item_fields(term, fields, item=None)
+    particulars = _particulars(term, command, item=None)
     item = AgendaItem(term=term, status=ItemStatus.SUBMITTED)
-    _apply(item, fields)
+    _apply(item, particulars)
     db.session.add(item)
     db.session.flush()
     audit.record("agenda.item_create", item, after=_item_snapshot(item))
     return item
 
 
-def update_item(item: AgendaItem, fields: ItemFields) -> AgendaItem:
+def update_item(item: AgendaItem, command: ItemCommand) -> AgendaItem:
     """Correct an item's particulars; its history of referrals and outcomes stays."""
-    _check_item_fields(item.term, fields, item=item)
+    particulars = _particulars(item.term, command, item=item)
     before = _item_snapshot(item)
-    _apply(item, fields)
+    _apply(item, particulars)
     db.session.flush()
     audit.record("agenda.item_update", item, before=before, after=_item_snapshot(item))
     return item
 
 
-def refer(item: AgendaItem, committee: Body, referred_on: date) -> Referral:
+def refer(item: AgendaItem, command: ReferralCommand) -> Referral:
     """Send ``item`` to a committee (회부)."""
+    committee = _body(command.committee, "committee")
+    referred_on = command.referred_on
     errors = []
     if not committee.is_committee:
         errors.append(("committee", "본회의에는 회부할 수 없습니다. 위원회를 고르세요."))
@@ -91,15 +79,9 @@ def refer(item: AgendaItem, committee: Body, referred_on: date) -> Referral:
         errors.append(("committee", f"이미 {committee.name}에 회부한 안건입니다."))
     if problem := date_problem(referred_on, "회부일"):
         errors.append(("referred_on", problem))
-    elif referred_on < item.submitted_on:
-        errors.append(
-            (
-                "referred_on",
-                f"회부일은 접수일({format_date(item.submitted_on)}) 이후여야 합니다.",
-            )
-        )
-    if item.status.is_final:
-        errors.append(("committee", f"이미 끝난 안건({item.status.label})은 회부할 수 없습니다."))
+    else:
+        errors += rules.referral_date_problems(referred_on, item.submitted_on)
+    errors += rules.final_status_problem(item.status, "committee", "은 회부할 수 없습니다.")
     if errors:
         raise RuleViolation(errors)
     referral = Referral(item=item, body=committee, referred_on=referred_on)
@@ -113,116 +95,35 @@ def refer(item: AgendaItem, committee: Body, referred_on: date) -> Referral:
     return referral
 
 
-def add_to_order(meeting: Meeting, item: AgendaItem, reason: str = "") -> AgendaEntry:
-    """Put ``item`` last on the meeting's order of business."""
-    current = _ordered_items(meeting)
-    if item in current:
-        raise RuleViolation([("item", f"이미 {meeting.name}의 의사일정에 있는 안건입니다.")])
-    set_order(meeting, [*current, item], reason)
-    return next(e for e in entries_of(meeting) if e.item_id == item.id)
-
-
-def remove_from_order(meeting: Meeting, item: AgendaItem, reason: str = "") -> None:
-    """Take ``item`` off the meeting's order of business."""
-    current = _ordered_items(meeting)
-    if item not in current:
-        raise RuleViolation([("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")])
-    set_order(meeting, [i for i in current if i != item], reason)
-
-
-def move_in_order(meeting: Meeting, item: AgendaItem, offset: int, reason: str = "") -> None:
-    """Move ``item`` ``offset`` places up (negative) or down the order of business."""
-    current = _ordered_items(meeting)
-    if item not in current:
-        raise RuleViolation([("item", f"{meeting.name}의 의사일정에 없는 안건입니다.")])
-    index = current.index(item)
-    target = min(max(index + offset, 0), len(current) - 1)
-    current.insert(target, current.pop(index))
-    set_order(meeting, current, reason)
-
-
-def set_order(meeting: Meeting, items: Sequence[AgendaItem], reason: str = "") -> None:
-    """Make ``items`` the meeting's whole order of business, in that order.
-
-    Before the meeting this is free; once it was held the order is the record of what
-    happened, so a change needs a reason and goes into the audit log.
-    """
-    current = _ordered_items(meeting)
-    wanted = list(items)
-    if wanted == current:
-        return
-    errors = []
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
-        errors.append(("meeting", f"{meeting.status.label}된 회의의 의사일정은 바꿀 수 없습니다."))
-    if meeting.status is MeetingStatus.HELD and not (reason or "").strip():
-        errors.append(
-            (
-                "reason",
-                f"{meeting.name}는 이미 열렸습니다. 의사일정을 바꾸려면 변경 사유를 적어 주세요.",
-            )
-        )
-    if len(set(wanted)) != len(wanted):
-        errors.append(("items", "같은 안건을 의사일정에 두 번 올릴 수 없습니다."))
-    term_id = meeting.council_session.term_id
-    errors += [
-        ("items", f"다른 대수의 안건은 이 회의에 올릴 수 없습니다: {i.title}")
-        for i in wanted
-        if i.term_id != term_id
-    ]
-    decided_here = {o.item_id for o in _outcomes_at(meeting)}
-    errors += [
-        ("items", f"결과를 기록한 안건은 의사일정에서 뺄 수 없습니다: {i.title}")
-        for i in current
-        if i not in wanted and i.id in decided_here
-    ]
-    if errors:
-        raise RuleViolation(errors)
-
-    entries = {e.item_id: e for e in entries_of(meeting)}
-    for item in current:
-        if item not in wanted:
-            db.session.delete(entries[item.id])
-    for position, item in enumerate(wanted, start=1):
-        entry = entries.get(item.id) or AgendaEntry(meeting=meeting, item=item)
-        entry.position = position
-        db.session.add(entry)
-    db.session.flush()
-    audit.record(
-        "agenda.order_change",
-        meeting,
-        before={"items": [i.id for i in current]},
-        after={"items": [i.id for i in wanted]},
-        reason=(reason or "").strip() or None,
-    )
-
-
 def record_outcome(
-    meeting: Meeting,
-    item: AgendaItem,
-    result: Result,
-    *,
-    votes_yes: int | None = None,
-    votes_no: int | None = None,
-    votes_abstain: int | None = None,
-    note: str = "",
-    today: date | None = None,
+    meeting: Meeting, item: AgendaItem, command: OutcomeCommand, *, today: date | None = None
 ) -> Outcome:
     """Record what ``meeting`` decided about ``item`` and update the item's status."""
-    _check_outcome(meeting, item, result, today or today_kst())
-    votes = {"votes_yes": votes_yes, "votes_no": votes_no, "votes_abstain": votes_abstain}
-    negative = [(name, "표 수는 0 이상이어야 합니다.") for name, n in votes.items() if (n or 0) < 0]
-    if negative:
+    _check_outcome(meeting, item, command.result, today or today_kst())
+    votes = {
+        "votes_yes": command.votes_yes,
+        "votes_no": command.votes_no,
+        "votes_abstain": command.votes_abstain,
+    }
+    if negative := rules.vote_problems(votes):
         raise RuleViolation(negative)
-    outcome = Outcome(item=item, meeting=meeting, result=result, note=note.strip(), **votes)
+    outcome = Outcome(
+        item=item, meeting=meeting, result=command.result, note=command.note.strip(), **votes
+    )
     db.session.add(outcome)
     db.session.flush()
     _refresh_status(item)
     audit.record(
         "agenda.outcome",
         item,
-        after={"meeting": meeting.id, "result": result.value, **votes},
+        after={"meeting": meeting.id, "result": command.result.value, **votes},
     )
     return outcome
+
+
+def find_item(ident: int, field: str = "item") -> AgendaItem:
+    """Return the item with this id, or refuse naming ``field``."""
+    return _get(AgendaItem, ident, field, "안건")
 
 
 def attach_file(item: AgendaItem, upload: FileStorage) -> Attachment:
@@ -239,18 +140,30 @@ def attach_file(item: AgendaItem, upload: FileStorage) -> Attachment:
     return attachment
 
 
-def _check_item_fields(term: Term, fields: ItemFields, item: AgendaItem | None) -> None:
-    """Raise when the fields describe an item that cannot exist in ``term``."""
-    errors = []
-    if not fields.title.strip():
-        errors.append(("title", "안건명을 입력해 주세요."))
-    elif len(fields.title.strip()) > 300:
-        errors.append(("title", "안건명은 300자 이내로 적어 주세요."))
-    if fields.bill_number is not None:
-        if fields.bill_number < 1:
-            errors.append(("bill_number", "의안번호는 1 이상이어야 합니다."))
+@dataclass(frozen=True)
+class _Particulars:
+    """An item command with its members and committee looked up."""
+
+    command: ItemCommand
+    lead_member: Member | None
+    co_sponsors: list[Member]
+    proposer_body: Body | None
+
+
+def _particulars(term: Term, command: ItemCommand, item: AgendaItem | None) -> _Particulars:
+    """Look up the command's members and committee; raise when the item cannot exist in ``term``."""
+    lead = None
+    if command.lead_member is not None:
+        lead = _get(Member, command.lead_member, "lead_member", "의원")
+    co_sponsors = [_get(Member, i, "co_sponsors", "의원") for i in command.co_sponsors]
+    body = None
+    if command.proposer_body is not None:
+        body = _body(command.proposer_body, "proposer_body")
+    errors = rules.title_problems(command.title)
+    errors += rules.bill_number_problems(command.bill_number)
+    if command.bill_number is not None:
         same_number = select(AgendaItem.id).where(
-            AgendaItem.term_id == term.id, AgendaItem.bill_number == fields.bill_number
+            AgendaItem.term_id == term.id, AgendaItem.bill_number == command.bill_number
         )
         if item is not None:
             same_number = same_number.where(AgendaItem.id != item.id)
@@ -258,10 +171,10 @@ def _check_item_fields(term: Term, fields: ItemFields, item: AgendaItem | None) 
             errors.append(
                 (
                     "bill_number",
-                    f"{term.label}에 이미 의안번호 제{fields.bill_number}호가 있습니다.",
+                    f"{term.label}에 이미 의안번호 제{command.bill_number}호가 있습니다.",
                 )
             )
-    if not term.covers(fields.submitted_on):
+    if not term.covers(command.submitted_on):
         errors.append(
             (
                 "submitted_on",
@@ -269,42 +182,47 @@ def _check_item_fields(term: Term, fields: ItemFields, item: AgendaItem | None) 
                 "안이어야 합니다.",
             )
         )
-    errors += _proposer_errors(fields)
+    errors += rules.proposer_problems(
+        command.proposer_kind,
+        command.lead_member,
+        command.co_sponsors,
+        None if body is None else body.is_committee,
+    )
     if errors:
         raise RuleViolation(errors)
+    return _Particulars(command, lead, co_sponsors, body)
 
 
-def _proposer_errors(fields: ItemFields) -> list[tuple[str, str]]:
-    """Check that the proposer fields fit the proposer kind."""
-    kind = fields.proposer_kind
-    if kind is ProposerKind.MEMBER:
-        if fields.lead_member is None:
-            return [("lead_member", "의원 발의 안건은 대표발의 의원을 골라야 합니다.")]
-        if fields.lead_member in fields.co_sponsors:
-            return [("co_sponsors", "대표발의 의원은 공동발의 의원에서 빼 주세요.")]
-        return []
-    if fields.lead_member is not None or fields.co_sponsors:
-        return [("lead_member", f"{kind.label} 제출 안건에는 발의 의원을 적지 않습니다.")]
-    if kind is ProposerKind.COMMITTEE and (
-        fields.proposer_body is None or not fields.proposer_body.is_committee
-    ):
-        return [("proposer_body", "위원회 제안 안건은 제안한 위원회를 골라야 합니다.")]
-    return []
-
-
-def _apply(item: AgendaItem, fields: ItemFields) -> None:
-    """Copy the fields onto the item."""
-    item.title = fields.title.strip()
-    item.kind = fields.kind
-    item.proposer_kind = fields.proposer_kind
-    item.submitted_on = fields.submitted_on
-    item.bill_number = fields.bill_number
-    item.lead_member = fields.lead_member
-    item.co_sponsors = list(fields.co_sponsors)
+def _apply(item: AgendaItem, particulars: _Particulars) -> None:
+    """Copy the particulars onto the item."""
+    command = particulars.command
+    item.title = command.title.strip()
+    item.kind = command.kind
+    item.proposer_kind = command.proposer_kind
+    item.submitted_on = command.submitted_on
+    item.bill_number = command.bill_number
+    item.lead_member = particulars.lead_member
+    item.co_sponsors = particulars.co_sponsors
     item.proposer_body = (
-        fields.proposer_body if fields.proposer_kind is ProposerKind.COMMITTEE else None
+        particulars.proposer_body if command.proposer_kind is ProposerKind.COMMITTEE else None
     )
-    item.summary = fields.summary.strip()
+    item.summary = command.summary.strip()
+
+
+def _get(model, ident: int, field: str, label: str):
+    """Return the row with id ``ident``, or refuse naming ``field``."""
+    found = db.session.get(model, ident)
+    if found is None:
+        raise UnknownReference([(field, f"{label}을(를) 찾을 수 없습니다: {ident}")])
+    return found
+
+
+def _body(slug: str, field: str) -> Body:
+    """Return the body with this URL name, or refuse naming ``field``."""
+    body = db.session.scalar(select(Body).where(Body.slug == slug))
+    if body is None:
+        raise UnknownReference([(field, f"위원회를 찾을 수 없습니다: {slug}")])
+    return body
 
 
 def _item_snapshot(item: AgendaItem) -> dict:
@@ -341,16 +259,16 @@ def _check_outcome(meeting: Meeting, item: AgendaItem, result: Result, today: da
                 )
             ]
         )
-    if item not in _ordered_items(meeting):
+    if item not in items_in_order(meeting):
         raise RuleViolation(
             [("item", f"{meeting.name}의 의사일정에 없는 안건입니다. 먼저 의사일정에 올려 주세요.")]
         )
     if any(o.meeting_id == meeting.id for o in item.outcomes):
         raise RuleViolation([("result", f"{meeting.name}의 결과는 이미 기록되어 있습니다.")])
-    if item.status.is_final:
-        raise RuleViolation(
-            [("result", f"이미 끝난 안건({item.status.label})에는 결과를 더 기록할 수 없습니다.")]
-        )
+    if final := rules.final_status_problem(
+        item.status, "result", "에는 결과를 더 기록할 수 없습니다."
+    ):
+        raise RuleViolation(final)
     if meeting.body.is_committee:
         referral = next((r for r in item.referrals if r.body_id == meeting.body_id), None)
         if referral is None:
@@ -415,26 +333,11 @@ def _refresh_status(item: AgendaItem) -> None:
         .order_by(Meeting.date.desc(), Meeting.start_time.desc(), Outcome.id.desc())
         .limit(1)
     ).first()
-    if latest is None:
-        has_referral = db.session.scalar(
-            select(func.count()).select_from(Referral).where(Referral.item_id == item.id)
-        )
-        item.status = ItemStatus.REFERRED if has_referral else ItemStatus.SUBMITTED
-    elif latest.meeting.body.is_committee and latest.result not in (
-        Result.WITHDRAWN,
-        Result.DEFERRED,
-    ):
-        # A committee's decision is a recommendation; the plenary still has to decide.
-        item.status = ItemStatus.COMMITTEE_DECIDED
-    else:
-        item.status = ItemStatus(latest.result.value)
-
-
-def _ordered_items(meeting: Meeting) -> list[AgendaItem]:
-    """Return the items on the meeting's order of business, first to last."""
-    return [e.item for e in entries_of(meeting)]
-
-
-def _outcomes_at(meeting: Meeting) -> list[Outcome]:
-    """Return the outcomes recorded at ``meeting``."""
-    return list(db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id)))
+    has_referral = latest is None and db.session.scalar(
+        select(func.count()).select_from(Referral).where(Referral.item_id == item.id)
+    )
+    item.status = rules.status_after(
+        latest and latest.result,
+        latest is not None and latest.meeting.body.is_committee,
+        bool(has_referral),
+    )

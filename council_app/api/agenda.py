@@ -8,24 +8,27 @@ is an OParl ``AgendaItem`` (``order``, ``number``, ``result``); attachments are 
 
 from __future__ import annotations
 
-import enum
-from datetime import date
-
 from flask import jsonify, request, url_for
-from sqlalchemy import select
 
 from ..agenda import queries, services
-from ..agenda.models import AgendaItem, ItemKind, Outcome, ProposerKind, Result
+from ..agenda.commands import ItemCommand, ItemRef, OutcomeCommand, ReferralCommand
+from ..agenda.models import AgendaItem, Outcome
 from ..auth.permissions import Permission, permission_required
-from ..core.errors import NotFound, RuleViolation
-from ..core.inputs import MAX_ID, date_problem, page_number
+from ..core.commands import read_command, sent_as
+from ..core.errors import NotFound
+from ..core.inputs import page_number
 from ..core.urls import external_url
-from ..council.models import Body, Member
+from ..core.writes import api_write
 from ..council.services import current_council
 from ..extensions import db
+from ..meetings import order
 from ..meetings.models import Meeting
 from ..sessions.models import SessionKind
 from . import bp, json_payload, list_response
+
+#: Where the API's bodies name a command's fields differently (OParl's names).
+ITEM_KEYS = {"title": "name", "submitted_on": "date", "proposer_body": "proposer_organization"}
+REFERRAL_KEYS = {"committee": "organization"}
 
 MAX_PER_PAGE = 100
 
@@ -130,77 +133,10 @@ def agenda_json(meeting: Meeting) -> list[dict]:
     ]
 
 
-def _payload() -> dict:
-    return json_payload()
-
-
-def _date(data: dict, name: str) -> date:
-    try:
-        value = date.fromisoformat(str(data[name]))
-    except KeyError:
-        raise RuleViolation([(name, "날짜를 적어 주세요 (YYYY-MM-DD).")]) from None
-    except ValueError:
-        raise RuleViolation([(name, "날짜는 YYYY-MM-DD 형식이어야 합니다.")]) from None
-    if problem := date_problem(value, "날짜"):
-        raise RuleViolation([(name, problem)])
-    return value
-
-
-def _enum(data: dict, name: str, enum_cls: type[enum.Enum]):
-    try:
-        return enum_cls(data.get(name))
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise RuleViolation([(name, f"다음 중 하나여야 합니다: {allowed}")]) from None
-
-
-def _int(data: dict, name: str, *, required: bool = False) -> int | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleViolation([(name, "정수를 적어 주세요.")])
-    if not 0 <= value <= MAX_ID:
-        raise RuleViolation([(name, f"0부터 {MAX_ID}까지의 정수를 적어 주세요.")])
-    return value
-
-
-def _get(model, ident, name: str, label: str):
-    usable = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
-    found = db.session.get(model, ident) if usable else None
-    if found is None:
-        raise RuleViolation([(name, f"{label}을(를) 찾을 수 없습니다: {ident}")])
-    return found
-
-
-def _body_by_slug(slug, name: str) -> Body:
-    body = db.session.scalar(select(Body).where(Body.slug == str(slug)))
-    if body is None:
-        raise RuleViolation([(name, f"위원회를 찾을 수 없습니다: {slug}")])
-    return body
-
-
-def _item_fields(data: dict) -> services.ItemFields:
-    """Read an item's fields from the request body."""
-    lead = data.get("lead_member")
-    body = data.get("proposer_organization")
-    return services.ItemFields(
-        title=str(data.get("name") or ""),
-        kind=_enum(data, "kind", ItemKind),
-        proposer_kind=_enum(data, "proposer_kind", ProposerKind),
-        submitted_on=_date(data, "date"),
-        bill_number=_int(data, "bill_number"),
-        lead_member=None if lead is None else _get(Member, lead, "lead_member", "의원"),
-        co_sponsors=[_get(Member, i, "co_sponsors", "의원") for i in data.get("co_sponsors") or []],
-        proposer_body=None if body is None else _body_by_slug(body, "proposer_organization"),
-        summary=str(data.get("summary") or ""),
-    )
-
-
 @bp.get("/agenda-items")
 def agenda_items():
     """List agenda items; filter by session, year, term, kind, status, proposer, committee."""
-    filters = queries.ItemFilter.from_args(request.args)
+    filters = read_command(queries.ItemFilter, request.args)
     page = db.paginate(
         queries.filtered_items(filters), page=page_number(request.args), max_per_page=MAX_PER_PAGE
     )
@@ -242,8 +178,10 @@ def agenda_item(item_id: int):
 @permission_required(Permission.MANAGE_AGENDA)
 def create_agenda_item():
     """Register an agenda item: name, kind, proposer_kind, date, bill_number, lead_member …"""
-    item = services.create_item(current_council(), _item_fields(_payload()))
-    db.session.commit()
+    council = current_council()
+    command = read_command(ItemCommand, json_payload(), keys=ITEM_KEYS)
+    with sent_as(ITEM_KEYS):
+        item = api_write(lambda: services.create_item(council, command))
     return jsonify(item_json(item)), 201
 
 
@@ -252,10 +190,9 @@ def create_agenda_item():
 def refer_agenda_item(item_id: int):
     """Refer an agenda item to a committee: {"organization": slug, "referred_on": date}."""
     item = db.get_or_404(AgendaItem, item_id)
-    data = _payload()
-    committee = _body_by_slug(data.get("organization"), "organization")
-    services.refer(item, committee, _date(data, "referred_on"))
-    db.session.commit()
+    command = read_command(ReferralCommand, json_payload(), keys=REFERRAL_KEYS)
+    with sent_as(REFERRAL_KEYS):
+        api_write(lambda: services.refer(item, command))
     return jsonify(item_json(item)), 201
 
 
@@ -274,13 +211,8 @@ def meeting_agenda(meeting_id: int):
 def replace_meeting_agenda(meeting_id: int):
     """Replace a meeting's order of business: {"items": [ids in order], "reason": "…"}."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    data = _payload()
-    ids = data.get("items")
-    if not isinstance(ids, list):
-        raise RuleViolation([("items", "안건 번호(id)의 목록을 보내 주세요.")])
-    items = [_get(AgendaItem, i, "items", "안건") for i in ids]
-    services.set_order(meeting, items, str(data.get("reason") or ""))
-    db.session.commit()
+    command = read_command(order.NewOrder, json_payload())
+    api_write(lambda: order.replace_order(meeting, command))
     lines = agenda_json(meeting)
     return list_response(lines, len(lines))
 
@@ -290,10 +222,8 @@ def replace_meeting_agenda(meeting_id: int):
 def add_to_meeting_agenda(meeting_id: int):
     """Add an item at the end of a meeting's order of business: {"item": id, "reason": "…"}."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    data = _payload()
-    item = _get(AgendaItem, data.get("item"), "item", "안건")
-    services.add_to_order(meeting, item, str(data.get("reason") or ""))
-    db.session.commit()
+    command = read_command(order.Addition, json_payload())
+    api_write(lambda: order.add_named_item(meeting, command))
     lines = agenda_json(meeting)
     return list_response(lines, len(lines)), 201
 
@@ -303,16 +233,10 @@ def add_to_meeting_agenda(meeting_id: int):
 def record_meeting_outcome(meeting_id: int):
     """Record a meeting's decision on an item: {"item", "result", "votes_yes", "votes_no" …}."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    data = _payload()
-    item = _get(AgendaItem, data.get("item"), "item", "안건")
-    outcome = services.record_outcome(
-        meeting,
-        item,
-        _enum(data, "result", Result),
-        votes_yes=_int(data, "votes_yes"),
-        votes_no=_int(data, "votes_no"),
-        votes_abstain=_int(data, "votes_abstain"),
-        note=str(data.get("note") or ""),
+    data = json_payload()
+    ref, command = read_command(ItemRef, data), read_command(OutcomeCommand, data)
+    outcome = api_write(
+        lambda: services.record_outcome(meeting, services.find_item(ref.item), command)
     )
-    db.session.commit()
+    item = outcome.item
     return jsonify({**outcome_json(outcome), "agenda_item": item_summary_json(item)}), 201

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..core.errors import CouncilError
+from ..core.writes import cli_write
 from ..extensions import db
 from . import services
 from .models import User
@@ -31,12 +31,7 @@ def create(username: str, role: str, display_name: str | None, password_stdin: b
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("비밀번호", hide_input=True, confirmation_prompt="비밀번호 확인")
-    try:
-        user = services.create_user(username, password, role, display_name)
-    except CouncilError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    user = cli_write(lambda: services.create_user(username, password, role, display_name))
     click.echo(f"계정을 만들었습니다: {user.username} ({user.role.label})")
 
 
@@ -48,7 +43,6 @@ def token(username: str, name: str) -> None:
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise click.ClickException(f"그런 계정이 없습니다: {username}")
-    secret = services.issue_token(user, name)
-    db.session.commit()
+    secret = cli_write(lambda: services.issue_token(user, name))
     click.echo(secret)
     click.echo("이 토큰은 다시 보여 주지 않습니다. 안전한 곳에 보관하세요.", err=True)

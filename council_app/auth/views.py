@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import NotFound
 from ..core.limits import login_limit
-from ..extensions import db
+from ..core.writes import committing, page_write, show_refusal
 from . import services
 from .forms import LoginForm, TokenForm
 from .permissions import Permission, permission_required
@@ -38,16 +38,16 @@ def login():
     status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.username.data, form.password.data, request.remote_addr, current_app.config
-            )
+            # The try is recorded (committed) whether or not the password matched.
+            with committing():
+                user = services.authenticate(
+                    form.username.data, form.password.data, request.remote_addr, current_app.config
+                )
         except LoginThrottled as error:
-            db.session.rollback()
-            form.username.errors.append(error.errors[0][1])
-            status = 429
+            show_refusal(error, form)
+            status = error.status_code
             headers = {"Retry-After": str(error.retry_after)}
         else:
-            db.session.commit()
             if user:
                 login_user(user)
                 flash(f"{user.display_name}님, 환영합니다.", "success")
@@ -83,8 +83,7 @@ def issue_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return render_template("auth/tokens.html", form=form, new_token=None), 400
-    token = services.issue_token(current_user, form.name.data)
-    db.session.commit()
+    token = page_write(lambda: services.issue_token(current_user, form.name.data))
     return render_template("auth/tokens.html", form=TokenForm(formdata=None), new_token=token)
 
 
@@ -93,9 +92,9 @@ def issue_token():
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
     try:
-        services.revoke_token(current_user, token_id)
+        with committing():
+            services.revoke_token(current_user, token_id)
     except NotFound:
-        abort(404)
-    db.session.commit()
+        abort(404)  # another user's token is not shown to exist
     flash("토큰을 폐기했습니다.", "success")
     return redirect(url_for("auth.tokens"))

@@ -8,7 +8,8 @@ Korean messages. A command only knows types and bounds; look-ups (a body by slug
 id) and every rule of the ordinance stay in the service that receives it.
 
 An update reads with ``partial=True``: the fields the input does not name are :data:`UNSET`,
-and :func:`given` returns only those it named.
+and :func:`given` returns only those it named. A source that names a field differently (the
+API's ``name`` for an item's ``title``) passes ``keys``; its problems come back under its names.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any, TypeVar
 
+from .errors import RuleViolation
 from .inputs import MAX_ID, Reader, whole_number
 
 C = TypeVar("C")
@@ -52,18 +55,48 @@ class FieldSpec:
     max_items: int = MAX_ITEMS
     #: False keeps a text as sent (pasted minutes keep their own spacing); blank is still empty.
     strip: bool = True
+    #: The one message for any input this field cannot take, where a page promised its own.
+    invalid: str | None = None
+    #: Whether a list keeps a value named twice (an order the rules check), or drops repeats.
+    repeats: bool = False
 
 
-def spec(label: str, *, default: Any = dataclasses.MISSING, **bounds: int | bool) -> Any:
+def spec(
+    label: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    invalid: str | None = None,
+    repeats: bool = False,
+    **bounds: int | bool,
+) -> Any:
     """Declare a command field with its label (and ``max_length``, ``minimum``, ``max_items``,
     ``strip``).
 
-    A field with a default, or typed ``X | None``, is optional.
+    A field with a default, or typed ``X | None``, is optional. ``invalid`` replaces the
+    reader's messages about this field with one of its own; a list field with ``repeats``
+    keeps values named twice for the service to judge.
     """
-    metadata = {"input": FieldSpec(label, **bounds)}
+    metadata = {"input": FieldSpec(label, invalid=invalid, repeats=repeats, **bounds)}
     if isinstance(default, list | dict | set):
         raise TypeError("use a tuple or None as a command field's default")
     return dataclasses.field(default=default, metadata=metadata)
+
+
+class UnknownReference(RuleViolation):
+    """A command names a row that does not exist (a member's id, a committee's slug).
+
+    Services raise it from their look-ups; like a bad value, it is a problem with what was
+    sent, so :func:`sent_as` reports it under the sender's own names.
+    """
+
+
+@contextmanager
+def sent_as(keys: Mapping[str, str]) -> Iterator[None]:
+    """Report look-up failures inside the block under the keys the source used (see ``keys``)."""
+    try:
+        yield
+    except UnknownReference as unknown:
+        raise UnknownReference([(keys.get(f, f), m) for f, m in unknown.errors]) from None
 
 
 def labels(command_cls: type) -> dict[str, str]:
@@ -80,8 +113,22 @@ def given(command: Any) -> dict[str, Any]:
     }
 
 
-def read_command(command_cls: type[C], data: Mapping[str, Any], *, partial: bool = False) -> C:
-    """Build ``command_cls`` from ``data``, or raise one RuleViolation naming every problem."""
+def read_command(
+    command_cls: type[C],
+    data: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    keys: Mapping[str, str] | None = None,
+) -> C:
+    """Build ``command_cls`` from ``data``, or raise one RuleViolation naming every problem.
+
+    ``keys`` maps a field to the key ``data`` holds it under, when the two differ.
+    """
+    if keys:
+        try:
+            return read_command(command_cls, _renamed(data, keys), partial=partial)
+        except RuleViolation as refused:
+            raise RuleViolation([(keys.get(f, f), m) for f, m in refused.errors]) from None
     reader = Reader(dict(data), labels(command_cls))
     hints = typing.get_type_hints(command_cls)
     values: dict[str, Any] = {}
@@ -92,12 +139,22 @@ def read_command(command_cls: type[C], data: Mapping[str, Any], *, partial: bool
         kind, optional = _unwrap(hints[field.name])
         has_default = field.default is not dataclasses.MISSING
         required = not optional and not has_default
+        known = len(reader.errors)
         value = _read_field(reader, field.name, kind, field.metadata["input"], required)
+        if (invalid := field.metadata["input"].invalid) and len(reader.errors) > known:
+            reader.errors[known:] = [(field.name, invalid)]
         if value is None and has_default:
             value = field.default
         values[field.name] = value
     reader.done()
     return command_cls(**values)
+
+
+def _renamed(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Return ``data`` with each renamed field under its own name (and only there)."""
+    renamed = {k: v for k, v in data.items() if k not in keys}
+    renamed.update({field: data[key] for field, key in keys.items() if key in data})
+    return renamed
 
 
 def _unwrap(hint: Any) -> tuple[Any, bool]:
@@ -112,7 +169,7 @@ def _unwrap(hint: Any) -> tuple[Any, bool]:
 
 def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required: bool) -> Any:
     if typing.get_origin(kind) is tuple:
-        return _read_list(reader, name, typing.get_args(kind)[0], field)
+        return _read_list(reader, name, typing.get_args(kind)[0], field, required)
     if kind is bool:
         return reader.boolean(name)
     if kind is date:
@@ -129,9 +186,17 @@ def _read_field(reader: Reader, name: str, kind: Any, field: FieldSpec, required
     raise TypeError(f"a command field cannot be of type {kind!r}")
 
 
-def _read_list(reader: Reader, name: str, item_kind: type, field: FieldSpec) -> tuple | None:
-    """Read a list (JSON array, a form's repeated field, or lines of text) of ids or text."""
+def _read_list(
+    reader: Reader, name: str, item_kind: type, field: FieldSpec, required: bool = False
+) -> tuple | None:
+    """Read a list (JSON array, a form's repeated field, or lines of text) of ids or text.
+
+    A list field without a default must be named; an empty list is still a list.
+    """
     raw = reader.data.get(name)
+    if raw is None and required:
+        reader.errors.append((name, f"{field.label}을(를) 입력해 주세요."))
+        return None
     if raw in (None, ""):
         return ()
     if isinstance(raw, str):
@@ -147,7 +212,7 @@ def _read_list(reader: Reader, name: str, item_kind: type, field: FieldSpec) -> 
         if any(i is None or i < 1 for i in ids):
             reader.errors.append((name, f"{field.label}의 형식이 맞지 않습니다 (번호 목록)."))
             return None
-        return tuple(dict.fromkeys(ids))
+        return tuple(ids) if field.repeats else tuple(dict.fromkeys(ids))
     texts = [str(value).strip() for value in raw]
     if any(len(text) > field.max_length for text in texts):
         reader.errors.append(

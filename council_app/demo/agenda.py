@@ -13,9 +13,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..agenda import services
+from ..agenda.commands import ItemCommand, OutcomeCommand, ReferralCommand
 from ..agenda.models import AgendaItem, ItemKind, ProposerKind, Result
 from ..council.models import Council, Member
 from ..extensions import db
+from ..meetings import order
 from ..sessions.models import CouncilSession
 
 #: Why the demo writes an order of business for meetings that were already held.
@@ -104,7 +106,6 @@ def load_agenda(council: Council, data: dict, report) -> None:
     """Add the agenda items of the 2022–2023 sessions; items already there are left alone."""
     added = 0
     members = db.session.scalars(select(Member).order_by(Member.id)).all()
-    bodies = {b.slug: b for b in council.bodies}
     for entry in [
         *data["sessions_2022_actual"]["sessions"],
         *data["sessions_2023_plan"]["sessions"],
@@ -118,7 +119,7 @@ def load_agenda(council: Council, data: dict, report) -> None:
         if council_session is None or not council_session.meetings:
             continue
         for title, path in _items_of(entry):
-            added += _load_item(council, council_session, title, path, members, bodies)
+            added += _load_item(council, council_session, title, path, members)
     report.add("안건(2022–2023)", added)
 
 
@@ -137,7 +138,7 @@ def _items_of(entry: dict) -> list[tuple[str, Path]]:
     return items
 
 
-def _load_item(council, council_session, title, path, members, bodies) -> int:
+def _load_item(council, council_session, title, path, members) -> int:
     """Add one item and its way through the session's meetings; return 1 if added."""
     term = council_session.term
     submitted_on = max(council_session.start - timedelta(days=7), term.start)
@@ -162,27 +163,27 @@ def _load_item(council, council_session, title, path, members, bodies) -> int:
         lead = members[council_session.number % len(members)]
     item = services.create_item(
         council,
-        services.ItemFields(
+        ItemCommand(
             title=title,
             kind=path.kind,
             proposer_kind=path.proposer,
             submitted_on=submitted_on,
             bill_number=_next_bill_number(term) if path.kind in BILL_KINDS else None,
-            lead_member=lead,
-            co_sponsors=[m for m in members[:3] if m is not lead] if lead else [],
-            proposer_body=bodies["steering" if "audit" not in path.committees else "audit"]
+            lead_member=lead.id if lead else None,
+            co_sponsors=tuple(m.id for m in members[:3] if m is not lead) if lead else (),
+            proposer_body=("steering" if "audit" not in path.committees else "audit")
             if path.proposer is ProposerKind.COMMITTEE
             else None,
         ),
     )
     for slug, meeting in committee_meetings.items():
-        services.refer(item, bodies[slug], council_session.start)
-        services.add_to_order(meeting, item, DEMO_REASON)
-        services.record_outcome(meeting, item, path.committee_result)
+        services.refer(item, ReferralCommand(slug, council_session.start))
+        order.add_to_order(meeting, item, DEMO_REASON)
+        services.record_outcome(meeting, item, OutcomeCommand(path.committee_result))
     if path.plenary_result is not None and plenaries:
         plenary = plenaries[0] if path.first_sitting else plenaries[-1]
-        services.add_to_order(plenary, item, DEMO_REASON)
-        services.record_outcome(plenary, item, path.plenary_result)
+        order.add_to_order(plenary, item, DEMO_REASON)
+        services.record_outcome(plenary, item, OutcomeCommand(path.plenary_result))
     return 1
 
 

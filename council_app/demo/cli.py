@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..extensions import db
+from ..core.writes import cli_write
 from ..search import sync
 from . import loader
 
@@ -15,8 +15,7 @@ demo_cli = AppGroup("demo", help="예시 자료 (Demo data).")
 @demo_cli.command("load")
 def load() -> None:
     """Load the demo council; running it again changes nothing."""
-    report = loader.load_all()
-    db.session.commit()
+    report = cli_write(loader.load_all)
     # The commit announced the example minutes to the index without waiting for it;
     # waiting here makes sure the demo starts with every one of them searchable.
     sync.bring_up_to_date()

@@ -116,3 +116,6 @@ def change_status(meeting_id: int):
         MeetingStatus, MeetingCommand, lambda command: services.update_meeting(meeting, command)
     )
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+from . import order_views  # noqa: E402,F401  (order-of-business routes join this blueprint)

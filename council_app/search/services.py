@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
+from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
 from ..extensions import db
@@ -19,14 +20,18 @@ from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from . import sync
 from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
-from .query import QueryError
+from .query import MAX_QUERY_CHARS, QueryError
 
 PER_PAGE = 20
 #: Deep pages cost the engine as much as all the pages before them; nobody reads page 500.
 MAX_PAGE = 200
 MAX_SPEAKER_CHARS = 50
 SORTS = {"relevance": "관련도순", "date": "최신순"}
-_NUMBERS = {"term": "대수", "session": "회기", "member": "의원", "agenda": "안건"}
+BAD_DATE = "날짜는 2024-03-05처럼 입력해 주세요."
+BAD_SORT = "정렬은 relevance(관련도순) 또는 date(최신순)입니다."
+NO_SUCH_BODY = "그런 위원회가 없습니다. 목록에서 골라 주세요."
+SPEAKER_TOO_LONG = f"발언자는 {MAX_SPEAKER_CHARS}자 이하로 입력해 주세요."
+QUERY_TOO_LONG = f"검색어는 {MAX_QUERY_CHARS}자 이하로 입력해 주세요."
 
 
 @dataclass(frozen=True)
@@ -74,26 +79,60 @@ class SearchRequest:
         return {name: value for name, value in args.items() if value not in (None, "")}
 
 
+@dataclass(frozen=True)
+class SearchArgs:
+    """A query string's search arguments as typed; :func:`read_request` checks them together.
+
+    Each field keeps the message the search page has always shown for it.
+    """
+
+    # The query parser bounds the words (MAX_QUERY_CHARS after cleaning); this only caps input.
+    q: str = spec("검색어", default="", max_length=20 * MAX_QUERY_CHARS, invalid=QUERY_TOO_LONG)
+    term: int | None = spec(
+        "대수", default=None, minimum=0, invalid="대수에는 숫자를 입력해 주세요."
+    )
+    session: int | None = spec(
+        "회기", default=None, minimum=0, invalid="회기에는 숫자를 입력해 주세요."
+    )
+    member: int | None = spec(
+        "의원", default=None, minimum=0, invalid="의원에는 숫자를 입력해 주세요."
+    )
+    agenda: int | None = spec(
+        "안건", default=None, minimum=0, invalid="안건에는 숫자를 입력해 주세요."
+    )
+    date_from: date | None = spec("시작 날짜", default=None, invalid=BAD_DATE)
+    date_to: date | None = spec("끝 날짜", default=None, invalid=BAD_DATE)
+    speaker: str = spec("발언자", default="", max_length=1000, invalid=SPEAKER_TOO_LONG)
+    body: str = spec("위원회", default="", max_length=100, invalid=NO_SUCH_BODY)
+    sort: str = spec("정렬", default="relevance", max_length=20, invalid=BAD_SORT)
+    page: int | None = spec("쪽", default=None, minimum=0, invalid="쪽에는 숫자를 입력해 주세요.")
+    per_page: int | None = spec(
+        "쪽당 결과 수", default=None, minimum=0, invalid="쪽당 결과 수에는 숫자를 입력해 주세요."
+    )
+
+
+#: ``from`` and ``to`` are Python words, so the fields carry other names.
+SEARCH_KEYS = {"date_from": "from", "date_to": "to"}
+
+
 def read_request(args: Mapping[str, str]) -> SearchRequest:
     """Check a query string's search arguments; raise RuleViolation naming each bad one."""
+    given = read_command(SearchArgs, args, keys=SEARCH_KEYS)
     errors: list[tuple[str, str]] = []
-    numbers = {name: _number(args, name, label, errors) for name, label in _NUMBERS.items()}
-    dates = {name: _date(args, name, errors) for name in ("from", "to")}
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+    if given.date_from and given.date_to and given.date_from > given.date_to:
         errors.append(("to", "끝 날짜가 시작 날짜보다 앞섭니다."))
-    speaker = _clean(args.get("speaker", ""))
+    speaker = _clean(given.speaker)
     if len(speaker) > MAX_SPEAKER_CHARS:
-        errors.append(("speaker", f"발언자는 {MAX_SPEAKER_CHARS}자 이하로 입력해 주세요."))
-    body = _clean(args.get("body", ""))
+        errors.append(("speaker", SPEAKER_TOO_LONG))
+    body = _clean(given.body)
     if body and not db.session.scalar(select(Body.id).where(Body.slug == body).limit(1)):
-        errors.append(("body", "그런 위원회가 없습니다. 목록에서 골라 주세요."))
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        errors.append(("sort", "정렬은 relevance(관련도순) 또는 date(최신순)입니다."))
-    page = _number(args, "page", "쪽", errors) or 1
+        errors.append(("body", NO_SUCH_BODY))
+    if given.sort not in SORTS:
+        errors.append(("sort", BAD_SORT))
+    page = given.page or 1
     if not 1 <= page <= MAX_PAGE:
         errors.append(("page", f"쪽 번호는 1부터 {MAX_PAGE}까지입니다."))
-    per_page = _number(args, "per_page", "쪽당 결과 수", errors) or PER_PAGE
+    per_page = given.per_page or PER_PAGE
     if not 1 <= per_page <= MAX_PER_PAGE:
         errors.append(("per_page", f"쪽당 결과 수는 1부터 {MAX_PER_PAGE}까지입니다."))
     if errors:
@@ -101,41 +140,19 @@ def read_request(args: Mapping[str, str]) -> SearchRequest:
     filters = SearchFilters(
         body=body or None,
         speaker=speaker or None,
-        member_id=numbers["member"],
-        session=numbers["session"],
-        term=numbers["term"],
-        date_from=dates["from"],
-        date_to=dates["to"],
-        agenda_item_id=numbers["agenda"],
+        member_id=given.member,
+        session=given.session,
+        term=given.term,
+        date_from=given.date_from,
+        date_to=given.date_to,
+        agenda_item_id=given.agenda,
     )
-    return SearchRequest(args.get("q", ""), filters, sort, page, per_page)
+    return SearchRequest(given.q, filters, given.sort, page, per_page)
 
 
 def _clean(value: str) -> str:
     # Control characters would reach the index as part of a name; they name nobody.
     return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
-
-
-def _number(args, name: str, label: str, errors: list) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    # isascii: str.isdigit accepts other scripts' digits (e.g. '١٢') that int() may refuse.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        errors.append((name, f"{label}에는 숫자를 입력해 주세요."))
-        return None
-    return int(raw)
-
-
-def _date(args, name: str, errors: list) -> date | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append((name, "날짜는 2024-03-05처럼 입력해 주세요."))
-        return None
 
 
 def search(request: SearchRequest) -> SearchResult:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from council_app.agenda import services
+from council_app.agenda.commands import ItemCommand
 from council_app.agenda.models import ItemKind, ProposerKind
 from council_app.council.models import Council
 from council_app.demo import loader
@@ -75,17 +76,17 @@ def make_meeting(council_session, bodies):
 
 @pytest.fixture
 def make_item(council):
-    """Register an item through the service, the way every path does."""
+    """Register an item through the service, the way every path does (members by id)."""
 
     def make(title="서울특별시 금천구 예시 조례 일부개정조례안", **overrides):
-        fields = services.ItemFields(
+        command = ItemCommand(
             title=title,
             kind=overrides.pop("kind", ItemKind.ORDINANCE),
             proposer_kind=overrides.pop("proposer_kind", ProposerKind.DISTRICT_HEAD),
             submitted_on=overrides.pop("submitted_on", date(2023, 5, 30)),
             **overrides,
         )
-        item = services.create_item(council, fields)
+        item = services.create_item(council, command)
         db.session.commit()
         return item
 

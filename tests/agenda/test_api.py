@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from council_app.agenda import services
+from council_app.agenda.commands import OutcomeCommand, ReferralCommand
 from council_app.agenda.models import ItemKind, Result
 from council_app.core.errors import RuleViolation
 from council_app.core.time import today_kst
 from council_app.extensions import db
+from council_app.meetings import order
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -28,9 +30,9 @@ def committee(make_meeting):
 
 def test_item_shape_follows_oparl_names(client, make_item, bodies, committee):
     item = make_item(bill_number=4)
-    services.refer(item, bodies["admin-finance"], date(2023, 6, 1))
-    services.add_to_order(committee, item, reason="상정")
-    services.record_outcome(committee, item, Result.PASSED, votes_yes=3, votes_no=0)
+    services.refer(item, ReferralCommand("admin-finance", date(2023, 6, 1)))
+    order.add_to_order(committee, item, reason="상정")
+    services.record_outcome(committee, item, OutcomeCommand(Result.PASSED, votes_yes=3, votes_no=0))
     db.session.commit()
     data = client.get(f"/api/v1/agenda-items/{item.id}").get_json()
     assert data["reference"] == "제4호" and data["name"] == item.title
@@ -49,7 +51,7 @@ def test_item_shape_follows_oparl_names(client, make_item, bodies, committee):
 
 def test_list_filters_and_pages(client, make_item, committee):
     for n in range(3):
-        services.add_to_order(committee, make_item(f"안건 {n}"), reason="상정")
+        order.add_to_order(committee, make_item(f"안건 {n}"), reason="상정")
     make_item("보고", kind=ItemKind.REPORT)
     db.session.commit()
     data = client.get("/api/v1/agenda-items?session=244&per_page=2").get_json()
@@ -67,7 +69,7 @@ def test_bad_filter_is_a_422_with_the_field(client):
 
 def test_meeting_agenda_lists_lines_in_order(client, make_item, committee):
     first, second = make_item("첫째"), make_item("둘째")
-    services.set_order(committee, [second, first], reason="상정")
+    order.set_order(committee, [second, first], reason="상정")
     db.session.commit()
     data = client.get(f"/api/v1/meetings/{committee.id}/agenda").get_json()
     assert [(line["order"], line["name"]) for line in data["data"]] == [(1, "둘째"), (2, "첫째")]
@@ -75,7 +77,7 @@ def test_meeting_agenda_lists_lines_in_order(client, make_item, committee):
 
 
 def test_yearly_counts_endpoint(client, make_item, committee):
-    services.add_to_order(committee, make_item(), reason="상정")
+    order.add_to_order(committee, make_item(), reason="상정")
     db.session.commit()
     [line] = client.get("/api/v1/agenda-items/yearly-counts").get_json()["data"]
     assert line["text"] == "2023년 1회 1건: 정례회 1건, 임시회 0건"
@@ -163,7 +165,32 @@ def test_the_referral_form_refuses_a_date_far_ahead(bodies, make_item):
     item = make_item()
     last_year = today_kst().year + 10
     with pytest.raises(RuleViolation) as refused:
-        services.refer(item, bodies["admin-finance"], date(9999, 12, 31))
+        services.refer(item, ReferralCommand("admin-finance", date(9999, 12, 31)))
     assert refused.value.errors == [
         ("referred_on", f"회부일은(는) 1949년부터 {last_year}년 사이의 날짜여야 합니다.")
+    ]
+
+
+def test_unknown_references_are_named_as_the_client_sent_them(
+    client, staff, council, make_item, committee
+):
+    body = {"name": "예시", "kind": "ordinance", "proposer_kind": "committee", "date": "2023-05-30"}
+    response = client.post("/api/v1/agenda-items", json={**body, "proposer_organization": "x"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "proposer_organization", "message": "위원회를 찾을 수 없습니다: x"}
+    ]
+    item = make_item()
+    response = client.post(
+        f"/api/v1/agenda-items/{item.id}/referrals",
+        json={"organization": "x", "referred_on": "2023-06-01"},
+    )
+    assert response.get_json()["errors"][0]["field"] == "organization"
+    response = client.put(
+        f"/api/v1/meetings/{committee.id}/agenda",
+        json={"items": [item.id, item.id], "reason": "상정"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "items", "message": "같은 안건을 의사일정에 두 번 올릴 수 없습니다."}
     ]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from council_app.agenda import services
+from council_app.agenda.commands import ItemCommand
 from council_app.agenda.models import AgendaItem, ItemKind, ItemStatus, ProposerKind
 from council_app.core.errors import RuleViolation
 from council_app.council.models import Member
@@ -66,20 +67,24 @@ def test_member_item_needs_a_lead_member(make_item):
 
 def test_member_item_shows_lead_and_co_sponsors(make_item):
     lead, *others = _members()[:3]
-    item = make_item(proposer_kind=ProposerKind.MEMBER, lead_member=lead, co_sponsors=others)
+    item = make_item(
+        proposer_kind=ProposerKind.MEMBER,
+        lead_member=lead.id,
+        co_sponsors=tuple(m.id for m in others),
+    )
     assert item.proposer_label == f"{lead.name} 의원 등 3인"
 
 
 def test_lead_member_cannot_also_co_sponsor(make_item):
     lead = _members()[0]
     with pytest.raises(RuleViolation) as error:
-        make_item(proposer_kind=ProposerKind.MEMBER, lead_member=lead, co_sponsors=[lead])
+        make_item(proposer_kind=ProposerKind.MEMBER, lead_member=lead.id, co_sponsors=(lead.id,))
     assert error.value.errors[0][0] == "co_sponsors"
 
 
 def test_district_head_item_names_no_members(make_item):
     with pytest.raises(RuleViolation) as error:
-        make_item(lead_member=_members()[0])
+        make_item(lead_member=_members()[0].id)
     assert error.value.errors == [
         ("lead_member", "구청장 제출 안건에는 발의 의원을 적지 않습니다.")
     ]
@@ -87,22 +92,22 @@ def test_district_head_item_names_no_members(make_item):
 
 def test_committee_item_names_a_committee(make_item, bodies):
     with pytest.raises(RuleViolation) as error:
-        make_item(proposer_kind=ProposerKind.COMMITTEE, proposer_body=bodies["plenary"])
+        make_item(proposer_kind=ProposerKind.COMMITTEE, proposer_body="plenary")
     assert error.value.errors[0][0] == "proposer_body"
-    item = make_item(proposer_kind=ProposerKind.COMMITTEE, proposer_body=bodies["steering"])
+    item = make_item(proposer_kind=ProposerKind.COMMITTEE, proposer_body="steering")
     assert item.proposer_label == "의회운영위원회"
 
 
 def test_update_keeps_own_bill_number_and_audits(make_item):
     item = make_item(bill_number=3)
-    fields = services.ItemFields(
+    command = ItemCommand(
         title="고친 안건명",
         kind=item.kind,
         proposer_kind=item.proposer_kind,
         submitted_on=item.submitted_on,
         bill_number=3,
     )
-    services.update_item(item, fields)
+    services.update_item(item, command)
     db.session.commit()
     event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
     assert event.action == "agenda.item_update"

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 
 from council_app.agenda import services
+from council_app.agenda.commands import OutcomeCommand, ReferralCommand
 from council_app.agenda.models import ItemKind, Result
 from council_app.extensions import db
+from council_app.meetings import order
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def staff(make_user, login):
 
 def test_list_shows_counts_and_filters(client, make_item, make_meeting):
     meeting = make_meeting("plenary", date(2023, 6, 30))
-    services.add_to_order(meeting, make_item("구정질문", kind=ItemKind.QUESTION_TIME), "상정")
+    order.add_to_order(meeting, make_item("구정질문", kind=ItemKind.QUESTION_TIME), "상정")
     make_item("예시 조례안")
     db.session.commit()
     page = client.get("/agenda").get_data(as_text=True)
@@ -33,8 +35,8 @@ def test_list_shows_counts_and_filters(client, make_item, make_meeting):
 def test_item_page_links_each_step_to_its_meeting(client, make_item, make_meeting):
     item = make_item()
     meeting = make_meeting("plenary", date(2023, 6, 30))
-    services.add_to_order(meeting, item, "상정")
-    services.record_outcome(meeting, item, Result.PASSED, votes_yes=10, votes_no=0)
+    order.add_to_order(meeting, item, "상정")
+    services.record_outcome(meeting, item, OutcomeCommand(Result.PASSED, votes_yes=10, votes_no=0))
     db.session.commit()
     page = client.get(f"/agenda/{item.id}").get_data(as_text=True)
     assert f'href="/meetings/{meeting.id}"' in page
@@ -63,9 +65,9 @@ def test_create_form_shows_rule_errors_in_korean(client, staff, make_item):
 
 def test_outcome_refused_on_the_page_is_flashed(client, staff, make_item, make_meeting, bodies):
     item = make_item()
-    services.refer(item, bodies["admin-finance"], date(2023, 6, 1))
+    services.refer(item, ReferralCommand("admin-finance", date(2023, 6, 1)))
     plenary = make_meeting("plenary", date(2023, 6, 30))
-    services.add_to_order(plenary, item, "상정")
+    order.add_to_order(plenary, item, "상정")
     db.session.commit()
     response = client.post(
         f"/meetings/{plenary.id}/outcomes/{item.id}",
@@ -80,7 +82,7 @@ def test_outcome_refused_on_the_page_is_flashed(client, staff, make_item, make_m
 def test_held_meeting_reorder_needs_a_reason_on_the_page(client, staff, make_item, make_meeting):
     meeting = make_meeting("plenary", date(2023, 6, 30))
     first, second = make_item("첫째"), make_item("둘째")
-    services.set_order(meeting, [first, second], "상정")
+    order.set_order(meeting, [first, second], "상정")
     db.session.commit()
     url = f"/meetings/{meeting.id}/order-of-business/{second.id}/move"
     refused = client.post(url, data={"offset": "-1"}, follow_redirects=True)
@@ -130,7 +132,7 @@ def test_outcome_form_is_offered_only_once_the_meeting_is_held(
     from council_app.meetings.models import MeetingStatus
 
     meeting = make_meeting("plenary", date(2023, 6, 30), status=MeetingStatus.SCHEDULED)
-    services.add_to_order(meeting, make_item("예시 조례안"), "상정")
+    order.add_to_order(meeting, make_item("예시 조례안"), "상정")
     db.session.commit()
     url = f"/meetings/{meeting.id}/order-of-business"
     # Logged in on the eve: a login signed later than the clock reads would not count.

@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from council_app.agenda import queries, services
+from council_app.agenda.commands import OutcomeCommand, ReferralCommand
 from council_app.agenda.models import ItemKind, ItemStatus, Result
+from council_app.core.commands import read_command
 from council_app.extensions import db
+from council_app.meetings import order
 from council_app.sessions.models import SessionKind
 
 
 def _decided_bill(make_item, make_meeting, bodies, title="예시 조례안", number=1):
     item = make_item(title, bill_number=number)
-    services.refer(item, bodies["admin-finance"], date(2023, 6, 1))
+    services.refer(item, ReferralCommand("admin-finance", date(2023, 6, 1)))
     committee = make_meeting("admin-finance", date(2023, 6, 12))
     plenary = make_meeting("plenary", date(2023, 6, 30), sitting=3)
     for meeting in (committee, plenary):
-        services.add_to_order(meeting, item, reason="상정")
-        services.record_outcome(meeting, item, Result.PASSED)
+        order.add_to_order(meeting, item, reason="상정")
+        services.record_outcome(meeting, item, OutcomeCommand(Result.PASSED))
     db.session.commit()
     return item, committee, plenary
 
@@ -44,7 +47,7 @@ def test_timeline_goes_from_submission_to_the_plenary(make_item, make_meeting, b
 def test_timeline_shows_a_scheduled_meeting_without_outcome(make_item, make_meeting):
     item = make_item()
     meeting = make_meeting("plenary", date(2023, 6, 30))
-    services.add_to_order(meeting, item, reason="상정")
+    order.add_to_order(meeting, item, reason="상정")
     assert queries.timeline(item)[-1].title == "제244회 정례회 제1차 본회의 상정"
 
 
@@ -57,7 +60,7 @@ def test_yearly_counts_split_regular_and_extraordinary(
     )
     september = make_meeting("plenary", date(2023, 9, 13), in_session=extraordinary)
     for title in ("2023년도 제2회 추가경정예산안", "구정질문"):
-        services.add_to_order(september, make_item(title, submitted_on=date(2023, 9, 1)), "상정")
+        order.add_to_order(september, make_item(title, submitted_on=date(2023, 9, 1)), "상정")
     make_item("아직 상정하지 않은 안건")
     db.session.commit()
     [line] = queries.yearly_counts()
@@ -71,10 +74,8 @@ def test_an_item_counts_once_in_the_session_that_first_had_it(
 ):
     later = make_session(246, SessionKind.REGULAR, date(2023, 11, 23), date(2023, 12, 20))
     item = make_item()
-    services.add_to_order(make_meeting("plenary", date(2023, 6, 30)), item, "상정")
-    services.add_to_order(
-        make_meeting("plenary", date(2023, 11, 23), in_session=later), item, "이월"
-    )
+    order.add_to_order(make_meeting("plenary", date(2023, 6, 30)), item, "상정")
+    order.add_to_order(make_meeting("plenary", date(2023, 11, 23), in_session=later), item, "이월")
     db.session.commit()
     assert queries.yearly_counts()[0].sentence() == "2023년 2회 1건: 정례회 1건, 임시회 0건"
 
@@ -84,7 +85,7 @@ def test_filters(make_item, make_meeting, bodies):
     report = make_item("주요업무계획 보고", kind=ItemKind.REPORT)
 
     def titles(**args):
-        query = queries.filtered_items(queries.ItemFilter.from_args(args))
+        query = queries.filtered_items(read_command(queries.ItemFilter, args))
         return {i.title for i in db.session.scalars(query)}
 
     assert titles() == {decided.title, report.title}
