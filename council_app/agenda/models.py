@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import storage
 from ..core.time import now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
@@ -228,3 +229,12 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
 
     item: Mapped[AgendaItem] = relationship(back_populates="attachments")
+
+
+@storage.stored_by
+def _attachments() -> list[storage.StoredRow]:
+    """List the stored agenda attachments for `files check`."""
+    return [
+        storage.StoredRow(f"안건 첨부 {a.id}", a.stored_name, a.sha256, a.size)
+        for a in db.session.scalars(db.select(Attachment))
+    ]

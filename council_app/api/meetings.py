@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import abort, jsonify, request
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
-from ..core.commands import read_command
+from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
-from ..core.inputs import Reader
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
@@ -40,14 +42,24 @@ def meeting_json(meeting: Meeting) -> dict:
     )
 
 
+@dataclass(frozen=True)
+class MeetingFilter:
+    """The meetings list's query string; its labels are the API's own parameter names."""
+
+    start: date | None = spec("from", default=None)
+    end: date | None = spec("to", default=None)
+    session: int | None = spec("session", default=None)
+
+
+MEETING_FILTER_KEYS = {"start": "from", "end": "to"}
+
+
 @bp.get("/meetings")
 def meetings():
     """List meetings, filtered by ``from``/``to`` dates, ``body`` slug or ``session`` number."""
     council = current_council()
-    reader = Reader(request.args, {"from": "from", "to": "to", "session": "session"})
-    start, end = reader.date("from"), reader.date("to")
-    session_number = reader.integer("session")
-    reader.done()
+    wanted = read_command(MeetingFilter, request.args, keys=MEETING_FILTER_KEYS)
+    start, end, session_number = wanted.start, wanted.end, wanted.session
     body = None
     if request.args.get("body"):
         body = body_by_slug(council, request.args["body"])

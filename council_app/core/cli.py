@@ -8,29 +8,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from ..extensions import db
 from . import storage
 from .time import as_kst, now
 
 files_cli = AppGroup("files", help="올린 파일 (Stored files).")
-
-
-def stored_rows() -> list[storage.StoredRow]:
-    """Return every row that names a stored file: minutes files and agenda attachments."""
-    from ..agenda.models import Attachment
-    from ..minutes.models import MinutesFile
-
-    rows = [
-        storage.StoredRow(f"회의록 파일 {f.id}", f.stored_path, f.sha256, f.size)
-        for f in db.session.scalars(select(MinutesFile))
-    ]
-    rows += [
-        storage.StoredRow(f"안건 첨부 {a.id}", a.stored_name, a.sha256, a.size)
-        for a in db.session.scalars(select(Attachment))
-    ]
-    return rows
 
 
 @files_cli.command("check")
@@ -38,7 +20,7 @@ def stored_rows() -> list[storage.StoredRow]:
 def check(fix: bool) -> None:
     """Report files without rows, rows without files and SHA-256 mismatches; exit 1 on any."""
     root = storage.root()
-    findings = storage.check(root, stored_rows())
+    findings = storage.check(root, storage.stored_rows())
     for relative in findings.orphans:
         click.echo(f"행이 없는 파일: {relative}")
     for relative in findings.in_flight:

@@ -199,6 +199,22 @@ class StoredRow:
     size: int
 
 
+#: The packages that store files each add a function listing their rows (`stored_by`), so
+#: this module — and `files check` — never imports the packages above it.
+_OWNERS: list[Callable[[], Iterable[StoredRow]]] = []
+
+
+def stored_by(owner: Callable[[], Iterable[StoredRow]]) -> Callable[[], Iterable[StoredRow]]:
+    """Register a function that lists the rows naming stored files (a decorator)."""
+    _OWNERS.append(owner)
+    return owner
+
+
+def stored_rows() -> list[StoredRow]:
+    """Return every row that names a stored file, from every package that stores files."""
+    return [row for owner in _OWNERS for row in owner()]
+
+
 @dataclass
 class Findings:
     """What `files check` found: files without rows, rows without files, wrong contents."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import storage
 from ..core.time import now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
@@ -201,3 +202,12 @@ class IndexOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
     #: Set by the search side once the index holds the change.
     processed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
+
+
+@storage.stored_by
+def _minutes_files() -> list[storage.StoredRow]:
+    """List the stored minutes files for `files check`."""
+    return [
+        storage.StoredRow(f"회의록 파일 {f.id}", f.stored_path, f.sha256, f.size)
+        for f in db.session.scalars(db.select(MinutesFile))
+    ]
