@@ -76,7 +76,8 @@ def register_blueprints(app: Flask) -> None:
     from .calendars.views import bp as calendars_bp
     from .core.views import register_error_pages
     from .home.views import bp as home_bp
-    from .meetings.views import bp as meetings_bp
+    from .meetings import bp as meetings_bp
+    from .meetings import order_views, views  # noqa: F401  (their routes join meetings_bp)
     from .minutes.views import bp as minutes_bp
     from .search.views import bp as search_bp
     from .sessions.views import bp as sessions_bp

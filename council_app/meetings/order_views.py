@@ -18,9 +18,8 @@ from ..core.commands import read_command
 from ..core.time import today_kst
 from ..core.writes import Done, form_input, page_write
 from ..extensions import db
-from . import order, order_rules
+from . import bp, order, order_rules
 from .models import Meeting
-from .views import bp
 
 
 @bp.get("/meetings/<int:meeting_id>/order-of-business")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -16,12 +16,10 @@ from ..core.writes import form_status, save_form
 from ..council.services import current_council
 from ..extensions import db
 from ..sessions.services import find_session
-from . import services
+from . import bp, services
 from .forms import MeetingForm
 from .models import Meeting, MeetingStatus
 from .services import MeetingCommand
-
-bp = Blueprint("meetings", __name__)
 
 
 @bp.app_template_global()
@@ -116,6 +114,3 @@ def change_status(meeting_id: int):
         MeetingStatus, MeetingCommand, lambda command: services.update_meeting(meeting, command)
     )
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
-
-
-from . import order_views  # noqa: E402,F401  (order-of-business routes join this blueprint)
