@@ -8,6 +8,9 @@ full ``flask search reindex``. A search never writes the index: it answers from 
 it is and, if the index is behind, asks the thread to catch up. A row is marked processed
 only once the index has committed its change, so a process killed half-way leaves the row
 for the next one.
+
+The module runs past 400 lines because the outbox rules and the thread that applies them
+change together; per-node cursors (several app servers, issue 17) will split the two.
 """
 
 from __future__ import annotations
