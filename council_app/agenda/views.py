@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..auth.permissions import Permission, permission_required
 from ..core import storage
 from ..core.commands import read_command
-from ..core.errors import RuleViolation
+from ..core.errors import CouncilError, RuleViolation
 from ..core.inputs import page_number
 from ..core.writes import form_input, form_status, page_write, save_form
 from ..council.models import Body, BodyKind, Council, Member
@@ -71,8 +71,9 @@ def index():
     """List items with filters, and the yearly counts."""
     try:
         filters = read_command(queries.ItemFilter, request.args)
-    except RuleViolation:
-        abort(400)
+    except RuleViolation as refused:
+        # A filter in the address is a bad request, not a refused form: say which one, as 400.
+        raise CouncilError(refused.errors) from None
     page = db.paginate(
         queries.filtered_items(filters),
         page=page_number(request.args),

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..core.errors import CouncilError
 from ..core.json_input import JSONRefused
 from ..core.limits import api_write_limit
-from ..extensions import csrf, db
+from ..extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The session-cookie path is checked by hand below; a bearer token cannot be forged cross-site.
@@ -41,13 +41,6 @@ def authenticate_request():
     ):
         csrf.protect()
     return None
-
-
-@bp.errorhandler(CouncilError)
-def council_error(error: CouncilError):
-    """Turn a service's refusal into the API's error body; nothing is saved."""
-    db.session.rollback()
-    return jsonify(error.as_json()), error.status_code
 
 
 NOT_AN_OBJECT = "요청 본문은 JSON 객체여야 합니다 (Content-Type: application/json)."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..core.errors import CouncilError
 from ..core.limits import subscription_limit
 from ..core.time import today_kst
 from ..council.models import Body
@@ -16,14 +15,6 @@ bp = Blueprint("calendars", __name__)
 
 #: Proxies may keep a feed this long; clients come back every hour (REFRESH-INTERVAL).
 FEED_MAX_AGE = 300
-
-
-@bp.errorhandler(CouncilError)
-def council_error(error: CouncilError):
-    """Say in Korean which parameter was wrong."""
-    return render_template(
-        "errors/error.html", status=error.status_code, message=str(error)
-    ), error.status_code
 
 
 @bp.app_template_filter("webcal")

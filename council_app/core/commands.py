@@ -96,7 +96,7 @@ def sent_as(keys: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except UnknownReference as unknown:
-        raise UnknownReference([(keys.get(f, f), m) for f, m in unknown.errors]) from None
+        raise UnknownReference(_renamed_errors(unknown.errors, keys)) from None
 
 
 def labels(command_cls: type) -> dict[str, str]:
@@ -128,7 +128,7 @@ def read_command(
         try:
             return read_command(command_cls, _renamed(data, keys), partial=partial)
         except RuleViolation as refused:
-            raise RuleViolation([(keys.get(f, f), m) for f, m in refused.errors]) from None
+            raise RuleViolation(_renamed_errors(refused.errors, keys)) from None
     reader = Reader(dict(data), labels(command_cls))
     hints = typing.get_type_hints(command_cls)
     values: dict[str, Any] = {}
@@ -155,6 +155,11 @@ def _renamed(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]
     renamed = {k: v for k, v in data.items() if k not in keys}
     renamed.update({field: data[key] for field, key in keys.items() if key in data})
     return renamed
+
+
+def _renamed_errors(errors: list, keys: Mapping[str, str]) -> list[tuple[str | None, str]]:
+    """Return ``errors`` under the keys the source used for each field."""
+    return [(keys.get(field, field), message) for field, message in errors]
 
 
 def _unwrap(hint: Any) -> tuple[Any, bool]:

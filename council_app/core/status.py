@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -35,11 +36,13 @@ def change_status(states: Iterable[LabelledEnum], command_cls: type, update: Cal
     then says the new state, or why nothing changed.
     """
     form = status_form(states)
-    if form.validate_on_submit():
-        page_write(
-            lambda: update(read_command(command_cls, form_input(form), partial=True)),
-            done=_new_state,
-        )
+    if not form.validate_on_submit():
+        flash("바꿀 상태를 목록에서 골라 주세요.", "error")
+        return
+    page_write(
+        lambda: update(read_command(command_cls, form_input(form), partial=True)),
+        done=_new_state,
+    )
 
 
 def _new_state(outcome: Any) -> str:

@@ -30,6 +30,8 @@ def test_list_shows_counts_and_filters(client, make_item, make_meeting):
     filtered = client.get("/agenda?kind=question_time").get_data(as_text=True)
     assert "구정질문" in filtered and "예시 조례안" not in filtered
     assert client.get("/agenda?kind=poem").status_code == 400
+    # The page says which filter was wrong, not only that the request was bad.
+    assert "question_time" in client.get("/agenda?kind=poem").get_data(as_text=True)
 
 
 def test_item_page_links_each_step_to_its_meeting(client, make_item, make_meeting):

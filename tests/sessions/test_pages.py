@@ -108,6 +108,8 @@ def test_a_status_change_says_the_new_state_or_why_not(client, council, make_use
     )
     moved = client.post("/sessions/247/status", data={"status": "confirmed"}, follow_redirects=True)
     assert "제247회 임시회 상태: 확정" in moved.get_data(as_text=True)
+    unknown = client.post("/sessions/247/status", data={"status": "asleep"}, follow_redirects=True)
+    assert "바꿀 상태를 목록에서 골라 주세요." in unknown.get_data(as_text=True)
 
 
 def test_holiday_table_removes_a_day_off(client, council, make_user, login):
