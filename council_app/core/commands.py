@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -130,7 +131,7 @@ def read_command(
         except RuleViolation as refused:
             raise RuleViolation(_renamed_errors(refused.errors, keys)) from None
     reader = Reader(dict(data), labels(command_cls))
-    hints = typing.get_type_hints(command_cls)
+    hints = _field_types(command_cls)
     values: dict[str, Any] = {}
     for field in dataclasses.fields(command_cls):
         if partial and not reader.has(field.name):
@@ -155,6 +156,12 @@ def _renamed(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]
     renamed = {k: v for k, v in data.items() if k not in keys}
     renamed.update({field: data[key] for field, key in keys.items() if key in data})
     return renamed
+
+
+@functools.cache
+def _field_types(command_cls: type) -> dict[str, Any]:
+    """Return a command's field types, resolved once per class (every search reads one)."""
+    return typing.get_type_hints(command_cls)
 
 
 def _renamed_errors(errors: list, keys: Mapping[str, str]) -> list[tuple[str | None, str]]:
