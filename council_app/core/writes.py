@@ -22,8 +22,8 @@ from .errors import CouncilError
 
 T = TypeVar("T")
 
-#: What a page says after a write: fixed text, or text made from the result.
-Done = str | Callable[[Any], str] | None
+#: What a page says after a write: fixed text, or text made from the result (None: nothing).
+Done = str | Callable[[Any], str | None] | None
 
 
 @contextmanager
@@ -68,8 +68,9 @@ def page_write(
         g.refusal_status = error.status_code
         show_refusal(error, form)
         return None
-    if done is not None:
-        flash(done(result) if callable(done) else done, "success")
+    message = done(result) if callable(done) else done
+    if message:  # a callable may say nothing for a result that needs no message
+        flash(message, "success")
     for warning in getattr(result, "warnings", ()):
         flash(f"주의: {warning}", "warning")
     return result

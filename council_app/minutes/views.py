@@ -38,14 +38,10 @@ def upload(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     minutes = queries.minutes_for(meeting)
     form = UploadForm()
-    result = save_form(form, lambda data: _upload(meeting, form, data))
+    result = save_form(form, lambda data: _upload(meeting, form, data), done=_upload_done)
     # A file that could not be read is kept all the same (committed), and the page asks
     # for its text; only a version goes on to the preview.
     if result is not None and result.problem is None:
-        flash(
-            f"제{result.version.number}판을 초안으로 저장했습니다. 발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요.",
-            "success",
-        )
         return redirect(url_for(".preview", minutes_id=result.minutes.id))
     if result is not None:
         form.file.errors.append(result.problem)
@@ -54,6 +50,16 @@ def upload(meeting_id: int):
     return render_template(
         "minutes/upload.html", meeting=meeting, minutes=minutes, form=form
     ), form_status(form)
+
+
+def _upload_done(result: versions.Upload) -> str | None:
+    """Say what a readable upload became; an unreadable one is explained on the form."""
+    if result.problem is not None:
+        return None
+    return (
+        f"제{result.version.number}판을 초안으로 저장했습니다. "
+        f"발언 {len(result.version.utterances)}건을 찾았습니다. 미리 보고 공개해 주세요."
+    )
 
 
 def _upload(meeting: Meeting, form: UploadForm, data: dict) -> versions.Upload:
