@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from search_speed import load_queries, scaled_utterances  # noqa: E402
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from council_app import create_app  # noqa: E402
 from council_app.agenda.models import (  # noqa: E402
@@ -386,7 +386,6 @@ def page_paths(env: dict) -> list[tuple[str, list[str], dict]]:
             .order_by(Minutes.id)
         )
         item_id = db.session.scalar(select(AgendaItem.id).order_by(AgendaItem.id.desc()))
-        db.session.execute(text("SELECT 1"))
     queries = [q["query"] for q in load_queries()[:: max(1, len(load_queries()) // 10)]][:10]
     searches = ["/search?q=" + urllib.parse.quote(q) for q in queries]
     api = ["/api/v1/search?q=" + urllib.parse.quote(q) for q in queries]

@@ -329,6 +329,8 @@ def test_upload_page_flow_for_stenographers(app, client, make_meeting, stenograp
     assert response.status_code == 302
     minutes = queries.minutes_for(meeting)
     assert response.headers["Location"].endswith(f"/minutes/{minutes.id}/preview")
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "제1판을 초안으로 저장했습니다." in preview and "미리 보고 공개해 주세요." in preview
     # Publishing is a second step: without the confirmation box ticked nothing happens.
     unconfirmed = client.post(
         f"/minutes/{minutes.id}/publish", data={"publish-reason": "늦었습니다"}
