@@ -146,9 +146,6 @@ class DefaultConfig:
     API_MINUTES_MAX_PER_PAGE = 1_000
     #: A search stops after this many seconds and shows what it found ("일부만").
     SEARCH_TIME_BUDGET_SECONDS = 2.0
-    #: Minutes changes indexing at most this many utterances are applied before the
-    #: response; larger ones (and rebuilds) by a thread of the process, after it.
-    SEARCH_INLINE_TURNS = 5_000
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

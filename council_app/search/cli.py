@@ -31,6 +31,9 @@ def sync_outbox() -> None:
         click.echo(f"색인을 데이터베이스에서 새로 만들었습니다: 발언 {count}건.")
     applied = _or_busy(sync.catch_up)
     click.echo(f"밀린 변경 {applied}건을 색인에 반영했습니다.")
+    merged = _or_busy(sync.search_index().merge_segments)
+    if merged:
+        click.echo(f"작은 색인 조각 {merged}개를 합쳤습니다.")
 
 
 @search_cli.command("check")

@@ -2,10 +2,11 @@
 
 Only published minutes of public meetings are indexed, one document per utterance, never
 a closed passage. Changes reach the index through the outbox rows the services write in
-their own transaction: right after the commit (``minutes_changed``) when the work is small,
-else in a thread of the process (``catch_up_later``), from ``flask search sync``, or by a
-full ``flask search reindex``. A search never writes the index: it answers from the index as
-it is and, if the index is behind, asks the thread to catch up. A row is marked processed
+their own transaction, never inside a request: a thread of the process (``catch_up_later``,
+woken after each commit by ``minutes_changed``) applies them and then merges small segments,
+as do ``flask search sync`` and a full ``flask search reindex``. A search never writes the
+index either: it answers from the index as it is and, if the index is behind, asks the
+thread to catch up. A row is marked processed
 only once the index has committed its change, so a process killed half-way leaves the row
 for the next one.
 
@@ -30,7 +31,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes.events import minutes_changed
 from ..minutes.headings import item_for_heading
-from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion, Utterance
+from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from .index import IndexBusy, IndexMissing, SearchIndex
 
@@ -86,36 +87,22 @@ def state() -> dict:
 def _on_minutes_changed(minutes_id: int, action: str) -> None:
     if not has_app_context():
         return
-    try:
-        # Small changes (nearly all: a day's minutes) are applied before the response, so
-        # the next search finds them; a large one would hold the request, so it waits for
-        # the thread. A publishing request never waits for another process's index lock.
-        done = bring_up_to_date(max_turns=current_app.config["SEARCH_INLINE_TURNS"], wait=False)
-    except Exception:
-        # The change is committed and its outbox row stays unprocessed for the next
-        # catch-up; a failing index must not turn a done publication into an error.
-        current_app.logger.exception("search index: applying minutes %s failed", minutes_id)
-        done = False
-    if not done:
-        catch_up_later()
+    # Never in the request that changed the minutes: indexing them, and the merges a
+    # growing index needs, would make publishing slower as the council's history grows.
+    # The change is committed with its outbox row; searches check every hit against the
+    # database meanwhile (``services.still_public``).
+    catch_up_later()
 
 
-def bring_up_to_date(*, max_turns: int | None = None, wait: bool = True) -> bool:
+def bring_up_to_date(*, wait: bool = True) -> bool:
     """Rebuild the index if it is marked for it, then apply the outbox; True if in step.
 
-    With ``max_turns``, do nothing (return False) when that would index more utterances.
     Without ``wait``, return False at once if another process is writing the index.
+    Slow with a large index or change: for the catch-up thread and commands, not requests.
     """
     index = search_index()
-    # A session of its own: the caller's may be mid-commit (after_commit).
-    with Session(db.engine) as session:
-        rebuild = index.needs_rebuild()
-        if max_turns is not None:
-            minutes_ids = None if rebuild else _pending_minutes(session)
-            if _turns_to_index(session, minutes_ids) > max_turns:
-                return False
     try:
-        if rebuild:
+        if index.needs_rebuild():
             reindex()
         catch_up(wait=wait)
     except IndexBusy:
@@ -125,6 +112,17 @@ def bring_up_to_date(*, max_turns: int | None = None, wait: bool = True) -> bool
     # Without ``wait``, a busy index leaves the rows where they were.
     with Session(db.engine) as session:
         return not pending_count(session)
+
+
+def merge_segments() -> int:
+    """Merge the small segments catch-ups leave behind; return how many were merged.
+
+    Never in a request: it rewrites old segments. A busy index is left for the next time.
+    """
+    try:
+        return search_index().merge_segments(wait=False)
+    except IndexBusy:
+        return 0
 
 
 def catch_up_later() -> None:
@@ -185,6 +183,8 @@ class CatchUpThread:
             with self._app.app_context():
                 try:
                     bring_up_to_date()
+                    # After the changes are searchable, not before them.
+                    merge_segments()
                     self._failed_at = None
                 except Exception:
                     self._failed_at = now()
@@ -296,34 +296,6 @@ def catch_up(*, wait: bool = True) -> int:
             return 0
         _mark_processed(session, [row.id for row in rows])
     return len(rows)
-
-
-def _pending_minutes(session: Session) -> list[int]:
-    """Return the minutes that unprocessed outbox rows name."""
-    return list(session.scalars(_pending.with_only_columns(IndexOutbox.minutes_id).distinct()))
-
-
-def _turns_to_index(session: Session, minutes_ids: list[int] | None) -> int:
-    """Count the utterances indexing those minutes (None: all of them) would write."""
-    if minutes_ids is not None and not minutes_ids:
-        return 0
-    current = (
-        select(MinutesVersion.minutes_id, func.max(MinutesVersion.number).label("number"))
-        .group_by(MinutesVersion.minutes_id)
-        .subquery()
-    )
-    stmt = (
-        _indexed_select(func.count(Utterance.id))
-        .join(current, current.c.minutes_id == Minutes.id)
-        .join(
-            MinutesVersion,
-            (MinutesVersion.minutes_id == Minutes.id) & (MinutesVersion.number == current.c.number),
-        )
-        .join(Utterance, Utterance.version_id == MinutesVersion.id)
-    )
-    if minutes_ids is not None:
-        stmt = stmt.where(Minutes.id.in_(minutes_ids))
-    return session.scalar(stmt)
 
 
 def _mark_processed(session: Session, ids: list[int]) -> None:

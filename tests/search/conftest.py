@@ -8,6 +8,7 @@ from council_app.extensions import db
 from council_app.minutes import publication, versions
 from council_app.minutes.publication import PublishMinutes
 from council_app.minutes.versions import UploadMinutes
+from council_app.search import sync
 from tests.minutes.conftest import council, make_meeting  # noqa: F401  (fixtures)
 
 # The council's layout: ○label, a wide space, the speech; a closed passage in parentheses.
@@ -35,7 +36,11 @@ PLENARY_MINUTES = """제300회 서울특별시 금천구의회(임시회)
 
 @pytest.fixture
 def publish(make_meeting):  # noqa: F811  (the fixture imported above)
-    """Upload text as a meeting's minutes and publish them, as a stenographer would."""
+    """Upload text as a meeting's minutes and publish them, as a stenographer would.
+
+    The index catches up in the process's thread, after the commit: this waits for it
+    (unless ``wait=False``), as a citizen searching a moment later would find them.
+    """
 
     def do(
         text=BUDGET_MINUTES,
@@ -43,11 +48,14 @@ def publish(make_meeting):  # noqa: F811  (the fixture imported above)
         day=datetime.date(2023, 1, 3),
         public=True,
         status=None,
+        wait=True,
     ):
         meeting = make_meeting(day, body, public=public, status=status)
         minutes = versions.upload(meeting, UploadMinutes(text=text)).minutes
         publication.publish(minutes, PublishMinutes(reason="시험"))
         db.session.commit()
+        if wait:
+            assert sync.wait_for_catch_up(30), "the search catch-up thread did not finish"
         return minutes
 
     return do

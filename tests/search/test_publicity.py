@@ -71,6 +71,7 @@ def test_minutes_of_a_meeting_made_closed_leave_search_in_the_same_request(
     assert call(client, "GET", f"/minutes/{minutes.id}").status_code == 404
     assert hits(client) == [] and page_snippets(client) == 0
     assert hits(client, "추가경정예산") == []
+    assert sync.wait_for_catch_up(30)
     result = runner.invoke(args=["search", "check"])
     assert result.exit_code == 0, result.output
     assert "색인에만 있는 발언" not in result.output
@@ -84,6 +85,7 @@ def test_minutes_of_a_meeting_made_public_again_are_found_again(
     assert hits(client) == []
     patch_meeting(client, minutes.meeting_id, secretariat, public=True)
     assert call(client, "GET", f"/minutes/{minutes.id}").status_code == 200
+    assert sync.wait_for_catch_up(30)
     assert hits(client) == [(minutes.id, "u-2")] and page_snippets(client) == 1
     assert runner.invoke(args=["search", "check"]).exit_code == 0
 
@@ -105,7 +107,8 @@ def test_the_meeting_form_closing_a_meeting_takes_its_minutes_out_of_search(
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(meeting)
     assert meeting.public is False
-    assert hits(client) == [] and sync.check().in_step
+    assert hits(client) == []
+    assert sync.wait_for_catch_up(30) and sync.check().in_step
 
 
 def test_cancelling_a_meeting_writes_an_outbox_row_and_search_shows_what_the_page_shows(
@@ -122,7 +125,7 @@ def test_cancelling_a_meeting_writes_an_outbox_row_and_search_shows_what_the_pag
     before = rows_for(minutes)
     patch_meeting(client, meeting.id, secretariat, status="cancelled")
     assert rows_for(minutes) == before + 1
-    assert sync.pending_count() == 0
+    assert sync.wait_for_catch_up(30) and sync.pending_count() == 0
     readable = call(client, "GET", f"/minutes/{minutes.id}").status_code == 200
     assert bool(hits(client)) is readable
     assert runner.invoke(args=["search", "check"]).exit_code == 0
@@ -160,7 +163,7 @@ def test_a_cancelled_session_queues_the_minutes_of_the_meetings_it_cancels(make_
     db.session.commit()
     assert meeting.status is MeetingStatus.CANCELLED
     assert rows_for(minutes) == before + 1
-    assert sync.check().in_step
+    assert sync.wait_for_catch_up(30) and sync.check().in_step
 
 
 def test_a_rolled_back_change_leaves_no_outbox_row(client, publish, secretariat):

@@ -5,13 +5,17 @@ import pathlib
 import shutil
 import threading
 
+from flask import has_request_context
+
+from council_app.auth import services as auth_services
 from council_app.extensions import db
 from council_app.minutes import publication, versions
 from council_app.minutes.publication import PublishMinutes, WithdrawMinutes
 from council_app.minutes.versions import UploadMinutes
 from council_app.search import sync
-from council_app.search.index import IndexBatch, SearchFilters
+from council_app.search.index import IndexBatch, SearchFilters, SearchIndex
 from council_app.search.services import SearchRequest, search
+from tests.search.conftest import BUDGET_MINUTES
 
 
 def found(q, **filters):
@@ -20,7 +24,12 @@ def found(q, **filters):
     }
 
 
-def test_published_minutes_are_searchable_at_once_but_not_closed_passages(publish):
+def caught_up() -> bool:
+    """Wait, a bounded time, for the thread that applies committed changes to the index."""
+    return sync.wait_for_catch_up(30)
+
+
+def test_published_minutes_are_searchable_once_caught_up_but_not_closed_passages(publish):
     minutes = publish()
     assert found("추가경정예산") == {(minutes.id, 1)}
     assert found("보행환경") == {(minutes.id, 2)}
@@ -48,11 +57,25 @@ def test_corrections_replace_and_withdrawal_removes(publish):
     assert found("정정") == set() and found("추가경정예산") == {(minutes.id, 1)}
     publication.publish(minutes, PublishMinutes(reason="발언 정정", confirm=("fewer_turns",)))
     db.session.commit()
+    assert caught_up()
     assert found("정정") == {(minutes.id, 1)} and found("추가경정예산") == set()
     publication.withdraw(minutes, WithdrawMinutes(reason="잘못 올림"))
     db.session.commit()
+    assert caught_up()
     assert found("정정") == set()
     assert sync.check().in_step
+
+
+def test_withdrawn_minutes_the_index_still_holds_never_show(publish, monkeypatch):
+    minutes = publish()
+    # The thread has not caught up yet (busy, or the process died before it ran).
+    monkeypatch.setattr(sync, "catch_up_later", lambda: None)
+    publication.withdraw(minutes, WithdrawMinutes(reason="잘못 올림"))
+    db.session.commit()
+    assert sync.pending_count() == 1
+    assert f"{minutes.id}:2" in sync.search_index().fingerprints()
+    result = search(SearchRequest("보행환경"))
+    assert result.total == 1 and result.hits == []
 
 
 def test_rows_left_unprocessed_by_a_failed_update_are_applied_on_the_next_catch_up(
@@ -83,15 +106,14 @@ def test_a_search_only_reads_and_the_thread_catches_up_after_it(publish, monkeyp
         minutes = publish()
     assert sync.pending_count() == 1
     assert found("보행환경") == set()
-    assert sync.wait_for_catch_up(30)
+    assert caught_up()
     assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
 
 
-def test_large_minutes_are_indexed_after_the_publishing_request_by_the_thread(
-    app, publish, monkeypatch
+def test_published_minutes_are_indexed_after_the_publishing_request_by_the_thread(
+    publish, monkeypatch
 ):
     sync.reindex()
-    app.config["SEARCH_INLINE_TURNS"] = 3  # the example minutes have 4 public turns
     gate, real_catch_up = threading.Event(), sync.catch_up
 
     def held(**kwargs):
@@ -99,17 +121,17 @@ def test_large_minutes_are_indexed_after_the_publishing_request_by_the_thread(
         return real_catch_up(**kwargs)
 
     monkeypatch.setattr(sync, "catch_up", held)
-    minutes = publish()  # returns while the thread waits at the gate
+    minutes = publish(wait=False)  # returns while the thread waits at the gate
     assert sync.pending_count() == 1 and found("보행환경") == set()
     gate.set()
-    assert sync.wait_for_catch_up(30)
+    assert caught_up()
     assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
 
 
 def test_a_change_made_while_another_writer_holds_the_index_is_applied_by_the_thread(publish):
     sync.reindex()
     with sync.search_index().batch():  # another process writing the index
-        minutes = publish()  # answered at once: the publishing request does not wait
+        minutes = publish(wait=False)  # answered at once: publishing does not wait
         assert sync.pending_count() == 1
     assert sync.wait_for_catch_up(30)
     assert found("보행환경") == {(minutes.id, 2)} and sync.pending_count() == 0
@@ -166,3 +188,45 @@ def test_search_sync_rebuilds_an_index_marked_for_it(app, publish, runner):
     result = runner.invoke(args=["search", "sync"])
     assert result.exit_code == 0 and "발언 3건" in result.output
     assert found("보행환경") == {(minutes.id, 2)}
+
+
+def test_no_request_writes_the_index_and_the_thread_makes_published_minutes_searchable(
+    app, client, make_meeting, make_user, monkeypatch
+):
+    sync.reindex()
+    # Every write of the index (outbox applied, segments merged, rebuilt) takes its lock.
+    writes, real_writer = [], SearchIndex._writer
+
+    def writer(self, *args, **kwargs):
+        writes.append(has_request_context())
+        return real_writer(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "_writer", writer)
+    meeting = make_meeting(datetime.date(2023, 1, 3), "admin-finance")
+    token = auth_services.issue_token(make_user("stenographer"), "test")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    with app.app_context():
+        uploaded = client.post(
+            f"/api/v1/meetings/{meeting.id}/minutes", data={"text": BUDGET_MINUTES}, headers=headers
+        )
+        assert uploaded.status_code == 201, uploaded.get_json()
+    with monkeypatch.context() as patch:
+        # Rows stay pending while both requests run: the search finds the index behind.
+        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        with app.app_context():
+            published = client.post(
+                f"/api/v1/minutes/{uploaded.get_json()['id']}/publish",
+                json={"reason": "시험"},
+                headers=headers,
+            )
+            assert published.status_code == 200, published.get_json()
+        with app.app_context():
+            assert client.get("/api/v1/search", query_string={"q": "보행환경"}).status_code == 200
+            assert client.get("/search", query_string={"q": "보행환경"}).status_code == 200
+        assert sync.pending_count() == 1 and writes == []
+    with app.app_context():
+        client.get("/api/v1/search", query_string={"q": "보행환경"})  # wakes the thread
+    assert caught_up()
+    assert writes and not any(writes)
+    assert found("보행환경") == {(uploaded.get_json()["id"], 2)} and sync.pending_count() == 0

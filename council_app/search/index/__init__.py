@@ -24,6 +24,7 @@ from council_app.search.snippets import match_pattern, snippet
 from . import matching
 from .batch import IndexBatch
 from .compile import filter_node, needles, query_node
+from .merge import merge_plan, merged_segments
 from .schema import build_schema, document, same_schema
 from .segments import build_segments
 from .whoosh_private import folder_lock, hold_files
@@ -213,6 +214,38 @@ class SearchIndex:
             os.remove(os.path.join(self.path, REBUILD_MARK))
         return sum(segment.doc_count_all() for segment in segments)
 
+    def merge_segments(self, *, wait: bool = True) -> int:
+        """Merge small segments by tiers (see ``merge``); return how many were merged.
+
+        Slow with a large index: for a background step, never a request. Without
+        ``wait``, raise IndexBusy at once when another process is writing.
+        """
+        writer = self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0)
+        try:
+            plan = merge_plan(writer.segments)
+            replaced = {segment.segment_id() for group in plan for segment in group}
+            merged = [
+                new for group in plan for new in merged_segments(self._ix, group, self.morphemes)
+            ]
+        except BaseException:
+            writer.cancel()
+            raise
+        if not plan:
+            writer.cancel()
+            return 0
+        writer.commit(
+            mergetype=lambda _writer, existing: (
+                [s for s in existing if s.segment_id() not in replaced] + merged
+            )
+        )
+        return len(replaced)
+
+    def segment_count(self) -> int:
+        """Return how many segments the index has: each one costs every search a little."""
+        with self._unless_gone(), self._ix.reader() as reader:
+            # An empty index's reader is a leaf without a segment.
+            return sum(1 for leaf, _ in reader.leaf_readers() if leaf.segment() is not None)
+
     def optimize(self) -> None:
         """Merge all segments into one, for faster searches."""
         self._writer().commit(optimize=True)
@@ -228,13 +261,18 @@ class SearchIndex:
 
     def fingerprints(self) -> dict[str, tuple[int | None, str]]:
         """Return each utterance's minutes version and status by uid, to find stale ones."""
+        found = {}
         with self._unless_gone(), self._ix.reader() as reader:
-            if not reader.doc_count_all():
-                return {}
-            uids, versions, statuses = (
-                reader.column_reader(name) for name in ("uid", "version", "minutes_status")
-            )
-            return {uids[n]: (versions[n] or None, statuses[n]) for n in reader.all_doc_ids()}
+            # Segment by segment: Whoosh's column across segments misreads documents when
+            # a segment without the column comes first (no document had a version).
+            for leaf, _ in reader.leaf_readers():
+                if not leaf.doc_count_all():
+                    continue
+                uids, versions, statuses = (
+                    leaf.column_reader(name) for name in ("uid", "version", "minutes_status")
+                )
+                found |= {uids[n]: (versions[n] or None, statuses[n]) for n in leaf.all_doc_ids()}
+        return found
 
     def search(
         self,

@@ -2,8 +2,6 @@
 
 from collections.abc import Iterable, Mapping
 
-from whoosh import writing as whoosh_writing
-
 from .schema import document
 from .segments import SegmentBuilder, build_segments
 
@@ -12,7 +10,7 @@ class IndexBatch:
     """Changes made under one write lock; see :meth:`SearchIndex.batch`.
 
     Deletions go through Whoosh's writer; new documents into segments of their own
-    (``segments``), added to the index's list when the batch commits.
+    (``segments``), added to the index's list when the batch commits, merging nothing.
     """
 
     def __init__(self, ix, writer, morphemes: bool):
@@ -67,7 +65,10 @@ class IndexBatch:
             return
         segments = self._segments
 
-        def merge_small_then_add(writer, existing):
-            return whoosh_writing.MERGE_SMALL(writer, existing) + segments
+        def add_without_merging(_writer, existing):
+            # Merging would rewrite old segments inside the caller's commit, which grows
+            # with the index; ``SearchIndex.merge_segments`` does it in a background step.
+            # A segment whose documents were all deleted is only dropped.
+            return [segment for segment in existing if segment.doc_count()] + segments
 
-        self._writer.commit(mergetype=merge_small_then_add)
+        self._writer.commit(mergetype=add_without_merging)
