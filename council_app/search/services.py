@@ -20,7 +20,7 @@ from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from . import sync
 from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
-from .query import MAX_QUERY_CHARS, QueryError
+from .query import MAX_QUERY_CHARS, QueryError, parse_query
 
 PER_PAGE = 20
 #: Deep pages cost the engine as much as all the pages before them; nobody reads page 500.
@@ -159,19 +159,25 @@ def search(request: SearchRequest) -> SearchResult:
     """Run a search on the index as it is, showing only hits of what is public now.
 
     The search only reads: an index that is behind the database is brought up to date by
-    the process's catch-up thread, after this answer. A missing index is created empty
-    and rebuilt there too, rather than here: rebuilding a council's whole history takes
-    minutes, far longer than anyone waits for a page or a worker is given.
+    the process's catch-up thread, after this answer. A missing index is created and
+    rebuilt there too (meanwhile the answer is empty, marked ``rebuilding``), not here:
+    rebuilding a council's whole history takes minutes, far longer than anyone waits for
+    a page or a worker is given.
     """
     budget = current_app.config["SEARCH_TIME_BUDGET_SECONDS"]
+    index = sync.readable_index()
     try:
+        if index is None:
+            parse_query(request.q)  # a query that cannot be searched is still refused
+            return SearchResult(0, [], {}, rebuilding=True)
         try:
-            result = _run(sync.search_index(), request, budget)
+            result = _run(index, request, budget)
         except IndexMissing:
-            result = _run(sync.recover(), request, budget)
+            sync.recover()
+            parse_query(request.q)
+            return SearchResult(0, [], {}, rebuilding=True)
     except QueryError as error:
         raise RuleViolation(str(error), "q") from error
-    index = sync.search_index()
     rebuilding = index.needs_rebuild()
     if rebuilding or sync.pending_count():
         sync.catch_up_later()

@@ -47,10 +47,11 @@ def init_app(app: Flask) -> None:
 
 
 def search_index() -> SearchIndex:
-    """Return this process's index of the current app, opened.
+    """Return this process's index of the current app, opened, for writing it.
 
     A missing or unreadable index is created empty and marked for a rebuild, which
-    ``bring_up_to_date`` does; it is derived data, never a reason to fail.
+    ``bring_up_to_date`` does; it is derived data, never a reason to fail. Requests
+    read through ``readable_index``, which creates nothing.
     """
     index: SearchIndex = current_app.extensions[_EXTENSION]
     if not index.is_open:
@@ -58,30 +59,53 @@ def search_index() -> SearchIndex:
     return index
 
 
-def recover() -> SearchIndex:
-    """Replace an index whose files went away with an empty one, rebuilt in the background."""
+def readable_index() -> SearchIndex | None:
+    """Return this process's index opened for a search; None while there is none to read.
+
+    A request never creates the index: a missing or unreadable one (or one of another
+    schema) is created and rebuilt by the catch-up thread, woken here.
+    """
+    index: SearchIndex = current_app.extensions[_EXTENSION]
+    if not index.is_open:
+        try:
+            current = index.is_current()
+            if current:
+                index.open()
+        except Exception:
+            # Files changing under the check (another process creating the index): not yet.
+            current = False
+        if not current:
+            catch_up_later()
+            return None
+    return index
+
+
+def recover() -> None:
+    """Let go of an index whose files went away; the catch-up thread creates it again."""
     index: SearchIndex = current_app.extensions[_EXTENSION]
     current_app.logger.warning("search index at %s is gone: rebuilding it", index.path)
     index.close()
-    index.open_or_create()
     catch_up_later()
-    return index
 
 
 def state() -> dict:
     """Report the index for the health check: present, documents, outbox rows pending."""
-    index: SearchIndex = current_app.extensions[_EXTENSION]
-    exists = index.is_open or index.exists()
+    index = readable_index()
     try:
-        documents = search_index().doc_count() if exists else 0
+        documents = index.doc_count() if index else 0
+        rebuilding = index is None or index.needs_rebuild()
     except IndexMissing:
-        exists, documents = False, 0
         recover()
-    rebuilding = not exists or search_index().needs_rebuild()
+        index, documents, rebuilding = None, 0, True
     pending = pending_count()
     if rebuilding or pending:
         catch_up_later()
-    return {"exists": exists, "documents": documents, "pending": pending, "rebuilding": rebuilding}
+    return {
+        "exists": index is not None,
+        "documents": documents,
+        "pending": pending,
+        "rebuilding": rebuilding,
+    }
 
 
 def _on_minutes_changed(minutes_id: int, action: str) -> None:

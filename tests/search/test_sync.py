@@ -190,18 +190,25 @@ def test_search_sync_rebuilds_an_index_marked_for_it(app, publish, runner):
     assert found("보행환경") == {(minutes.id, 2)}
 
 
+def recording(method, calls: list):
+    """Wrap a method to note, per call, whether it ran inside a request."""
+
+    def wrapper(self, *args, **kwargs):
+        calls.append(has_request_context())
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def test_no_request_writes_the_index_and_the_thread_makes_published_minutes_searchable(
     app, client, make_meeting, make_user, monkeypatch
 ):
     sync.reindex()
-    # Every write of the index (outbox applied, segments merged, rebuilt) takes its lock.
-    writes, real_writer = [], SearchIndex._writer
-
-    def writer(self, *args, **kwargs):
-        writes.append(has_request_context())
-        return real_writer(self, *args, **kwargs)
-
-    monkeypatch.setattr(SearchIndex, "_writer", writer)
+    # Every write of the index (outbox applied, segments merged, rebuilt) takes its lock;
+    # creating one writes its first table of contents.
+    writes = []
+    for name in ("_writer", "create"):
+        monkeypatch.setattr(SearchIndex, name, recording(getattr(SearchIndex, name), writes))
     meeting = make_meeting(datetime.date(2023, 1, 3), "admin-finance")
     token = auth_services.issue_token(make_user("stenographer"), "test")
     db.session.commit()
@@ -230,3 +237,24 @@ def test_no_request_writes_the_index_and_the_thread_makes_published_minutes_sear
     assert caught_up()
     assert writes and not any(writes)
     assert found("보행환경") == {(uploaded.get_json()["id"], 2)} and sync.pending_count() == 0
+
+
+def test_a_search_request_never_creates_a_missing_index(app, client, publish, monkeypatch):
+    minutes = publish()
+    sync.search_index().close()
+    shutil.rmtree(app.config["SEARCH_INDEX_PATH"])
+    created = []
+    monkeypatch.setattr(SearchIndex, "create", recording(SearchIndex.create, created))
+    with monkeypatch.context() as patch:
+        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        with app.app_context():
+            response = client.get("/api/v1/search", query_string={"q": "보행환경"})
+        assert response.get_json()["rebuilding"] is True
+        with app.app_context():
+            assert client.get("/search", query_string={"q": "보행환경"}).status_code == 200
+            assert client.get("/healthz").status_code == 200
+        assert created == [] and not pathlib.Path(app.config["SEARCH_INDEX_PATH"]).exists()
+    with app.app_context():
+        client.get("/api/v1/search", query_string={"q": "보행환경"})  # wakes the thread
+    assert caught_up()
+    assert created == [False] and found("보행환경") == {(minutes.id, 2)}
