@@ -6,9 +6,8 @@ their own transaction, never inside a request: a thread of the process (``catch_
 woken after each commit by ``minutes_changed``) applies them and then merges small segments,
 as do ``flask search sync`` and a full ``flask search reindex``. A search never writes the
 index either: it answers from the index as it is and, if the index is behind, asks the
-thread to catch up. A row is marked processed
-only once the index has committed its change, so a process killed half-way leaves the row
-for the next one.
+thread to catch up. A row is marked processed only once the index has committed its
+change, so a process killed half-way leaves the row for the next one.
 
 The module runs past 400 lines because the outbox rules and the thread that applies them
 change together; per-node cursors (several app servers, issue 17) will split the two.
