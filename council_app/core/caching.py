@@ -37,7 +37,9 @@ from .time import as_kst, now
 cache = Cache()
 
 #: Blueprints whose GET pages anyone may read; views that need a permission are left out.
-PUBLIC_BLUEPRINTS = frozenset({"sessions", "meetings", "agenda", "minutes", "search", "api", "calendars"})
+PUBLIC_BLUEPRINTS = frozenset(
+    {"sessions", "meetings", "agenda", "minutes", "search", "api", "calendars"}
+)
 PUBLIC_ENDPOINTS = frozenset({"home.index"})
 #: Files go out through send_file, with validators of their own, and are never held in memory.
 NOT_CACHED = frozenset({"agenda.attachment", "minutes.download"})
@@ -89,9 +91,26 @@ class CookielessSessionInterface(SecureCookieSessionInterface):
     """
 
     def save_session(self, app, session, response) -> None:
-        if not session and not session.modified and self.get_cookie_name(app) not in request.cookies:
+        if (
+            not session
+            and not session.modified
+            and self.get_cookie_name(app) not in request.cookies
+        ):
             return
         super().save_session(app, session, response)
+
+
+def max_age(seconds: int):
+    """Let browsers and proxies reuse the view's anonymous answer ``seconds`` unasked.
+
+    Only for answers that are the same for everyone, whatever their cookies (the feeds).
+    """
+
+    def mark(view):
+        view.http_max_age = seconds
+        return view
+
+    return mark
 
 
 def is_anonymous(req: Request) -> bool:
@@ -131,7 +150,16 @@ def lookup_for(req: Request) -> Lookup | None:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     slot = int((local - midnight).total_seconds()) // period
     query = urlencode(sorted(req.args.items(multi=True)))
-    parts = (version.token, local.date().isoformat(), str(slot), select_locale(), req.scheme, req.host, req.path, query)
+    parts = (
+        version.token,
+        local.date().isoformat(),
+        str(slot),
+        select_locale(),
+        req.scheme,
+        req.host,
+        req.path,
+        query,
+    )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     slot_start = midnight + timedelta(seconds=slot * period)
     last_modified = max(version.changed_at, slot_start).replace(microsecond=0)
@@ -170,8 +198,16 @@ def keep_response(response: Response) -> Response:
     """Add validators to anonymous pages and store them; keep staff pages out of every cache."""
     lookup: Lookup | None = request.environ.get(_LOOKUP)
     if lookup is None:
-        if request.endpoint != "static" and (
-            not is_anonymous(request) or _sets_cookie(response)
+        # Staff pages, forms and anything with a cookie: no cache keeps them. Static files
+        # and downloads carry validators of their own.
+        if (
+            request.endpoint != "static"
+            and request.endpoint not in NOT_CACHED
+            and (
+                not is_anonymous(request)
+                or _sets_cookie(response)
+                or "Cache-Control" not in response.headers
+            )
         ):
             response.headers["Cache-Control"] = PRIVATE
         return response
@@ -183,11 +219,11 @@ def keep_response(response: Response) -> Response:
         response.headers["X-Cache"] = "miss"
     response.set_etag(lookup.etag, weak=True)
     response.last_modified = lookup.last_modified
-    if "Cache-Control" not in response.headers:
-        max_age = current_app.config["HTTP_CACHE_MAX_AGE"]
-        response.headers["Cache-Control"] = (
-            f"public, max-age={max_age}" if max_age else "public, no-cache"
-        )
+    view = current_app.view_functions.get(request.endpoint)
+    max_age = getattr(view, "http_max_age", current_app.config["HTTP_CACHE_MAX_AGE"])
+    response.headers["Cache-Control"] = (
+        f"public, max-age={max_age}" if max_age else "public, no-cache"
+    )
     if not lookup.answered and request.method == "GET":
         _store(lookup.key, response)
     return response

@@ -42,9 +42,13 @@ class Version:
 
 def current(session: Session | None = None) -> Version | None:
     """Read the version (None before the first change: nothing to cache yet)."""
-    row = (session or db.session).execute(
-        select(_TABLE.c.epoch, _TABLE.c.counter, _TABLE.c.changed_at).where(_TABLE.c.id == _ROW)
-    ).first()
+    row = (
+        (session or db.session)
+        .execute(
+            select(_TABLE.c.epoch, _TABLE.c.counter, _TABLE.c.changed_at).where(_TABLE.c.id == _ROW)
+        )
+        .first()
+    )
     return Version(*row) if row else None
 
 
@@ -59,9 +63,7 @@ def bump(session: Session) -> None:
     )
     if result.rowcount == 0:
         connection.execute(
-            insert(_TABLE).values(
-                id=_ROW, counter=1, epoch=secrets.token_hex(8), changed_at=moment
-            )
+            insert(_TABLE).values(id=_ROW, counter=1, epoch=secrets.token_hex(8), changed_at=moment)
         )
 
 
