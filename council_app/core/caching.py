@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from flask import Flask, Request, Response, current_app, request, session
+from flask import Flask, Request, Response, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_caching import Cache
 
@@ -111,6 +111,16 @@ def max_age(seconds: int):
         return view
 
     return mark
+
+
+def dont_store() -> None:
+    """Keep this answer out of every cache: it shows a passing state, not the data's.
+
+    A search cut short by its time budget, or answered while the index is rebuilt, would
+    otherwise stand until the next change of data.
+    """
+    if has_request_context():
+        request.environ.pop(_LOOKUP, None)
 
 
 def is_anonymous(req: Request) -> bool:

@@ -71,8 +71,10 @@ def _is_public(table_name: str | None) -> bool:
     return table_name is not None and table_name not in PRIVATE_TABLES
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, flush_context) -> None:
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, flush_context, instances) -> None:
+    # Before the rows: every writer takes the version row's lock first, so two writers on
+    # PostgreSQL never hold each other's rows in opposite orders.
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(_is_public(getattr(obj, "__tablename__", None)) for obj in changed):
         bump(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ from council_app.auth import services as auth_services
 from council_app.calendars import feeds
 from council_app.core import data_version
 from council_app.extensions import db
+from tests.search.conftest import PLENARY_MINUTES
 
 #: A word only the minutes of the ``publish`` fixture say.
 WORD = "보행환경"
@@ -68,19 +70,22 @@ def test_a_matching_etag_is_answered_304_with_one_query_and_no_view(
 
 
 def test_publishing_changes_the_etag_and_the_pages_show_it_at_once(client, publish):
-    # The council exists first, so the empty pages are cached already.
-    empty_home = get(client, "/")
-    empty_search = get(client, "/search", query_string={"q": WORD})
-    assert get(client, "/search", query_string={"q": WORD}).headers["X-Cache"] == "hit"
-    assert f"<mark>{WORD}</mark>" not in empty_search.get_data(as_text=True)
+    publish()
+    before_home = get(client, "/")
+    before_search = get(client, "/search", query_string={"q": "배부"})
+    assert get(client, "/search", query_string={"q": "배부"}).headers["X-Cache"] == "hit"
+    assert get(client, "/").headers["X-Cache"] == "hit"
 
-    minutes = publish()
+    minutes = publish(PLENARY_MINUTES, body="plenary", day=datetime.date(2023, 1, 4))
 
-    home = get(client, "/", headers={"If-None-Match": empty_home.headers["ETag"]})
-    assert home.status_code == 200 and home.headers["ETag"] != empty_home.headers["ETag"]
-    assert f"/minutes/{minutes.id}" in home.get_data(as_text=True)
-    search = get(client, "/search", query_string={"q": WORD})
-    assert f"<mark>{WORD}</mark>" in search.get_data(as_text=True)
+    link = f"/minutes/{minutes.id}"
+    assert link not in before_home.get_data(as_text=True)
+    assert link not in before_search.get_data(as_text=True)
+    home = get(client, "/", headers={"If-None-Match": before_home.headers["ETag"]})
+    assert home.status_code == 200 and home.headers["ETag"] != before_home.headers["ETag"]
+    assert link in home.get_data(as_text=True)
+    search = get(client, "/search", query_string={"q": "배부"})
+    assert search.headers["X-Cache"] == "miss" and link in search.get_data(as_text=True)
 
 
 def test_closing_a_meeting_takes_its_cached_pages_down(client, publish, make_user):
