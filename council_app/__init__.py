@@ -62,7 +62,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     limiter.init_app(app)
     sync.init_app(app)
     # After the limiter: a stored page still counts against the visitor's budget.
-    caching.init_app(app)
+    caching.init_app(app, language=select_locale)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

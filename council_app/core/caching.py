@@ -23,6 +23,7 @@ cache for session cookies. Everything for a logged-in user is ``private, no-stor
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -49,6 +50,7 @@ TRANSIENT_HEADERS = frozenset(
 )
 PRIVATE = "private, no-store"
 _LOOKUP = "council.cache.lookup"
+_LANGUAGE = "council_cache_language"
 
 
 @dataclass
@@ -61,8 +63,12 @@ class Lookup:
     answered: bool = False  # by a 304 or by a stored copy: nothing to store
 
 
-def init_app(app: Flask) -> None:
-    """Configure the store and answer anonymous reads from it."""
+def init_app(app: Flask, language: Callable[[], str]) -> None:
+    """Configure the store and answer anonymous reads from it.
+
+    ``language`` names the language of the request's page: one copy is kept per language.
+    """
+    app.extensions[_LANGUAGE] = language
     config = app.config
     period = config["CACHE_PERIOD"]
     settings = {"CACHE_DEFAULT_TIMEOUT": period, "CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"]}
@@ -149,8 +155,6 @@ def is_cacheable(req: Request) -> bool:
 
 def lookup_for(req: Request) -> Lookup | None:
     """Make the ETag and key of the request (None before any data exists)."""
-    from ..i18n import select_locale
-
     version = data_version.current()
     if version is None:
         return None
@@ -164,7 +168,7 @@ def lookup_for(req: Request) -> Lookup | None:
         version.token,
         local.date().isoformat(),
         str(slot),
-        select_locale(),
+        current_app.extensions[_LANGUAGE](),
         req.scheme,
         req.host,
         req.path,
