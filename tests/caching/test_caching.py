@@ -111,8 +111,11 @@ def test_closing_a_meeting_takes_its_cached_pages_down(client, publish, make_use
 def test_staff_never_get_nor_leave_a_cached_page(app, client, publish, make_user, login):
     publish()
     visitor = app.test_client()
-    assert get(visitor, "/").headers["X-Cache"] == "miss"
+    anonymous = get(visitor, "/")
+    assert anonymous.headers["X-Cache"] == "miss"
     login(make_user("secretariat", username="kim"))
+    # The visitor's ETag means nothing for staff: they get their own page.
+    assert get(client, "/", headers={"If-None-Match": anonymous.headers["ETag"]}).status_code == 200
 
     for url in ("/", "/sessions"):
         staff = get(client, url)
