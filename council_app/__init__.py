@@ -45,7 +45,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     """Bind every extension to the app."""
     from . import models  # noqa: F401  (every table is known before Alembic looks)
     from .auth.loading import init_login
-    from .core import security
+    from .core import caching, security
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
@@ -61,6 +61,8 @@ def register_extensions(app: Flask, migrations: str) -> None:
     security.init_app(app)
     limiter.init_app(app)
     sync.init_app(app)
+    # After the limiter: a stored page still counts against the visitor's budget.
+    caching.init_app(app, language=select_locale)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -110,6 +110,23 @@ class DefaultConfig:
     RATELIMIT_API_WRITE = "300 per minute"
     RATELIMIT_SUBSCRIPTION = "600 per hour"
 
+    #: Public pages for visitors without a session (core/caching.py): answered 304 or from a
+    #: stored copy while the data version, the language and the period of the KST day stay
+    #: the same. CACHE_URL (``redis://host:6379/0``) shares the copies between workers and
+    #: servers; unset, each worker keeps its own in memory.
+    CACHE_ENABLED = True
+    CACHE_URL: str | None = None
+    CACHE_KEY_PREFIX = "council:"
+    #: Seconds: pages that depend on the hour (a meeting has begun) are at most this late,
+    #: and a stored copy lives no longer.
+    CACHE_PERIOD = 300
+    #: Copies a worker keeps in memory, and the largest page stored.
+    CACHE_MAX_ENTRIES = 256
+    CACHE_MAX_ENTRY_BYTES = 1024 * 1024
+    #: 0: browsers and proxies revalidate every time (``no-cache``, a 304 costs one query);
+    #: more lets them reuse a page unasked that long (see README before raising it).
+    HTTP_CACHE_MAX_AGE = 0
+
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (an algorithm name, not a secret)
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     #: Largest file the secretariat may attach to an agenda item.

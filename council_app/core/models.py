@@ -39,3 +39,20 @@ class PublicHoliday(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
     name: Mapped[str] = mapped_column(String(60))
+
+
+class DataVersion(db.Model):
+    """One row counting the changes to what the public pages show (``core/data_version.py``).
+
+    Every transaction that writes public data bumps ``counter`` in that same transaction, so
+    a cached page keyed by (``epoch``, ``counter``) is stale exactly when the data moved on,
+    on every app server sharing the database. ``epoch`` is drawn when the row is created: a
+    database built afresh never meets cache entries of an earlier one with the same count.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(default=0)
+    epoch: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(AwareDateTime)

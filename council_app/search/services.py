@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
+from ..core import caching
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
@@ -175,6 +176,8 @@ def search(request: SearchRequest) -> SearchResult:
     rebuilding = index.needs_rebuild()
     if rebuilding or sync.pending_count():
         sync.catch_up_later()
+    if rebuilding or result.partial:
+        caching.dont_store()
     return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
 
 
