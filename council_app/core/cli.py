@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import storage
+from . import backup, storage
 from .time import as_kst, now
 
 files_cli = AppGroup("files", help="올린 파일 (Stored files).")
@@ -84,3 +84,51 @@ def migrate(target: str) -> None:
     if failed:
         click.echo("옮기지 못한 파일이 있습니다. 'files check'로 원본을 확인하세요.", err=True)
         sys.exit(1)
+
+
+backup_cli = AppGroup("backup", help="백업과 복원 (Backup and restore).")
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path: Path) -> None:
+    """Write one archive: every table's rows, the stored files and a manifest."""
+    try:
+        manifest = backup.create(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"백업을 만들었습니다: {path} (표 {len(manifest['tables'])}개, 행 {rows}개, "
+        f"파일 {len(manifest['files'])}개)"
+    )
+
+
+@backup_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def backup_verify(path: Path) -> None:
+    """Check every member of an archive against its manifest; exit 1 on any difference."""
+    checked = backup.verify(path)
+    for problem in checked.problems:
+        click.echo(problem, err=True)
+    if checked.problems:
+        raise click.ClickException("백업 파일이 목록과 맞지 않습니다. 이 파일로 복원하지 마세요.")
+    manifest = checked.manifest
+    click.echo(
+        f"백업 파일이 목록과 맞습니다: {manifest['created_at']}에 만든 것, "
+        f"행 {sum(manifest['tables'].values())}개, 파일 {len(manifest['files'])}개."
+    )
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def backup_restore(path: Path) -> None:
+    """Restore an archive into this instance's empty database; rebuild the search index."""
+    try:
+        manifest = backup.restore(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"백업을 복원했습니다: 행 {sum(manifest['tables'].values())}개, "
+        f"파일 {len(manifest['files'])}개. 검색 색인을 새로 만들었습니다."
+    )
