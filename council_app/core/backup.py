@@ -92,6 +92,8 @@ def snapshot() -> Iterator[Connection]:
         return
     options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
     with engine.connect().execution_options(**options) as connection, connection.begin():
+        # PostgreSQL takes the snapshot at the first statement, not at BEGIN: take it now.
+        connection.execute(text("SELECT 1"))
         yield connection
 
 

@@ -11,6 +11,7 @@ import logging
 from time import perf_counter
 
 from flask import Flask, Response, current_app, g, request
+from flask_login import user_logged_out
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +22,12 @@ def init_app(app: Flask) -> None:
         app.logger.setLevel(logging.INFO)
     app.before_request(_start)
     app.after_request(_log)
+    user_logged_out.connect(_remember_leaving, app)
+
+
+def _remember_leaving(sender, user, **extra) -> None:
+    # A logout is made by the user it ends: log their id, not the anonymous one after it.
+    g.request_user_id = user.get_id()
 
 
 def _start() -> None:
@@ -45,6 +52,8 @@ def _user_id() -> str:
     """Return the id of the user the request acted as, '-' for none or not looked up."""
     # Only a user already loaded: looking one up here would cost a query (and touch the
     # session, which adds Vary: Cookie) on requests that never needed one.
+    if leaving := g.get("request_user_id"):
+        return str(leaving)
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return "-"

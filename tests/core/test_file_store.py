@@ -173,5 +173,7 @@ def test_a_file_missing_from_the_source_is_named_and_fails_the_move(app, runner,
     storage.path(minutes_file.stored_path).unlink()
     result = runner.invoke(args=["files", "migrate", "--to", "database"])
     assert result.exit_code == 1
-    assert f"옮기지 못한 파일(없거나 SHA-256이 다름): 회의록 파일 {minutes_file.id}" in result.output
+    assert (
+        f"옮기지 못한 파일(없거나 SHA-256이 다름): 회의록 파일 {minutes_file.id}" in result.output
+    )
     assert list(_blobs()) == [uploaded[1].stored_name]
