@@ -19,7 +19,7 @@ import os
 import sqlite3
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -53,6 +53,17 @@ MANIFEST = "manifest.json"
 LEFT_OUT = frozenset({"stored_file"})
 _BATCH = 1_000
 _CHUNK = 1024 * 1024
+
+
+#: What runs once rows and files are restored: the search package rebuilds its index
+#: (search/cli.py), so this module never imports the packages above it.
+_AFTER_RESTORE: list[Callable[[], object]] = []
+
+
+def after_restore(hook: Callable[[], object]) -> Callable[[], object]:
+    """Register a function to run after every restore (a decorator)."""
+    _AFTER_RESTORE.append(hook)
+    return hook
 
 
 class BackupError(Exception):
@@ -355,8 +366,6 @@ def refusal_for_target(manifest: dict) -> str | None:
 
 def restore(source: Path) -> dict:
     """Restore an archive into the app's empty database and store; rebuild the search index."""
-    from ..search import sync  # the search package sits above core
-
     checked = verify(source)
     if checked.problems:
         raise BackupError("백업 파일이 목록과 맞지 않습니다: " + " / ".join(checked.problems))
@@ -388,7 +397,8 @@ def restore(source: Path) -> dict:
     except BaseException:
         session.rollback()
         raise
-    sync.reindex()
+    for hook in _AFTER_RESTORE:
+        hook()
     return manifest
 
 
