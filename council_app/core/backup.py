@@ -194,7 +194,9 @@ def create(target: Path) -> dict:
                     counts[table.name] = count
                     add(member)
             source = _snapshot_store(connection)
-            for row in storage.stored_rows(Session(bind=connection)):
+            with Session(bind=connection) as session:
+                rows = storage.stored_rows(session)
+            for row in rows:
                 if row.relative in files:
                     continue
                 with tempfile.TemporaryFile() as spool:
@@ -250,6 +252,7 @@ class Checked:
 
     manifest: dict | None = None
     problems: list[str] = field(default_factory=list)
+    members: dict[str, dict] = field(default_factory=dict)
 
 
 def member_name_problem(name: str) -> str | None:
@@ -269,15 +272,31 @@ def verify(source: Path) -> Checked:
     if not tarfile.is_tarfile(source):
         problems.append(f"백업 보관 파일(tar)이 아닙니다: {source}")
         return checked
+    try:
+        _read_members(source, checked)
+    except (tarfile.TarError, OSError, EOFError) as error:
+        problems.append(f"보관 파일을 끝까지 읽을 수 없습니다: {error}")
+    if problems:
+        return checked
+    try:
+        _compare(checked)
+    except (AttributeError, TypeError, KeyError):
+        problems.append("목록(manifest.json)의 형식이 잘못되었습니다.")
+    return checked
+
+
+def _read_members(source: Path, checked: Checked) -> None:
+    """Read every member once: its name, kind, size, SHA-256 and line count."""
+    problems = checked.problems
     limit_members = current_app.config["BACKUP_MAX_MEMBERS"]
     limit_bytes = current_app.config["BACKUP_MAX_BYTES"]
-    seen: dict[str, dict] = {}
+    seen = checked.members
     total = 0
     with tarfile.open(source, "r:") as archive:
         while (info := archive.next()) is not None:
             if len(seen) >= limit_members:
                 problems.append(f"보관 파일의 항목이 {limit_members}개를 넘습니다.")
-                return checked
+                return
             if problem := member_name_problem(info.name):
                 problems.append(problem)
                 continue
@@ -290,25 +309,30 @@ def verify(source: Path) -> Checked:
             total += info.size
             if total > limit_bytes:
                 problems.append(f"보관 파일의 내용이 {limit_bytes}바이트를 넘습니다.")
-                return checked
+                return
             digest, lines = hashlib.sha256(), 0
             stream = archive.extractfile(info)
             if info.name == MANIFEST:
+                if checked.manifest is not None:
+                    problems.append(f"같은 이름의 항목이 두 번 있습니다: {info.name}")
                 data = stream.read()
                 try:
                     checked.manifest = json.loads(data)
                 except ValueError:
                     problems.append("목록(manifest.json)을 읽을 수 없습니다.")
-                    return checked
                 continue
             while chunk := stream.read(_CHUNK):
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
             seen[info.name] = {"size": info.size, "sha256": digest.hexdigest(), "lines": lines}
-    manifest = checked.manifest
+
+
+def _compare(checked: Checked) -> None:
+    """Compare what was read with the manifest's members, row counts and files."""
+    problems, seen, manifest = checked.problems, checked.members, checked.manifest
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         problems.append(f"목록(manifest.json)이 없거나 형식 {FORMAT}이 아닙니다.")
-        return checked
+        return
     listed = manifest.get("members") or {}
     for name, expected in listed.items():
         found = seen.get(name)
@@ -320,13 +344,20 @@ def verify(source: Path) -> Checked:
         problems.append(f"목록에 없는 항목이 보관 파일에 있습니다: {name}")
     for table, count in (manifest.get("tables") or {}).items():
         found = seen.get(f"db/{table}.jsonl")
-        if found is not None and found["lines"] != count:
+        if found is None:
+            problems.append(f"표 {table}의 행이 보관 파일에 없습니다.")
+        elif found["lines"] != count:
             problems.append(f"표 {table}의 행 수가 목록({count})과 다릅니다: {found['lines']}")
     for relative, expected in (manifest.get("files") or {}).items():
         found = listed.get(f"files/{relative}")
         if found is None or found.get("sha256") != expected.get("sha256"):
             problems.append(f"파일 {relative}의 SHA-256이 목록과 다릅니다.")
-    return checked
+    listed_files = manifest.get("files") or {}
+    for name in seen:
+        if name.startswith("files/") and name.removeprefix("files/") not in listed_files:
+            problems.append(f"목록의 파일에 없는 항목이 보관 파일에 있습니다: {name}")
+        if name.startswith("db/") and PurePosixPath(name).stem not in manifest.get("tables", {}):
+            problems.append(f"목록의 표에 없는 항목이 보관 파일에 있습니다: {name}")
 
 
 # --- restore ---------------------------------------------------------------------------

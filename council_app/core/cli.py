@@ -97,6 +97,8 @@ def backup_create(path: Path) -> None:
         manifest = backup.create(path)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"백업 파일을 쓸 수 없습니다: {error}") from None
     rows = sum(manifest["tables"].values())
     click.echo(
         f"백업을 만들었습니다: {path} (표 {len(manifest['tables'])}개, 행 {rows}개, "

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, insert, select, text
 from werkzeug.datastructures import FileStorage
 
@@ -33,8 +34,11 @@ ATTACHMENT = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
 
 @contextmanager
-def other_app(url: str, folder: Path, **settings):
-    """Run the block in a second app with empty tables, its own index and files."""
+def other_app(url: str, folder: Path, *, migrate: bool = False, **settings):
+    """Run the block in a second app with empty tables, its own index and files.
+
+    ``migrate`` makes the tables as the README says (``flask db upgrade``), else create_all.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -48,7 +52,10 @@ def other_app(url: str, folder: Path, **settings):
         | settings
     )
     with app.app_context():
-        db.create_all()
+        if migrate:
+            upgrade()
+        else:
+            db.create_all()
         try:
             yield app
         finally:
@@ -153,7 +160,8 @@ def test_a_backup_restores_into_the_other_database_and_back(app, demo, database_
         back = empty_postgres_schema()
     else:
         back = _sqlite_url(tmp_path / "back.sqlite3")
-    with back as url, other_app(url, tmp_path / "two", FILE_STORE="database") as again:
+    two = tmp_path / "two"
+    with back as url, other_app(url, two, migrate=True, FILE_STORE="database") as again:
         result = _invoke(again, "backup", "restore", str(second))
         assert result.exit_code == 0, result.output
         assert _answers(again, paths) == expected
@@ -216,6 +224,10 @@ def test_verify_catches_a_tampered_archive(app, demo, tmp_path):
     assert result.exit_code == 1
     assert "항목의 내용(SHA-256)이 목록과 다릅니다: db/body.jsonl" in result.output
     assert "백업 파일이 목록과 맞지 않습니다. 이 파일로 복원하지 마세요." in result.output
+    with other_app(f"sqlite:///{tmp_path / 'target.sqlite3'}", tmp_path / "target") as target:
+        result = _invoke(target, "backup", "restore", str(tampered))
+        assert result.exit_code == 1 and "db/body.jsonl" in result.output
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
 
     dropped = tmp_path / "dropped.tar"
     _rewrite(archive, dropped, lambda name, data: None if name == "db/meeting.jsonl" else data)
