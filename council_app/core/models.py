@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -56,3 +56,21 @@ class DataVersion(db.Model):
     counter: Mapped[int] = mapped_column(default=0)
     epoch: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class StoredFile(db.Model):
+    """A stored file's bytes, when ``COUNCIL_FILE_STORE=database`` (core.storage).
+
+    Written in the transaction that adds the row naming it, so every node reads the same
+    files from the one PostgreSQL and no file exists without its row.
+    """
+
+    __tablename__ = "stored_file"
+
+    #: The path under the upload root the owning row names (``minutes/<hex>``).
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: ``bytea`` on PostgreSQL; read back in chunks (core.storage.BlobReader).
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
