@@ -49,8 +49,9 @@ from .time import now
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-#: The bytes of stored files travel as ``files/`` members, whichever store held them.
-LEFT_OUT = frozenset({"stored_file"})
+#: The bytes of stored files travel as ``files/`` members, whichever store held them. The
+#: data version only keys caches: the restore's own inserts move the target's on.
+LEFT_OUT = frozenset({"stored_file", "data_version"})
 _BATCH = 1_000
 _CHUNK = 1024 * 1024
 
@@ -372,7 +373,7 @@ def refusal_for_target(manifest: dict) -> str | None:
             f"데이터베이스에 표가 없습니다({', '.join(missing)}). "
             "먼저 'flask --app council_app db upgrade'로 표를 만드세요."
         )
-    for table in db.metadata.sorted_tables:
+    for table in tables():
         if db.session.execute(select(1).select_from(table).limit(1)).first():
             return (
                 f"복원할 데이터베이스가 비어 있지 않습니다(표 {table.name}에 행이 있음). "

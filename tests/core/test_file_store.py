@@ -25,6 +25,8 @@ from tests.test_files_check import meeting  # noqa: F401  (a fixture)
 DATABASE = pytest.mark.app_config(FILE_STORE="database")
 #: Longer than one chunk of a read (1 MiB): a download takes several queries.
 BIG_TEXT = ("회의록 본문 " * 200_000).encode()
+#: Made once: a package's members carry the time they were packed.
+HWPX = samples.as_hwpx()
 
 
 def _local_files(app) -> list[str]:
@@ -39,7 +41,7 @@ def _blobs() -> dict[str, str]:
 @pytest.fixture
 def uploaded(meeting):  # noqa: F811
     """Upload a minutes file and a text attachment longer than a read's chunk, committed."""
-    result = versions.upload(meeting, data=samples.as_hwpx(), filename="회의록.hwpx")
+    result = versions.upload(meeting, data=HWPX, filename="회의록.hwpx")
     item = agenda_services.create_item(
         meeting.council_session.council,
         ItemCommand(
@@ -61,7 +63,7 @@ def test_uploads_go_to_the_database_and_download_in_chunks(
     minutes_file, attachment = uploaded
     assert _local_files(app) == []
     assert _blobs() == {
-        minutes_file.stored_path: hashlib.sha256(samples.as_hwpx()).hexdigest(),
+        minutes_file.stored_path: hashlib.sha256(HWPX).hexdigest(),
         attachment.stored_name: hashlib.sha256(BIG_TEXT).hexdigest(),
     }
 
@@ -74,7 +76,7 @@ def test_uploads_go_to_the_database_and_download_in_chunks(
 
     login(make_user("stenographer"))
     response = client.get(f"/minutes/{minutes_file.minutes_id}/files/{minutes_file.id}")
-    assert response.status_code == 200 and response.get_data() == samples.as_hwpx()
+    assert response.status_code == 200 and response.get_data() == HWPX
 
     result = runner.invoke(args=["files", "check"])
     assert result.exit_code == 0, result.output
