@@ -30,6 +30,8 @@ from tests.conftest import PG_URL, with_search_path
 
 #: Searches may take their time here: a partial answer would differ by load, not by data.
 SETTINGS = {"SEARCH_TIME_BUDGET_SECONDS": 60.0}
+#: What the archive holds, not the database it came from: checked once, on SQLite.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ATTACHMENT = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
 
@@ -179,6 +181,7 @@ def _sqlite_url(path: Path):
     yield f"sqlite:///{path}"
 
 
+@SQLITE_ONLY
 def test_manifest_counts_rows_and_hashes_members(app, demo, tmp_path):
     archive = tmp_path / "demo.tar"
     assert _invoke(app, "backup", "create", str(archive)).exit_code == 0
@@ -206,6 +209,7 @@ def _rewrite(source: Path, target: Path, change) -> None:
             new.addfile(info, io.BytesIO(data))
 
 
+@SQLITE_ONLY
 def test_verify_catches_a_tampered_archive(app, demo, tmp_path):
     archive = tmp_path / "demo.tar"
     assert _invoke(app, "backup", "create", str(archive)).exit_code == 0
@@ -262,6 +266,7 @@ def test_verify_catches_a_tampered_archive(app, demo, tmp_path):
     assert result.exit_code == 1 and "백업 보관 파일(tar)이 아닙니다" in result.output
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("name", ["../escape", "/etc/passwd", "files/../../x", "search/x"])
 def test_verify_and_restore_refuse_names_outside_the_archive(app, tmp_path, name):
     archive = tmp_path / "evil.tar"
@@ -279,6 +284,7 @@ def test_verify_and_restore_refuse_names_outside_the_archive(app, tmp_path, name
     assert not (tmp_path.parent / "escape").exists()
 
 
+@SQLITE_ONLY
 @pytest.mark.app_config(BACKUP_MAX_MEMBERS=5)
 def test_verify_bounds_the_member_count(app, demo, tmp_path):
     archive = tmp_path / "demo.tar"
@@ -297,6 +303,7 @@ def test_restore_refuses_a_database_that_is_not_empty(app, demo, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == before
 
 
+@SQLITE_ONLY
 def test_restore_refuses_an_instance_with_files(app, demo, tmp_path):
     archive = tmp_path / "demo.tar"
     assert _invoke(app, "backup", "create", str(archive)).exit_code == 0
