@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..agenda.models import AgendaEntry, AgendaItem
+from ..core import caching
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
@@ -167,20 +168,26 @@ def search(request: SearchRequest) -> SearchResult:
     budget = current_app.config["SEARCH_TIME_BUDGET_SECONDS"]
     index = sync.readable_index()
     try:
-        if index is None:
-            parse_query(request.q)  # a query that cannot be searched is still refused
-            return SearchResult(0, [], {}, rebuilding=True)
         try:
-            result = _run(index, request, budget)
+            result = _run(index, request, budget) if index else None
         except IndexMissing:
             sync.recover()
-            parse_query(request.q)
-            return SearchResult(0, [], {}, rebuilding=True)
+            result = None
+        if result is None:
+            parse_query(request.q)  # a query that cannot be searched is still refused
     except QueryError as error:
         raise RuleViolation(str(error), "q") from error
+    if result is None:
+        caching.dont_store()
+        return SearchResult(0, [], {}, rebuilding=True)
     rebuilding = index.needs_rebuild()
-    if rebuilding or sync.pending_count():
+    # Pending rows: published minutes the index does not hold yet. An answer stored now
+    # would miss them until the next change of data, since the catch-up changes none.
+    behind = rebuilding or bool(sync.pending_count())
+    if behind:
         sync.catch_up_later()
+    if behind or result.partial:
+        caching.dont_store()
     return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
 
 
