@@ -258,3 +258,26 @@ def test_a_search_request_never_creates_a_missing_index(app, client, publish, mo
         client.get("/api/v1/search", query_string={"q": "보행환경"})  # wakes the thread
     assert caught_up()
     assert created == [False] and found("보행환경") == {(minutes.id, 2)}
+
+
+def test_a_search_answered_before_the_catch_up_is_kept_by_no_cache(
+    app, client, publish, monkeypatch
+):
+    sync.reindex()
+    with monkeypatch.context() as patch:
+        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        minutes = publish(wait=False)
+        with app.app_context():
+            before = client.get("/api/v1/search", query_string={"q": "보행환경"})
+        assert (
+            before.get_json()["data"] == []
+            and before.headers["Cache-Control"] == "private, no-store"
+        )
+    with app.app_context():
+        client.get("/api/v1/search", query_string={"q": "보행환경"})  # wakes the thread
+    assert caught_up()
+    # The catch-up changes no data version: a stored answer from before would stand.
+    with app.app_context():
+        after = client.get("/api/v1/search", query_string={"q": "보행환경"})
+    assert [hit["minutes_id"] for hit in after.get_json()["data"]] == [minutes.id]
+    assert after.headers["Cache-Control"].startswith("public")
