@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core.commands import read_command, spec
@@ -232,7 +233,13 @@ def group_by_meeting(hits: list[Hit]) -> list[MeetingHits]:
     """Group hits by meeting, each group where its first hit ranked."""
     meeting_ids = {hit.meeting_id for hit in hits}
     meetings = {
-        m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+        m.id: m
+        for m in db.session.scalars(
+            select(Meeting)
+            .where(Meeting.id.in_(meeting_ids))
+            # Each group is headed by the meeting's name: its session's and body's.
+            .options(joinedload(Meeting.council_session), joinedload(Meeting.body))
+        )
     }
     groups: dict[int, MeetingHits] = {}
     for hit in hits:

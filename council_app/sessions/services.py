@@ -13,6 +13,7 @@ from typing import Any
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core import audit
 from ..core.commands import given, spec
@@ -21,6 +22,7 @@ from ..core.time import format_date
 from ..council.models import Council
 from ..council.services import term_on
 from ..extensions import db
+from ..meetings.models import Meeting
 from . import rules
 from .models import CouncilSession, SessionKind, SessionStatus
 
@@ -223,6 +225,15 @@ def find_session(council: Council, number: int) -> CouncilSession | None:
         select(CouncilSession).where(
             CouncilSession.council_id == council.id, CouncilSession.number == number
         )
+    )
+
+
+def session_with_meetings(council: Council, number: int) -> CouncilSession | None:
+    """Return the session with its meetings and their bodies, as its page lists them all."""
+    return db.session.scalar(
+        select(CouncilSession)
+        .where(CouncilSession.council_id == council.id, CouncilSession.number == number)
+        .options(selectinload(CouncilSession.meetings).joinedload(Meeting.body))
     )
 
 

@@ -57,7 +57,7 @@ def show(number: int):
     """Show a session with its meetings by date and body."""
     return render_template(
         "sessions/show.html",
-        council_session=_session_or_404(number),
+        council_session=services.session_with_meetings(current_council(), number) or abort(404),
         status_form=status_form(SessionStatus),
     )
 
