@@ -7,8 +7,9 @@ Run from the project root::
 ``DIR`` holds a council built by ``bench/load.py`` (``--data DIR``, its ``sqlite`` folder),
 or one is built there on first use (2,000 meetings, 2,000 items, 200,000 utterances: a few
 minutes). Each page is requested through Flask's test client, ``--repeat`` times after one
-warm-up, and the table gives the median and best ms per request, the statements it sent and
-the size of the page. No server and no network: what is measured is the app's own work,
+warm-up, and the table gives the median CPU ms per request (the process's own time: on a
+machine shared with other work, wall time measures the neighbours), the median wall ms, the
+statements it sent and the size of the page. No server and no network: what is measured is the app's own work,
 which ``bench/load.py`` then multiplies by gunicorn's workers. ``--profile PATH`` names one
 path to run under cProfile instead, printing the 30 costliest functions.
 """
@@ -46,7 +47,7 @@ def paths(env: dict) -> list[tuple[str, str]]:
 
 
 def measure(app, path: str, repeat: int) -> tuple[float, float, int, int, int]:
-    """Return median ms, best ms, statements per request, status and bytes for one page."""
+    """Return median CPU ms, median wall ms, statements, status and bytes for one page."""
     client = app.test_client()
     statements = 0
 
@@ -96,7 +97,7 @@ def main() -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         return
-    print(f"{'page':<36}{'median ms':>10}{'best ms':>9}{'SQL':>5}{'status':>7}{'KB':>7}")
+    print(f"{'page':<36}{'CPU ms':>8}{'wall ms':>9}{'SQL':>5}{'status':>7}{'KB':>7}")
     for label, path in paths(env):
         if args.only and args.only not in label:
             continue
