@@ -7,7 +7,7 @@ Run from the project root::
 ``DIR`` holds a council built by ``bench/load.py`` (``--data DIR``, its ``sqlite`` folder),
 or one is built there on first use (2,000 meetings, 2,000 items, 200,000 utterances: a few
 minutes). Each page is requested through Flask's test client, ``--repeat`` times after one
-warm-up, and the table gives the median CPU ms per request (the process's own time: on a
+warm-up, and the table gives the median CPU ms per request (the thread's own time: on a
 machine shared with other work, wall time measures the neighbours), the median wall ms, the
 statements it sent and the size of the page. No server and no network: what is measured is the app's own work,
 which ``bench/load.py`` then multiplies by gunicorn's workers. ``--profile PATH`` names one
@@ -62,16 +62,17 @@ def measure(app, path: str, repeat: int) -> tuple[float, float, int, int, int]:
     try:
         client.get(path)
         per_request = statements
-        times = []
+        cpu, wall = [], []
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return (
-        statistics.median(times),
-        min(times),
+        statistics.median(cpu),
+        statistics.median(wall),
         per_request,
         response.status_code,
         len(response.data),
@@ -101,10 +102,8 @@ def main() -> None:
     for label, path in paths(env):
         if args.only and args.only not in label:
             continue
-        median, best, statements, status, size = measure(app, path, args.repeat)
-        print(
-            f"{label:<36}{median:>10.1f}{best:>9.1f}{statements:>5}{status:>7}{size / 1024:>7.0f}"
-        )
+        cpu, wall, statements, status, size = measure(app, path, args.repeat)
+        print(f"{label:<36}{cpu:>8.1f}{wall:>9.1f}{statements:>5}{status:>7}{size / 1024:>7.0f}")
 
 
 if __name__ == "__main__":
