@@ -22,7 +22,6 @@ from ..core.time import format_date
 from ..council.models import Council
 from ..council.services import term_on
 from ..extensions import db
-from ..meetings.models import Meeting
 from . import rules
 from .models import CouncilSession, SessionKind, SessionStatus
 
@@ -229,11 +228,16 @@ def find_session(council: Council, number: int) -> CouncilSession | None:
 
 
 def session_with_meetings(council: Council, number: int) -> CouncilSession | None:
-    """Return the session with its meetings and their bodies, as its page lists them all."""
+    """Return the session with its meetings and their bodies, as its page names them all.
+
+    ``meetings`` is the backref meetings/models.py adds; its class is reached through the
+    relationship, since this layer does not import the one above.
+    """
+    meetings = CouncilSession.meetings
     return db.session.scalar(
         select(CouncilSession)
         .where(CouncilSession.council_id == council.id, CouncilSession.number == number)
-        .options(selectinload(CouncilSession.meetings).joinedload(Meeting.body))
+        .options(selectinload(meetings).joinedload(meetings.property.mapper.class_.body))
     )
 
 
