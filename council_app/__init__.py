@@ -45,12 +45,14 @@ def register_extensions(app: Flask, migrations: str) -> None:
     """Bind every extension to the app."""
     from . import models  # noqa: F401  (every table is known before Alembic looks)
     from .auth.loading import init_login
-    from .core import security
+    from .core import caching, request_log, security
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
     from .search import sync
 
+    # First, so its clock starts before any other hook can answer.
+    request_log.init_app(app)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=migrations, render_as_batch=True, render_item=render_migration_type
@@ -61,6 +63,8 @@ def register_extensions(app: Flask, migrations: str) -> None:
     security.init_app(app)
     limiter.init_app(app)
     sync.init_app(app)
+    # After the limiter: a stored page still counts against the visitor's budget.
+    caching.init_app(app, language=select_locale)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -97,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
     from .auth.cli import user_cli
-    from .core.cli import files_cli
+    from .core.cli import backup_cli, files_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
     from .search.cli import search_cli
@@ -109,6 +113,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(minutes_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(files_cli)
+    app.cli.add_command(backup_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -110,8 +110,33 @@ class DefaultConfig:
     RATELIMIT_API_WRITE = "300 per minute"
     RATELIMIT_SUBSCRIPTION = "600 per hour"
 
+    #: Public pages for visitors without a session (core/caching.py): answered 304 or from a
+    #: stored copy while the data version, the language and the period of the KST day stay
+    #: the same. CACHE_URL (``redis://host:6379/0``) shares the copies between workers and
+    #: servers; unset, each worker keeps its own in memory.
+    CACHE_ENABLED = True
+    CACHE_URL: str | None = None
+    CACHE_KEY_PREFIX = "council:"
+    #: Seconds: pages that depend on the hour (a meeting has begun) are at most this late,
+    #: and a stored copy lives no longer.
+    CACHE_PERIOD = 300
+    #: Copies a worker keeps in memory, and the largest page stored.
+    CACHE_MAX_ENTRIES = 256
+    CACHE_MAX_ENTRY_BYTES = 1024 * 1024
+    #: 0: browsers and proxies revalidate every time (``no-cache``, a 304 costs one query);
+    #: more lets them reuse a page unasked that long (see README before raising it).
+    HTTP_CACHE_MAX_AGE = 0
+
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (an algorithm name, not a secret)
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    #: Where uploaded files live: ``local`` (UPLOAD_PATH, one server) or ``database`` (the
+    #: ``stored_file`` table, which every node on the one PostgreSQL shares; README).
+    FILE_STORE = "local"
+    #: Bounds of an archive ``backup verify``/``restore`` will open (members, unpacked bytes).
+    BACKUP_MAX_MEMBERS = 1_000_000
+    BACKUP_MAX_BYTES = 64 * 1024**3
+    #: One log line per request (method, path, status, duration, user id) at INFO.
+    REQUEST_LOG = True
     #: Largest file the secretariat may attach to an agenda item.
     AGENDA_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     #: Trust X-Forwarded-* from this many proxies (0: run directly).
@@ -184,6 +209,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     app.config.setdefault("SEARCH_INDEX_PATH", os.path.join(app.instance_path, "search-index"))
     app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
+    if app.config["FILE_STORE"] not in ("local", "database"):
+        raise ValueError(f"COUNCIL_FILE_STORE: local or database, not {app.config['FILE_STORE']!r}")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret_key(Path(app.instance_path))
     # Behind HTTPS (COUNCIL_PREFERRED_URL_SCHEME=https, or an https:// COUNCIL_BASE_URL)

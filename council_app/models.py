@@ -2,7 +2,7 @@
 
 from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
 from .auth.models import ApiToken, LoginAttempt, User
-from .core.models import AuditEvent, PublicHoliday
+from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
 from .council.models import Body, Council, Member, Membership, Term
 from .meetings.models import Meeting
 from .minutes.models import IndexOutbox, Minutes, MinutesFile, MinutesVersion, Utterance
@@ -17,6 +17,7 @@ __all__ = [
     "Body",
     "Council",
     "CouncilSession",
+    "DataVersion",
     "IndexOutbox",
     "LoginAttempt",
     "Meeting",
@@ -28,6 +29,7 @@ __all__ = [
     "Outcome",
     "PublicHoliday",
     "Referral",
+    "StoredFile",
     "Term",
     "User",
     "Utterance",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from council_app import create_app
+from council_app.core.backup import restart_sequences
 from council_app.extensions import db
 
 
@@ -58,7 +59,7 @@ class DemoTemplate:
                 if rows:
                     writing.execute(table.insert(), rows)
             if writing.dialect.name == "postgresql":
-                _restart_sequences(writing)
+                restart_sequences(writing)
         source.dispose()
         shutil.copytree(folder / "search-index", app.config["SEARCH_INDEX_PATH"])
 
@@ -72,14 +73,3 @@ def demo_config(folder: Path) -> dict:
         "SEARCH_INDEX_PATH": str(folder / "search-index"),
         "UPLOAD_PATH": str(folder / "uploads"),
     }
-
-
-def _restart_sequences(connection) -> None:
-    """Set each id sequence past the copied rows, as inserts through the app would have."""
-    for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
-            # The names are our own tables', never input.
-            name = f'"{table.name}"'
-            sequence = f"pg_get_serial_sequence('{name}', 'id')"
-            highest = f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1"  # noqa: S608
-            connection.execute(text(f"SELECT setval({sequence}, {highest}, false)"))

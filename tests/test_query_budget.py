@@ -12,6 +12,7 @@ import urllib.parse
 from contextlib import contextmanager
 from datetime import time, timedelta
 
+import pytest
 from sqlalchemy import event, func, select
 
 from council_app.agenda.models import (
@@ -31,6 +32,10 @@ from council_app.meetings.models import Meeting, MeetingStatus
 from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion, Utterance
 from council_app.search import sync
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
+
+# The page cache would answer the repeated requests before the view runs: what is counted
+# here is what building each page costs.
+pytestmark = pytest.mark.app_config(CACHE_ENABLED=False)
 
 #: Each page's most statements. Raising one needs a reason: a page's statements must not
 #: depend on how many rows it shows.

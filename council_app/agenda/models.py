@@ -232,9 +232,9 @@ class Attachment(db.Model):
 
 
 @storage.stored_by
-def _attachments() -> list[storage.StoredRow]:
+def _attachments(session) -> list[storage.StoredRow]:
     """List the stored agenda attachments for `files check`."""
     return [
         storage.StoredRow(f"안건 첨부 {a.id}", a.stored_name, a.sha256, a.size)
-        for a in db.session.scalars(db.select(Attachment))
+        for a in session.scalars(db.select(Attachment))
     ]

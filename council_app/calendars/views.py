@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from ..core.caching import max_age
 from ..core.limits import subscription_limit
 from ..core.time import today_kst
 from ..council.models import Body
@@ -24,6 +25,7 @@ def webcal(url: str) -> str:
 
 
 @bp.get("/calendar.ics")
+@max_age(FEED_MAX_AGE)
 @subscription_limit
 def council_feed():
     """Send every meeting and session in the window."""
@@ -32,6 +34,7 @@ def council_feed():
 
 
 @bp.get("/calendar/<slug>.ics")
+@max_age(FEED_MAX_AGE)
 @subscription_limit
 def body_feed(slug: str):
     """Send one body's meetings in the window."""
@@ -41,6 +44,7 @@ def body_feed(slug: str):
 
 
 @bp.get("/sessions/<int:number>.ics")
+@max_age(FEED_MAX_AGE)
 @subscription_limit
 def session_feed(number: int):
     """Send one session and all its meetings."""
@@ -73,10 +77,9 @@ def _body_or_404(slug: str) -> Body:
 
 
 def ics_response(feed: feeds.Feed) -> Response:
-    """Answer with the feed, or 304 when the client's copy is current."""
-    response = Response(feed.data, mimetype="text/calendar")
-    response.add_etag()
-    response.last_modified = feed.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = FEED_MAX_AGE
-    return response.make_conditional(request)
+    """Answer with the feed.
+
+    Validators and Cache-Control come from core/caching.py, which answers a subscriber's
+    conditional request with 304 from the data version before the feed is built.
+    """
+    return Response(feed.data, mimetype="text/calendar")

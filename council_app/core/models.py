@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -39,3 +39,38 @@ class PublicHoliday(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
     name: Mapped[str] = mapped_column(String(60))
+
+
+class DataVersion(db.Model):
+    """One row counting the changes to what the public pages show (``core/data_version.py``).
+
+    Every transaction that writes public data bumps ``counter`` in that same transaction, so
+    a cached page keyed by (``epoch``, ``counter``) is stale exactly when the data moved on,
+    on every app server sharing the database. ``epoch`` is drawn when the row is created: a
+    database built afresh never meets cache entries of an earlier one with the same count.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(default=0)
+    epoch: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class StoredFile(db.Model):
+    """A stored file's bytes, when ``COUNCIL_FILE_STORE=database`` (core.storage).
+
+    Written in the transaction that adds the row naming it, so every node reads the same
+    files from the one PostgreSQL and no file exists without its row.
+    """
+
+    __tablename__ = "stored_file"
+
+    #: The path under the upload root the owning row names (``minutes/<hex>``).
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: ``bytea`` on PostgreSQL; read back in chunks (core.storage.BlobReader).
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)

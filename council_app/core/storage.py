@@ -1,11 +1,17 @@
-"""The one store of uploaded files (minutes files, agenda attachments) under ``UPLOAD_PATH``.
+"""The one store of uploaded files (minutes files, agenda attachments), behind two backends.
 
-A file is saved under a generated name as ``<name>.part`` and renamed to its own name only
-once the transaction that adds its row commits; a rollback deletes the ``.part``. So a refused
-upload, a database error or a full database leaves nothing behind, and a process killed
-mid-way leaves at most a ``.part`` file, which ``flask files check`` reports (and ``--fix``
-moves aside). Rows name their file by its path relative to the upload root; what a file may
-be (types, size) is the caller's rule, checked through ``save``'s ``check``.
+``COUNCIL_FILE_STORE`` chooses where the bytes live (README: "올린 파일의 저장소"):
+
+- ``local`` (the default): files under ``UPLOAD_PATH``. A file is saved under a generated
+  name as ``<name>.part`` and renamed to its own name only once the transaction that adds its
+  row commits; a rollback deletes the ``.part``. A process killed mid-way leaves at most a
+  ``.part`` file, which ``flask files check`` reports (and ``--fix`` moves aside).
+- ``database``: the ``stored_file`` table (``bytea`` on PostgreSQL), written in the very
+  transaction that adds the owning row, so every node serves every file and no file exists
+  without its row; reads go in chunks, never the whole file at once.
+
+Rows name their file by its path relative to the upload root (the key); what a file may be
+(types, size) is the caller's rule, checked through ``save``'s ``check``.
 """
 
 from __future__ import annotations
@@ -16,18 +22,21 @@ import logging
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-from flask import current_app, send_from_directory
-from sqlalchemy import event
+from flask import abort, current_app, send_file, send_from_directory
+from sqlalchemy import Connection, Engine, LargeBinary, event, func, select
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from werkzeug.security import safe_join
 
 from ..extensions import db
+from .models import StoredFile
 from .time import now
 
 log = logging.getLogger(__name__)
@@ -42,6 +51,8 @@ IN_FLIGHT = timedelta(minutes=10)
 #: How many first bytes a check is shown, to judge a file's type by its signature.
 HEAD_BYTES = 16
 _CHUNK = 1024 * 1024
+#: The settings ``COUNCIL_FILE_STORE`` takes.
+BACKENDS = ("local", "database")
 
 
 class TooLarge(Exception):
@@ -98,27 +109,14 @@ def save(
     max_bytes: int | None = None,
     check: Callable[[Saved, Path], None] | None = None,
 ) -> Saved:
-    """Write ``source`` for a row being added; it takes its name when the session commits.
+    """Write ``source`` for a row being added; it is kept only if the session commits.
 
-    Over ``max_bytes`` raises :class:`TooLarge`; ``check`` (given the result and the part's
-    path) may refuse the file by raising. Either way, and on any error, nothing is kept.
+    Over ``max_bytes`` raises :class:`TooLarge`; ``check`` (given the result and a path
+    holding the bytes) may refuse the file by raising. Either way, and on any error, nothing
+    is kept.
     """
-    final = path(relative)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    part = part_path(final)
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        with part.open("wb") as out:
-            size, digest, head = _copy(stream, out, max_bytes)
-        saved = Saved(relative, size, digest, head)
-        if check is not None:
-            check(saved, part)
-    except BaseException:
-        # A full disk or a refusal leaves half a part behind: remove it, so only the error remains.
-        part.unlink(missing_ok=True)
-        raise
-    _stage(db.session(), part, final)
-    return saved
+    return store().save(relative, stream, max_bytes=max_bytes, check=check)
 
 
 def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[int, str, bytes]:
@@ -137,15 +135,221 @@ def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[int, 
 
 def delete(relative: str) -> None:
     """Delete a stored file once the session that removes its row commits (kept on rollback)."""
-    _pending(db.session(), _DOOMED).append(path(relative))
+    store().delete(relative)
 
 
 def send(relative: str, *, download_name: str, mimetype: str):
     """Answer with a stored file as a download under ``download_name`` (404 when it is gone)."""
-    # send_from_directory writes a Korean name as RFC 5987 filename*, with an ASCII fallback.
-    return send_from_directory(
-        root(), relative, mimetype=mimetype, as_attachment=True, download_name=download_name
-    )
+    return store().send(relative, download_name=download_name, mimetype=mimetype)
+
+
+class Store(Protocol):
+    """Where stored files live: every backend keeps the same keys with the same promises."""
+
+    name: str
+
+    def save(
+        self, relative: str, stream: BinaryIO, *, max_bytes: int | None, check
+    ) -> Saved: ...  # kept if and when db.session commits
+    def delete(self, relative: str) -> None: ...  # gone if and when db.session commits
+    def send(self, relative: str, *, download_name: str, mimetype: str): ...
+    def size(self, relative: str) -> int | None: ...  # None: no such file
+    def open(self, relative: str) -> BinaryIO: ...  # FileNotFoundError when missing
+    def listing(self) -> Iterable[tuple[str, datetime | None]]: ...  # (key, written if in flight)
+    def quarantine(self, relatives: Iterable[str], folder: Path) -> list[Path]: ...
+
+
+def store(name: str | None = None) -> Store:
+    """Return the configured backend (``COUNCIL_FILE_STORE``), or the one called ``name``."""
+    name = name or current_app.config["FILE_STORE"]
+    if name == "local":
+        return LocalStore(root())
+    if name == "database":
+        return DatabaseStore(db.engine)
+    raise ValueError(f"unknown file store: {name!r} (one of {', '.join(BACKENDS)})")
+
+
+class LocalStore:
+    """Files in a folder of this node (``UPLOAD_PATH``): one server, or a shared mount."""
+
+    name = "local"
+
+    def __init__(self, base: Path):
+        self.base = base
+
+    def _path(self, relative: str) -> Path:
+        joined = safe_join(str(self.base), relative)
+        if joined is None:
+            raise ValueError(f"not a stored file's path: {relative!r}")
+        return Path(joined)
+
+    def save(self, relative, stream, *, max_bytes=None, check=None) -> Saved:
+        final = self._path(relative)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        part = part_path(final)
+        try:
+            with part.open("wb") as out:
+                size, digest, head = _copy(stream, out, max_bytes)
+            saved = Saved(relative, size, digest, head)
+            if check is not None:
+                check(saved, part)
+        except BaseException:
+            # A full disk or a refusal leaves half a part behind: remove it, so only the
+            # error remains.
+            part.unlink(missing_ok=True)
+            raise
+        _stage(db.session(), part, final)
+        return saved
+
+    def delete(self, relative: str) -> None:
+        _pending(db.session(), _DOOMED).append(self._path(relative))
+
+    def send(self, relative: str, *, download_name: str, mimetype: str):
+        # send_from_directory writes a Korean name as RFC 5987 filename*, with an ASCII
+        # fallback.
+        return send_from_directory(
+            self.base, relative, mimetype=mimetype, as_attachment=True, download_name=download_name
+        )
+
+    def size(self, relative: str) -> int | None:
+        found = self._path(relative)
+        return found.stat().st_size if found.is_file() else None
+
+    def open(self, relative: str) -> BinaryIO:
+        return self._path(relative).open("rb")
+
+    def listing(self) -> Iterable[tuple[str, datetime | None]]:
+        for folder in FOLDERS:
+            base = self.base / folder
+            if not base.is_dir():
+                continue
+            for found in sorted(p for p in base.rglob("*") if p.is_file()):
+                written = datetime.fromtimestamp(found.stat().st_mtime, UTC)
+                yield found.relative_to(self.base).as_posix(), written
+
+    def quarantine(self, relatives: Iterable[str], folder: Path) -> list[Path]:
+        return quarantine(self.base, relatives, folder)
+
+
+class DatabaseStore:
+    """Files in the ``stored_file`` table of the one database every node shares."""
+
+    name = "database"
+
+    def __init__(self, engine: Engine | Connection):
+        self.engine = engine
+
+    def save(self, relative, stream, *, max_bytes=None, check=None) -> Saved:
+        new_name_check(relative)
+        # The check reads a file (the UTF-8 test): spool to a temporary one, then keep the
+        # bytes in the row, added to the session that adds the owning row.
+        with tempfile.NamedTemporaryFile(prefix="council-upload-") as spool:
+            size, digest, head = _copy(stream, spool, max_bytes)
+            spool.flush()
+            saved = Saved(relative, size, digest, head)
+            if check is not None:
+                check(saved, Path(spool.name))
+            spool.seek(0)
+            content = spool.read()
+        db.session.add(StoredFile(key=relative, size=size, sha256=digest, content=content))
+        return saved
+
+    def delete(self, relative: str) -> None:
+        db.session.execute(sql_delete(StoredFile).where(StoredFile.key == relative))
+
+    def send(self, relative: str, *, download_name: str, mimetype: str):
+        found = self._row(relative)
+        if found is None:
+            abort(404)
+        size, digest = found
+        response = send_file(
+            self.open(relative, size=size),
+            mimetype=mimetype,
+            as_attachment=True,
+            download_name=download_name,
+            etag=digest,
+            last_modified=None,
+        )
+        response.content_length = size
+        return response
+
+    def _row(self, relative: str) -> tuple[int, str] | None:
+        query = select(StoredFile.size, StoredFile.sha256).where(StoredFile.key == relative)
+        if isinstance(self.engine, Connection):
+            found = self.engine.execute(query).first()
+        else:
+            with self.engine.connect() as connection:
+                found = connection.execute(query).first()
+        return tuple(found) if found else None
+
+    def size(self, relative: str) -> int | None:
+        found = self._row(relative)
+        return found[0] if found else None
+
+    def open(self, relative: str, *, size: int | None = None) -> BinaryIO:
+        if size is None:
+            size = self.size(relative)
+            if size is None:
+                raise FileNotFoundError(relative)
+        return io.BufferedReader(BlobReader(self.engine, relative, size), buffer_size=_CHUNK)
+
+    def listing(self) -> Iterable[tuple[str, datetime | None]]:
+        # A row commits with its file: nothing is ever in flight here.
+        query = select(StoredFile.key).order_by(StoredFile.key)
+        if isinstance(self.engine, Connection):
+            return [(key, None) for key in self.engine.scalars(query)]
+        with self.engine.connect() as connection:
+            return [(key, None) for key in connection.scalars(query)]
+
+    def quarantine(self, relatives: Iterable[str], folder: Path) -> list[Path]:
+        moved = []
+        for relative in relatives:
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with self.open(relative) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, _CHUNK)
+            db.session.execute(sql_delete(StoredFile).where(StoredFile.key == relative))
+            db.session.commit()
+            moved.append(target)
+        return moved
+
+
+def new_name_check(relative: str) -> None:
+    """Refuse a key that could not be a file under the upload root (the local rule too)."""
+    if safe_join("/", relative) is None or relative.split("/", 1)[0] not in FOLDERS:
+        raise ValueError(f"not a stored file's path: {relative!r}")
+
+
+class BlobReader(io.RawIOBase):
+    """Read one ``stored_file`` row's bytes a chunk per query, never the whole file at once.
+
+    Each chunk is read on its own connection unless given one (a backup reads inside its
+    snapshot), so a download streamed after the request has ended holds no connection.
+    """
+
+    def __init__(self, engine: Engine | Connection, key: str, size: int):
+        self.engine, self.key, self.length, self.position = engine, key, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        wanted = min(len(buffer), self.length - self.position, _CHUNK)
+        if wanted <= 0:
+            return 0
+        # substr counts from 1, on bytea (PostgreSQL) and BLOB (SQLite) alike.
+        part = func.substr(StoredFile.content, self.position + 1, wanted, type_=LargeBinary)
+        query = select(part).where(StoredFile.key == self.key)
+        if isinstance(self.engine, Connection):
+            chunk = self.engine.scalar(query)
+        else:
+            with self.engine.connect() as connection:
+                chunk = connection.scalar(query)
+        if not chunk:
+            raise FileNotFoundError(self.key)
+        buffer[: len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
 
 
 def part_path(final: Path) -> Path:
@@ -199,20 +403,24 @@ class StoredRow:
     size: int
 
 
-#: The packages that store files each add a function listing their rows (`stored_by`), so
-#: this module — and `files check` — never imports the packages above it.
-_OWNERS: list[Callable[[], Iterable[StoredRow]]] = []
+#: The packages that store files each add a function listing their rows (`stored_by`), given
+#: the session to read with, so this module — and `files check` — never imports the packages
+#: above it.
+_OWNERS: list[Callable[[Session], Iterable[StoredRow]]] = []
 
 
-def stored_by(owner: Callable[[], Iterable[StoredRow]]) -> Callable[[], Iterable[StoredRow]]:
+def stored_by(
+    owner: Callable[[Session], Iterable[StoredRow]],
+) -> Callable[[Session], Iterable[StoredRow]]:
     """Register a function that lists the rows naming stored files (a decorator)."""
     _OWNERS.append(owner)
     return owner
 
 
-def stored_rows() -> list[StoredRow]:
-    """Return every row that names a stored file, from every package that stores files."""
-    return [row for owner in _OWNERS for row in owner()]
+def stored_rows(session: Session | None = None) -> list[StoredRow]:
+    """Return every row that names a stored file (read with ``session``: a backup's snapshot)."""
+    session = session or db.session()
+    return [row for owner in _OWNERS for row in owner(session)]
 
 
 @dataclass
@@ -230,27 +438,23 @@ class Findings:
         return not (self.orphans or self.in_flight or self.missing or self.mismatched)
 
 
-def check(root: Path, rows: Iterable[StoredRow]) -> Findings:
-    """Compare the stored files under ``root`` with the rows that name them."""
+def check(rows: Iterable[StoredRow], files: Store | None = None) -> Findings:
+    """Compare the stored files (of the configured store) with the rows that name them."""
+    files = files or store()
     findings = Findings()
     expected = {row.relative: row for row in rows}
     for row in expected.values():
-        path = root / row.relative
-        if not path.is_file():
+        size = files.size(row.relative)
+        if size is None:
             findings.missing.append(row)
-        elif path.stat().st_size != row.size or checksum(path) != row.sha256:
+        elif size != row.size or stream_checksum(files.open(row.relative)) != row.sha256:
             findings.mismatched.append(row)
     recent = now() - IN_FLIGHT
-    for folder in FOLDERS:
-        base = root / folder
-        if not base.is_dir():
+    for relative, written in files.listing():
+        if relative in expected:
             continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            relative = path.relative_to(root).as_posix()
-            if relative in expected:
-                continue
-            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-            (findings.in_flight if modified > recent else findings.orphans).append(relative)
+        in_flight = written is not None and written > recent
+        (findings.in_flight if in_flight else findings.orphans).append(relative)
     return findings
 
 
@@ -267,8 +471,13 @@ def quarantine(root: Path, relatives: Iterable[str], folder: Path) -> list[Path]
 
 def checksum(path: Path) -> str:
     """Return the SHA-256 of a file on disk, read in chunks."""
+    return stream_checksum(path.open("rb"))
+
+
+def stream_checksum(stream: BinaryIO) -> str:
+    """Return the SHA-256 of what ``stream`` holds, read in chunks; close it."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
+    with stream:
+        while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

@@ -56,7 +56,8 @@ def show(meeting_id: int):
         meeting=meeting,
         details_shown=shown,
         agenda=order_of_business(meeting) if shown else [],
-        status_form=status_form(MeetingStatus),
+        # Built for staff only: its CSRF token would give a visitor a session cookie.
+        status_form=status_form(MeetingStatus) if current_user.is_authenticated else None,
     )
 
 

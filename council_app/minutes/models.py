@@ -207,9 +207,9 @@ class IndexOutbox(db.Model):
 
 
 @storage.stored_by
-def _minutes_files() -> list[storage.StoredRow]:
+def _minutes_files(session) -> list[storage.StoredRow]:
     """List the stored minutes files for `files check`."""
     return [
         storage.StoredRow(f"회의록 파일 {f.id}", f.stored_path, f.sha256, f.size)
-        for f in db.session.scalars(db.select(MinutesFile))
+        for f in session.scalars(db.select(MinutesFile))
     ]

@@ -102,9 +102,17 @@ def show(minutes_id: int):
         editor=editor,
         can_withdraw=current_user.is_authenticated
         and current_user.can(Permission.WITHDRAW_MINUTES),
-        finalize_form=FinalizeForm(prefix="finalize"),
-        withdraw_form=WithdrawForm(prefix="withdraw"),
-        restore_form=RestoreForm(prefix="restore"),
+        # Forms (and their CSRF token, kept in the session) only for staff: a visitor's
+        # page stays free of cookies, and cacheable (core/caching.py).
+        **(
+            {
+                "finalize_form": FinalizeForm(prefix="finalize"),
+                "withdraw_form": WithdrawForm(prefix="withdraw"),
+                "restore_form": RestoreForm(prefix="restore"),
+            }
+            if current_user.is_authenticated
+            else {}
+        ),
     )
 
 

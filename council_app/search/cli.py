@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ..core import backup
 from . import sync
 from .index import IndexBusy
 
@@ -51,6 +52,12 @@ def check() -> None:
             "색인이 데이터베이스와 다릅니다. 'flask --app council_app search reindex'로 다시 만드세요."
         )
     click.echo("색인이 데이터베이스와 일치합니다.")
+
+
+@backup.after_restore
+def _rebuild_after_restore() -> None:
+    """A backup leaves the index out (derived data): build it from the restored rows."""
+    _or_busy(sync.reindex)
 
 
 def _or_busy(action):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..agenda.models import AgendaEntry, AgendaItem
+from ..core import caching
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
@@ -180,6 +181,8 @@ def search(request: SearchRequest) -> SearchResult:
     rebuilding = index.needs_rebuild()
     if rebuilding or sync.pending_count():
         sync.catch_up_later()
+    if rebuilding or result.partial:
+        caching.dont_store()
     return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core import holidays as holiday_services
@@ -58,7 +59,8 @@ def show(number: int):
     return render_template(
         "sessions/show.html",
         council_session=services.session_with_meetings(current_council(), number) or abort(404),
-        status_form=status_form(SessionStatus),
+        # Built for staff only: its CSRF token would give a visitor a session cookie.
+        status_form=status_form(SessionStatus) if current_user.is_authenticated else None,
     )
 
 
