@@ -121,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     from . import i18n
     from .auth.permissions import Permission
 
+    i18n.install_gettext(app)
     app.jinja_env.filters["kdate"] = i18n.date_filter
     app.jinja_env.filters["kdatetime"] = i18n.datetime_filter
     app.jinja_env.filters["kmonth"] = i18n.month_filter

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, extract, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.commands import spec
 from ..council.models import Body, BodyKind, Term
@@ -74,7 +75,12 @@ def filtered_items(filters: ItemFilter) -> Select:
         if filters.year is not None:
             on_meeting = on_meeting.where(extract("year", Meeting.date) == filters.year)
         query = query.where(AgendaItem.id.in_(on_meeting))
-    return query.order_by(AgendaItem.submitted_on.desc(), AgendaItem.id.desc())
+    return query.order_by(AgendaItem.submitted_on.desc(), AgendaItem.id.desc()).options(
+        # Each line names its proposer (``proposer_label``): a query per list, not per item.
+        joinedload(AgendaItem.lead_member),
+        joinedload(AgendaItem.proposer_body),
+        selectinload(AgendaItem.co_sponsors),
+    )
 
 
 @dataclass
@@ -118,19 +124,31 @@ def yearly_counts() -> list[YearCount]:
         line = counts.setdefault(start.year, YearCount(start.year))
         line.sessions[kind] = line.sessions.get(kind, 0) + 1
 
-    first_handled: dict[int, tuple[date, SessionKind]] = {}
-    rows = db.session.execute(
-        select(AgendaEntry.item_id, Meeting.date, CouncilSession.kind)
+    # Counted by the database: ten years hold thousands of entries, and the list page
+    # would read them all on every visit.
+    handled = (
+        select(
+            Meeting.date,
+            CouncilSession.kind,
+            func.row_number()
+            .over(partition_by=AgendaEntry.item_id, order_by=(Meeting.date, Meeting.id))
+            .label("nth"),
+        )
+        .select_from(AgendaEntry)
         .join(Meeting, AgendaEntry.meeting_id == Meeting.id)
         .join(CouncilSession, Meeting.session_id == CouncilSession.id)
         .where(Meeting.status != MeetingStatus.CANCELLED)
+        .subquery()
     )
-    for item_id, day, kind in rows:
-        if item_id not in first_handled or day < first_handled[item_id][0]:
-            first_handled[item_id] = (day, kind)
-    for day, kind in first_handled.values():
-        line = counts.setdefault(day.year, YearCount(day.year))
-        line.items[kind] = line.items.get(kind, 0) + 1
+    year = extract("year", handled.c.date)
+    rows = db.session.execute(
+        select(year, handled.c.kind, func.count())
+        .where(handled.c.nth == 1)
+        .group_by(year, handled.c.kind)
+    )
+    for year_number, kind, items in rows:
+        line = counts.setdefault(int(year_number), YearCount(int(year_number)))
+        line.items[kind] = items
     return [counts[year] for year in sorted(counts, reverse=True)]
 
 
@@ -173,19 +191,37 @@ def timeline(item: AgendaItem) -> list[TimelineStep]:
                 kind, meeting.date, f"{meeting.name} {outcome.result.label}", meeting, outcome
             )
         )
+    places = minutes_queries.places_of_item(
+        [step.meeting for step in steps if step.meeting is not None], item.title
+    )
     for step in steps:
-        if step.meeting is not None:
-            step.minutes_url = _minutes_url(step.meeting, item.title)
+        if step.meeting is not None and step.meeting.id in places:
+            minutes_id, order = places[step.meeting.id]
+            step.minutes_url = url_for("minutes.show", minutes_id=minutes_id, _anchor=f"u-{order}")
     return sorted(steps, key=lambda s: (s.day, _STEP_ORDER.index(s.kind)))
 
 
-def _minutes_url(meeting: Meeting, title: str) -> str | None:
-    """Return the address of the turn in the meeting's minutes where the item was taken up."""
-    place = minutes_queries.place_of_item(meeting, title)
-    if place is None:
-        return None
-    minutes, turn = place
-    return url_for("minutes.show", minutes_id=minutes.id, _anchor=f"u-{turn.order}")
+def item_in_full(item_id: int) -> AgendaItem:
+    """Return an item with all its page and the API show, loaded at once; 404 if none.
+
+    The way through the council names each meeting (its session and body): loaded with the
+    item, the page sends the same few queries however many meetings dealt with it.
+    """
+    named = (joinedload(Meeting.council_session), joinedload(Meeting.body))
+    return db.first_or_404(
+        select(AgendaItem)
+        .where(AgendaItem.id == item_id)
+        .options(
+            joinedload(AgendaItem.term),
+            joinedload(AgendaItem.lead_member),
+            joinedload(AgendaItem.proposer_body),
+            selectinload(AgendaItem.co_sponsors),
+            selectinload(AgendaItem.attachments),
+            selectinload(AgendaItem.referrals).joinedload(Referral.body),
+            selectinload(AgendaItem.outcomes).joinedload(Outcome.meeting).options(*named),
+            selectinload(AgendaItem.entries).joinedload(AgendaEntry.meeting).options(*named),
+        )
+    )
 
 
 def entries_of(meeting: Meeting) -> list[AgendaEntry]:
@@ -195,6 +231,7 @@ def entries_of(meeting: Meeting) -> list[AgendaEntry]:
             select(AgendaEntry)
             .where(AgendaEntry.meeting_id == meeting.id)
             .order_by(AgendaEntry.position, AgendaEntry.id)
+            .options(joinedload(AgendaEntry.item))
         )
     )
 

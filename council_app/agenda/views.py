@@ -101,7 +101,7 @@ def index():
 @bp.get("/agenda/<int:item_id>")
 def show(item_id: int):
     """Show an item and its way through the council."""
-    item = db.get_or_404(AgendaItem, item_id)
+    item = queries.item_in_full(item_id)
     staff = {}
     if can_manage_agenda():
         committees = _committees(current_council())

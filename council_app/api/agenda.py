@@ -171,7 +171,7 @@ def agenda_yearly_counts():
 @bp.get("/agenda-items/<int:item_id>")
 def agenda_item(item_id: int):
     """Return one agenda item (OParl Paper) with its referrals, outcomes and files."""
-    return jsonify(item_json(db.get_or_404(AgendaItem, item_id)))
+    return jsonify(item_json(queries.item_in_full(item_id)))
 
 
 @bp.post("/agenda-items")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..core import audit
 from ..core.commands import given, labels, spec
@@ -250,6 +251,8 @@ def meetings_between(
         .join(Meeting.council_session)
         .where(CouncilSession.council_id == council.id)
         .order_by(Meeting.date, Meeting.start_time, Meeting.id)
+        # Each meeting is shown by name: its session's and body's, loaded with it.
+        .options(contains_eager(Meeting.council_session), joinedload(Meeting.body))
     )
     if start:
         stmt = stmt.where(Meeting.date >= start)

@@ -133,10 +133,12 @@ class MinutesVersion(db.Model):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
     #: 1, 2, 3 … per minutes.
     number: Mapped[int]
+    # Both texts load when first read (deferred): a budget debate's are hundreds of KB
+    # each, and the pages that list versions or show turns never read them.
     #: The whole text as extracted or pasted, closed passages included (staff only).
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     #: The text citizens see: closed passages replaced by a one-line notice.
-    public_text: Mapped[str] = mapped_column(Text)
+    public_text: Mapped[str] = mapped_column(Text, deferred=True)
     #: What the cover says (session, body, sitting, date, place), as parsed.
     header: Mapped[dict] = mapped_column(JSON, default=dict)
     #: The file the text came from; null for pasted text.

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core import caching
@@ -24,6 +25,10 @@ from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
 from .query import MAX_QUERY_CHARS, QueryError, parse_query
 
 PER_PAGE = 20
+#: Items offered in the search form's list when no session is chosen: the newest.
+AGENDA_CHOICES = 100
+#: Values listed under each facet, the most frequent first; the form's fields reach the rest.
+FACET_VALUES = 10
 #: Deep pages cost the engine as much as all the pages before them; nobody reads page 500.
 MAX_PAGE = 200
 MAX_SPEAKER_CHARS = 50
@@ -245,7 +250,13 @@ def group_by_meeting(hits: list[Hit]) -> list[MeetingHits]:
     """Group hits by meeting, each group where its first hit ranked."""
     meeting_ids = {hit.meeting_id for hit in hits}
     meetings = {
-        m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+        m.id: m
+        for m in db.session.scalars(
+            select(Meeting)
+            .where(Meeting.id.in_(meeting_ids))
+            # Each group is headed by the meeting's name: its session's and body's.
+            .options(joinedload(Meeting.council_session), joinedload(Meeting.body))
+        )
     }
     groups: dict[int, MeetingHits] = {}
     for hit in hits:
@@ -257,38 +268,88 @@ def group_by_meeting(hits: list[Hit]) -> list[MeetingHits]:
     return list(groups.values())
 
 
+@dataclass
+class Facet:
+    """One facet as the page lists it: the most frequent values, and how many are left out."""
+
+    values: list[tuple[str, int]]
+    more: int
+
+
+def top_facets(facets: dict[str, dict[str, int]], filters: SearchFilters) -> dict[str, Facet]:
+    """Keep each facet's :data:`FACET_VALUES` most frequent values, and the chosen one.
+
+    A common word is said by hundreds of speakers; listing each with its own link made the
+    page several times larger and slower, and nobody reads past the first few.
+    """
+    chosen = {"body": filters.body, "speaker": filters.speaker}
+    shown = {}
+    for name, counts in facets.items():
+        ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        values = ranked[:FACET_VALUES]
+        values += [pair for pair in ranked[FACET_VALUES:] if pair[0] == chosen.get(name)]
+        shown[name] = Facet(values, len(ranked) - len(values))
+    return shown
+
+
 def body_names(council: Council | None) -> dict[str, str]:
     """Return the bodies' names by slug, for facets and hits."""
     return {b.slug: b.name for b in council.bodies} if council else {}
 
 
-def filter_choices(council: Council | None) -> dict[str, list[tuple[str, str]]]:
-    """Return each filter's (value, label) choices: terms, sessions, bodies, members, items."""
+def filter_choices(
+    council: Council | None, filters: SearchFilters | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """Return each filter's (value, label) choices: terms, sessions, bodies, members, items.
+
+    The items are those of the chosen session, else the newest :data:`AGENDA_CHOICES`, and
+    always the chosen item: ten years hold thousands, which made the page 300 KB of
+    options. An older item is searched from its own page's link.
+    """
     if council is None:
         return {name: [] for name in ("term", "session", "body", "member", "agenda")}
+    filters = filters or SearchFilters()
     published = [s for s in MinutesStatus if s.is_published]
-    # Only items that some public, published minutes can speak about.
-    items = db.session.scalars(
-        select(AgendaItem)
-        .join(AgendaEntry, AgendaEntry.item_id == AgendaItem.id)
+    # Only items that some public, published minutes can speak about; EXISTS rather than a
+    # join, so the newest are read off the date index and the reading stops at the limit.
+    public_minutes = (
+        select(AgendaEntry.id)
         .join(Minutes, Minutes.meeting_id == AgendaEntry.meeting_id)
         .join(Minutes.meeting)
-        .where(Minutes.status.in_(published), Meeting.public.is_(True))
-        .distinct()
-        .order_by(AgendaItem.submitted_on.desc(), AgendaItem.id.desc())
+        .where(
+            AgendaEntry.item_id == AgendaItem.id,
+            Minutes.status.in_(published),
+            Meeting.public.is_(True),
+        )
     )
+    newest = select(AgendaItem.id, AgendaItem.title).order_by(
+        AgendaItem.submitted_on.desc(), AgendaItem.id.desc()
+    )
+    spoken_of = newest.where(public_minutes.exists())
+    if filters.session is not None:
+        in_session = select(CouncilSession.id).where(
+            CouncilSession.council_id == council.id, CouncilSession.number == filters.session
+        )
+        items = db.session.execute(
+            newest.where(public_minutes.where(Meeting.session_id.in_(in_session)).exists())
+        ).all()
+    else:
+        items = db.session.execute(spoken_of.limit(AGENDA_CHOICES)).all()
+    chosen = filters.agenda_item_id
+    if chosen is not None and all(item_id != chosen for item_id, _title in items):
+        items += db.session.execute(spoken_of.where(AgendaItem.id == chosen)).all()
     sessions = db.session.scalars(
         select(CouncilSession)
         .where(CouncilSession.council_id == council.id)
         .order_by(CouncilSession.number.desc())
     )
-    members = db.session.scalars(
-        select(Member).where(Member.council_id == council.id).order_by(Member.name)
+    members = db.session.execute(
+        select(Member.id, Member.name).where(Member.council_id == council.id).order_by(Member.name)
     )
     return {
         "term": [(str(t.number), t.label) for t in reversed(council.terms)],
         "session": [(str(s.number), s.name) for s in sessions],
         "body": [(b.slug, b.name) for b in council.bodies],
-        "member": [(str(m.id), m.name) for m in members],
-        "agenda": [(str(i.id), i.title) for i in items],
+        "member": [(str(member_id), name) for member_id, name in members],
+        "agenda": [(str(item_id), title) for item_id, title in items],
     }

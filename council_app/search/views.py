@@ -36,5 +36,6 @@ def index():
         body_names=services.body_names(council),
         sorts=services.SORTS,
         max_page=services.MAX_PAGE,
-        choices=services.filter_choices(council),
+        choices=services.filter_choices(council, search_request and search_request.filters),
+        facets=services.top_facets(result.facets, search_request.filters) if result else {},
     ), status

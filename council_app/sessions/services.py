@@ -13,6 +13,7 @@ from typing import Any
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..core import audit
 from ..core.commands import given, spec
@@ -223,6 +224,20 @@ def find_session(council: Council, number: int) -> CouncilSession | None:
         select(CouncilSession).where(
             CouncilSession.council_id == council.id, CouncilSession.number == number
         )
+    )
+
+
+def session_with_meetings(council: Council, number: int) -> CouncilSession | None:
+    """Return the session with its meetings and their bodies, as its page names them all.
+
+    ``meetings`` is the backref meetings/models.py adds; its class is reached through the
+    relationship, since this layer does not import the one above.
+    """
+    meetings = CouncilSession.meetings
+    return db.session.scalar(
+        select(CouncilSession)
+        .where(CouncilSession.council_id == council.id, CouncilSession.number == number)
+        .options(selectinload(meetings).joinedload(meetings.property.mapper.class_.body))
     )
 
 

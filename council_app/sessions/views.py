@@ -58,7 +58,7 @@ def show(number: int):
     """Show a session with its meetings by date and body."""
     return render_template(
         "sessions/show.html",
-        council_session=_session_or_404(number),
+        council_session=services.session_with_meetings(current_council(), number) or abort(404),
         # Built for staff only: its CSRF token would give a visitor a session cookie.
         status_form=status_form(SessionStatus) if current_user.is_authenticated else None,
     )
