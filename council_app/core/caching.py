@@ -26,6 +26,8 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache as cache_once
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Request, Response, current_app, has_request_context, request, session
@@ -51,6 +53,9 @@ TRANSIENT_HEADERS = frozenset(
 PRIVATE = "private, no-store"
 _LOOKUP = "council.cache.lookup"
 _LANGUAGE = "council_cache_language"
+_RELEASE = "council_cache_release"
+#: What a page is made of besides the data: a deploy that changes any of it changes every key.
+RELEASE_FILES = ("*.py", "*.html", "*.mo", "*.json")
 
 
 @dataclass
@@ -69,6 +74,7 @@ def init_app(app: Flask, language: Callable[[], str]) -> None:
     ``language`` names the language of the request's page: one copy is kept per language.
     """
     app.extensions[_LANGUAGE] = language
+    app.extensions[_RELEASE] = release(Path(app.root_path), Path(app.template_folder or ""))
     config = app.config
     period = config["CACHE_PERIOD"]
     settings = {"CACHE_DEFAULT_TIMEOUT": period, "CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"]}
@@ -104,6 +110,22 @@ class CookielessSessionInterface(SecureCookieSessionInterface):
         ):
             return
         super().save_session(app, session, response)
+
+
+@cache_once
+def release(*folders: Path) -> str:
+    """Return a digest of the code, templates and catalogues that build the pages.
+
+    Every server running the same release computes the same digest, so they share stored
+    pages and ETags; after a deploy no page of the former release is served. Read once per
+    process: a deploy starts new processes.
+    """
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for pattern in RELEASE_FILES for p in folder.rglob(pattern)):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def max_age(seconds: int):
@@ -165,6 +187,7 @@ def lookup_for(req: Request) -> Lookup | None:
     slot = int((local - midnight).total_seconds()) // period
     query = urlencode(sorted(req.args.items(multi=True)))
     parts = (
+        current_app.extensions[_RELEASE],
         version.token,
         local.date().isoformat(),
         str(slot),

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from council_app import create_app
 from council_app.auth import services as auth_services
 from council_app.calendars import feeds
-from council_app.core import data_version
+from council_app.core import caching, data_version
 from council_app.extensions import db
 from tests.search.conftest import PLENARY_MINUTES
 
@@ -250,3 +250,23 @@ def test_redis_shares_stored_pages_between_servers_and_a_change_on_one_reaches_a
     for client in (one, two):
         with client.application.app_context():
             db.engine.dispose()
+
+
+def test_a_new_release_gets_new_etags_and_no_page_of_the_former_one(
+    app, client, publish, monkeypatch, tmp_path
+):
+    publish()
+    first = get(client, "/")
+    assert get(client, "/").headers["X-Cache"] == "hit"
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "views.py").write_text("PAGE = 1\n")
+    before = caching.release(code)
+    (code / "views.py").write_text("PAGE = 2\n")
+    caching.release.cache_clear()
+    assert caching.release(code) != before
+
+    monkeypatch.setitem(app.extensions, caching._RELEASE, caching.release(code))
+    deployed = get(client, "/", headers={"If-None-Match": first.headers["ETag"]})
+    assert deployed.status_code == 200 and deployed.headers["X-Cache"] == "miss"
+    assert deployed.headers["ETag"] != first.headers["ETag"]
