@@ -61,7 +61,7 @@ from collections import Counter
 from datetime import timedelta
 from itertools import repeat
 from math import log
-from operator import itemgetter, neg
+from operator import neg
 
 from council_app.core.time import now
 
@@ -104,17 +104,15 @@ class Postings:
     """One term's posting list in one segment, its blocks decoded as they are needed.
 
     Checking a few candidates against a long list decodes only the blocks they fall in.
-    Each decoded block goes into one dict by document, built in C, so looking up a
-    candidate is a dict lookup rather than two bisections in Python.
     """
 
     def __init__(self, blocks: PostingBlocks):
         self._blocks = blocks
         self._last_ids = blocks.last_ids
-        self._decoded: set[int] = set()
-        #: (weight, value) by document, of every decoded block.
-        self._postings: dict[int, tuple] = {}
+        self._decoded: dict[int, tuple] = {}
+        self._found: dict[int, tuple | None] = {}
         self._docs: set[int] | None = None
+        self._weights: dict[int, float] | None = None
         #: How many documents hold the term.
         self.frequency = blocks.frequency
         #: The search's time, looked at while a long list is decoded.
@@ -124,8 +122,12 @@ class Postings:
     def docs(self) -> set[int]:
         """Return every document holding the term."""
         if self._docs is None:
-            self._decode_all()
-            self._docs = set(self._postings)
+            docs = set()
+            for n in range(len(self._blocks)):
+                if self.budget is not None and n % CHECK_EVERY == CHECK_EVERY - 1:
+                    self.budget.check()
+                docs.update(self._block(n)[0])
+            self._docs = docs
         return self._docs
 
     def narrow(self, candidates: set[int]) -> set[int]:
@@ -136,40 +138,38 @@ class Postings:
 
     def weights(self, docs: list[int]) -> list[float]:
         """Return the term's weight in each of docs, 0 where it is absent."""
-        if len(docs) * 4 > self.frequency:
-            self._decode_all()
-            found = map(self._postings.get, docs, repeat(_ABSENT))
-        else:
-            found = (self.find(docnum) or _ABSENT for docnum in docs)
-        return list(map(itemgetter(0), found))
+        if self._weights is None and len(docs) * 4 > self.frequency:
+            # Most of the list is wanted: one dict of it, built in C, a block at a time.
+            weights: dict[int, float] = {}
+            for n in range(len(self._blocks)):
+                ids, block_weights, _ = self._block(n)
+                weights.update(zip(ids, block_weights, strict=True))
+            self._weights = weights
+        if self._weights is not None:
+            return list(map(self._weights.get, docs, repeat(0.0)))
+        return [found[0] if (found := self.find(docnum)) else 0.0 for docnum in docs]
 
     def find(self, docnum: int) -> tuple[float, object] | None:
         """Return a document's (weight, value), or None if it does not hold the term."""
-        found = self._postings.get(docnum)
-        if found is None:
-            n = bisect_left(self._last_ids, docnum)
-            if n < len(self._last_ids) and n not in self._decoded:
-                self._decode(n)
-                found = self._postings.get(docnum)
+        try:
+            return self._found[docnum]
+        except KeyError:
+            pass
+        found = None
+        n = bisect_left(self._last_ids, docnum)
+        if n < len(self._blocks):
+            ids, weights, values = self._block(n)
+            i = bisect_left(ids, docnum)
+            if i < len(ids) and ids[i] == docnum:
+                found = (weights[i], values[i] if values is not None else None)
+        # Scoring asks again for the documents that matching found.
+        self._found[docnum] = found
         return found
 
-    def _decode_all(self) -> None:
-        if len(self._decoded) < len(self._last_ids):
-            for n in range(len(self._last_ids)):
-                if n not in self._decoded:
-                    if self.budget is not None and n % CHECK_EVERY == CHECK_EVERY - 1:
-                        self.budget.check()
-                    self._decode(n)
-
-    def _decode(self, n: int) -> None:
-        ids, weights, values = self._blocks.decode(n)
-        pairs = zip(weights, values if values is not None else repeat(None), strict=False)
-        self._postings.update(zip(ids, pairs, strict=False))
-        self._decoded.add(n)
-
-
-#: What ``Postings.find`` would say of a document without the term, as a (weight, value).
-_ABSENT = (0.0, None)
+    def _block(self, n: int) -> tuple:
+        if n not in self._decoded:
+            self._decoded[n] = self._blocks.decode(n)
+        return self._decoded[n]
 
 
 def read_postings(reader, fieldname: str, text) -> Postings | None:

@@ -11,7 +11,7 @@ million utterances, and a Python loop per document cost more than the page's 50 
 """
 
 from itertools import islice, repeat
-from operator import add, mul, truediv
+from operator import add, mul, sub, truediv
 
 from .matching import CHECK_EVERY, K1, Leaf, OutOfTime
 
@@ -92,7 +92,7 @@ class Phrase:
                 posting = term_postings.find(docnum)
                 if posting is None:
                     break
-                shifted = [p - offset for p in decode(posting[1])]
+                shifted = map(sub, decode(posting[1]), repeat(offset))
                 starts = set(shifted) if starts is None else starts.intersection(shifted)
                 if not starts:
                     break
