@@ -113,6 +113,7 @@ class Postings:
         self._found: dict[int, tuple | None] = {}
         self._docs: set[int] | None = None
         self._weights: dict[int, float] | None = None
+        self._values: dict[int, object] | None = None
         #: How many documents hold the term.
         self.frequency = blocks.frequency
         #: The search's time, looked at while a long list is decoded.
@@ -148,6 +149,18 @@ class Postings:
         if self._weights is not None:
             return list(map(self._weights.get, docs, repeat(0.0)))
         return [found[0] if (found := self.find(docnum)) else 0.0 for docnum in docs]
+
+    def value(self, docnum: int):
+        """Return the value (positions) of a document known to hold the term."""
+        if self._docs is not None:
+            # The whole list is decoded: one dict of values, built in C, a block at a time.
+            if self._values is None:
+                self._values = {}
+                for n in range(len(self._blocks)):
+                    ids, _, values = self._block(n)
+                    self._values.update(zip(ids, values, strict=True))
+            return self._values[docnum]
+        return self.find(docnum)[1]
 
     def find(self, docnum: int) -> tuple[float, object] | None:
         """Return a document's (weight, value), or None if it does not hold the term."""

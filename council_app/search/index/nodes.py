@@ -77,7 +77,12 @@ class Phrase:
             return set()
         # Rarest first: most candidates fall at the first terms that look them up.
         terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
-        candidates = terms[0][1].narrow(candidates)
+        # Documents missing a term go first, by set operations where the candidates are
+        # many: a position check costs a lookup per term and candidate.
+        for _, term_postings in terms:
+            candidates = term_postings.narrow(candidates)
+            if not candidates:
+                return set()
         decode = leaf.reader.schema[self.fieldname].format.decode_positions
         found = set()
         for n, docnum in enumerate(candidates):
@@ -89,10 +94,7 @@ class Phrase:
                 break
             starts = None
             for offset, term_postings in terms:
-                posting = term_postings.find(docnum)
-                if posting is None:
-                    break
-                shifted = map(sub, decode(posting[1]), repeat(offset))
+                shifted = map(sub, decode(term_postings.value(docnum)), repeat(offset))
                 starts = set(shifted) if starts is None else starts.intersection(shifted)
                 if not starts:
                     break
