@@ -20,6 +20,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.util.numeric import length_to_byte
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -72,29 +73,20 @@ def stock_query(node):
     raise TypeError(node)
 
 
-class _PublicLengths:
-    """A field's lengths read a document at a time through Whoosh's public reader."""
-
-    def __init__(self, reader, fieldname):
-        self.reader, self.fieldname = reader, fieldname
-
-    def __getitem__(self, docnum):
-        return self.reader.doc_field_length(docnum, self.fieldname, 0)
-
-
-class _AsIs:
-    def __getitem__(self, length):
-        return length
+def _public_lengths_of(leaf, fieldname, docs):
+    """A field's length bytes read a document at a time through Whoosh's public reader."""
+    length = leaf.reader.doc_field_length
+    return (length_to_byte(length(docnum, fieldname, 0)) for docnum in docs)
 
 
 def public_lengths(run):
     """Time run with field lengths read per scored document through the public API."""
-    saved = matching.field_lengths, nodes.LENGTHS
-    matching.field_lengths, nodes.LENGTHS = _PublicLengths, _AsIs()
+    saved = matching.Leaf.lengths_of
+    matching.Leaf.lengths_of = _public_lengths_of
     try:
         return run()
     finally:
-        matching.field_lengths, nodes.LENGTHS = saved
+        matching.Leaf.lengths_of = saved
 
 
 def build(path: Path, scale: int) -> SearchIndex:

@@ -1,6 +1,10 @@
 """Indexing throughput, query latency, index size and serving RSS: Whoosh vs SQLite FTS5.
 
-Run: python bench/search_speed.py --scale 200000 [--procs 2]
+Run: python bench/search_speed.py --scale 200000 [--procs 2] [--index DIR] [--engines whoosh]
+
+With ``--index DIR`` the built indexes are kept in DIR and reused by the next run of the
+same scale, so query timings can be repeated without indexing again (which then reports
+no indexing throughput).
 
 The scaled corpus is made of real sentences only: the corpus utterances and the committee
 speeches, recombined into new utterances of one to four sentences with a fixed seed.
@@ -80,14 +84,27 @@ def dir_size(path: Path) -> int:
 
 
 def build_whoosh(path: Path, rows: list[dict], procs: int) -> float:
-    """Index rows with the app's SearchIndex; return seconds taken."""
+    """Index rows with the app's SearchIndex; return seconds taken (0 if reused)."""
+    index = SearchIndex(path)
+    if index.is_current() and index.open().doc_count() == len(rows):
+        return 0.0
     started = time.perf_counter()
     SearchIndex(path).create().add_utterances(rows, procs=procs)
     return time.perf_counter() - started
 
 
 def build_fts5(path: Path, rows: list[dict]) -> float:
-    """Index rows in SQLite FTS5 with the trigram tokenizer; return seconds taken."""
+    """Index rows in SQLite FTS5 with the trigram tokenizer; return seconds taken (0 if reused)."""
+    if path.exists():
+        db = sqlite3.connect(path)
+        try:
+            if db.execute("SELECT count(*) FROM u").fetchone()[0] == len(rows):
+                return 0.0
+        except sqlite3.Error:
+            pass
+        finally:
+            db.close()
+        path.unlink()
     started = time.perf_counter()
     db = sqlite3.connect(path)
     db.execute("CREATE VIRTUAL TABLE u USING fts5(text, speaker UNINDEXED, tokenize='trigram')")
@@ -156,8 +173,11 @@ def measure_serving(engine: str, path: Path, queries: list[dict]) -> tuple[list[
 def report(name: str, megabytes: float, seconds: float, size: int, timings, rss: int) -> None:
     """Print one engine's figures."""
     p95 = statistics.quantiles(timings, n=20)[-1]
+    speed = (
+        f"{megabytes / seconds:6.2f} MB/s ({seconds:7.1f} s)" if seconds else "reused" + " " * 20
+    )
     print(
-        f"{name:32} index {megabytes / seconds:6.2f} MB/s ({seconds:7.1f} s)  "
+        f"{name:32} index {speed}  "
         f"query median {statistics.median(timings):6.1f} ms  p95 {p95:6.1f} ms  "
         f"size {size / 1e6:7.1f} MB  serving RSS {rss / 1e6:6.1f} MB"
     )
@@ -169,7 +189,14 @@ def main():
     parser.add_argument("--scale", type=int, default=200_000, help="utterances to index")
     parser.add_argument("--procs", type=int, default=2, help="Whoosh indexing processes")
     parser.add_argument("--workdir", help="where to build (default: a temporary folder)")
+    parser.add_argument(
+        "--index", help="where to build and keep the indexes, reused by the next run"
+    )
+    parser.add_argument(
+        "--engines", default="whoosh,fts5", help="comma-separated: whoosh, fts5 (default both)"
+    )
     args = parser.parse_args()
+    engines = set(args.engines.split(","))
     rows = scaled_utterances(args.scale)
     megabytes = sum(len(r["text"].encode()) for r in rows) / 1e6
     queries = load_queries()
@@ -177,20 +204,34 @@ def main():
         f"{len(rows)} utterances, {megabytes:.1f} MB of text, {len(queries)} queries "
         f"x {REPEATS}, whoosh procs={args.procs}"
     )
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="search-speed-"))
+    kept = args.index or args.workdir
+    workdir = Path(kept or tempfile.mkdtemp(prefix="search-speed-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         whoosh_dir, fts5_file = workdir / "whoosh", workdir / "fts5.sqlite"
-        seconds = build_whoosh(whoosh_dir, rows, args.procs)
-        timings, rss = measure_serving("whoosh", whoosh_dir, queries)
-        report(
-            "whoosh (bigrams + morphemes)", megabytes, seconds, dir_size(whoosh_dir), timings, rss
-        )
-        seconds = build_fts5(fts5_file, rows)
-        timings, rss = measure_serving("fts5", fts5_file, queries)
-        report("sqlite fts5 trigram", megabytes, seconds, fts5_file.stat().st_size, timings, rss)
+        if not args.index:
+            # --workdir builds afresh; only --index reuses what a previous run left.
+            shutil.rmtree(whoosh_dir, ignore_errors=True)
+            fts5_file.unlink(missing_ok=True)
+        if "whoosh" in engines:
+            seconds = build_whoosh(whoosh_dir, rows, args.procs)
+            timings, rss = measure_serving("whoosh", whoosh_dir, queries)
+            report(
+                "whoosh (bigrams + morphemes)",
+                megabytes,
+                seconds,
+                dir_size(whoosh_dir),
+                timings,
+                rss,
+            )
+        if "fts5" in engines:
+            seconds = build_fts5(fts5_file, rows)
+            timings, rss = measure_serving("fts5", fts5_file, queries)
+            report(
+                "sqlite fts5 trigram", megabytes, seconds, fts5_file.stat().st_size, timings, rss
+            )
     finally:
-        if not args.workdir:
+        if not kept:
             shutil.rmtree(workdir)
 
 

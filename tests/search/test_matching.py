@@ -135,3 +135,33 @@ def test_a_prefix_stands_for_a_bounded_number_of_terms(sample_index, monkeypatch
     few = sample_index.search("20*").total
     monkeypatch.setattr(nodes_module, "MAX_EXPANSIONS", 100)
     assert 0 < few < sample_index.search("20*").total
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_later_page_continues_the_first(sample_index, sort):
+    # Each segment offers only its best first + count documents: a deeper page must still
+    # be the same slice of the whole ranking.
+    whole = sample_index.search("의원", sort=sort, per_page=100).hits
+    for page in (1, 2, 3):
+        hits = sample_index.search("의원", sort=sort, page=page, per_page=7).hits
+        assert hits == whole[(page - 1) * 7 : page * 7]
+    scores = [hit.score for hit in whole]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_search_opens_no_column_reader_the_last_one_opened(sample_index, monkeypatch):
+    # Opening a column reader reads the column's whole offset table: at a million
+    # utterances that alone cost a search matching a handful of documents 20 ms.
+    sample_index.search("예산")
+    opened = []
+    reader_class = type(sample_index._current_searcher().reader().leaf_readers()[0][0])
+    column_reader = reader_class.column_reader
+
+    def counting(self, *args, **kwargs):
+        opened.append(args)
+        return column_reader(self, *args, **kwargs)
+
+    monkeypatch.setattr(reader_class, "column_reader", counting)
+    result = sample_index.search("예산")
+    assert result.total and result.facets["speaker"]
+    assert opened == []

@@ -41,23 +41,39 @@ to half between runs; over five runs the median ratio stayed 2.1–3.1. Only one
   four times as much where many documents are scored.
 
 No part measured here failed to pay, so none was deleted.
+
+At a million utterances (issue 16, ``bench/search_speed.py --scale 1000000 --index DIR``)
+three costs grew with the index rather than with what a search found, and went:
+
+- every search opened each segment's speaker and body column readers again, and Whoosh
+  reads a column's whole offset table when it opens one; ``ColumnCache`` now keeps the
+  readers (and the field lengths) of the searcher's segments;
+- scoring took a Python loop per matched document and term; scores are now lists
+  aligned with the segment's documents, worked out by ``map`` over ``operator``
+  functions to the same bits;
+- every match became a ranking entry sorted with a Python key; each segment now hands
+  over only its best ``first + count``.
 """
 
 import heapq
 from bisect import bisect_left
 from collections import Counter
 from datetime import timedelta
+from itertools import repeat
 from math import log
+from operator import neg
 
 from council_app.core.time import now
 
-from .whoosh_private import PostingBlocks, deleted_docs, field_lengths, posting_blocks
+from .whoosh_private import LENGTHS, PostingBlocks, deleted_docs, field_lengths, posting_blocks
 
 #: Beyond this many matches, facet and sort values are read from a whole cached column
 #: rather than document by document.
 COLUMN_CACHE_FROM = 2_000
 #: Documents checked (or scored) between two looks at the clock.
 CHECK_EVERY = 128
+#: Whoosh's BM25F defaults.
+B, K1 = 0.75, 1.2
 
 
 class OutOfTime(Exception):
@@ -96,6 +112,8 @@ class Postings:
         self._decoded: dict[int, tuple] = {}
         self._found: dict[int, tuple | None] = {}
         self._docs: set[int] | None = None
+        self._weights: dict[int, float] | None = None
+        self._values: dict[int, object] | None = None
         #: How many documents hold the term.
         self.frequency = blocks.frequency
         #: The search's time, looked at while a long list is decoded.
@@ -118,6 +136,31 @@ class Postings:
         if self._docs is not None or len(candidates) * 4 > self.frequency:
             return candidates & self.docs
         return {docnum for docnum in candidates if self.find(docnum) is not None}
+
+    def weights(self, docs: list[int]) -> list[float]:
+        """Return the term's weight in each of docs, 0 where it is absent."""
+        if self._weights is None and len(docs) * 4 > self.frequency:
+            # Most of the list is wanted: one dict of it, built in C, a block at a time.
+            weights: dict[int, float] = {}
+            for n in range(len(self._blocks)):
+                ids, block_weights, _ = self._block(n)
+                weights.update(zip(ids, block_weights, strict=True))
+            self._weights = weights
+        if self._weights is not None:
+            return list(map(self._weights.get, docs, repeat(0.0)))
+        return [found[0] if (found := self.find(docnum)) else 0.0 for docnum in docs]
+
+    def value(self, docnum: int):
+        """Return the value (positions) of a document known to hold the term."""
+        if self._docs is not None:
+            # The whole list is decoded: one dict of values, built in C, a block at a time.
+            if self._values is None:
+                self._values = {}
+                for n in range(len(self._blocks)):
+                    ids, _, values = self._block(n)
+                    self._values.update(zip(ids, values, strict=True))
+            return self._values[docnum]
+        return self.find(docnum)[1]
 
     def find(self, docnum: int) -> tuple[float, object] | None:
         """Return a document's (weight, value), or None if it does not hold the term."""
@@ -159,6 +202,7 @@ class Leaf:
         self.excluding = 0
         self._postings: dict = {}
         self._lengths: dict = {}
+        self._norms: dict = {}
         #: Per node (the query's nodes live as long as the search): all it matches here,
         #: or the candidates it was last asked about and those of them it matched.
         self._matched: dict[int, set[int]] = {}
@@ -199,16 +243,32 @@ class Leaf:
     def length(self, fieldname: str) -> bytes:
         """Return the field's length byte per document."""
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = field_lengths(self.reader, fieldname)
+            if self.columns is None:
+                self._lengths[fieldname] = field_lengths(self.reader, fieldname)
+            else:
+                self._lengths[fieldname] = self.columns.lengths(self.reader, fieldname)
         return self._lengths[fieldname]
+
+    def lengths_of(self, fieldname: str, docs: list[int]):
+        """Return an iterator of the field's length byte in each of docs."""
+        return map(self.length(fieldname).__getitem__, docs)
+
+    def norms(self, fieldname: str) -> list[float]:
+        """Return BM25F's length normalisation by length byte (see ``LENGTHS``)."""
+        if fieldname not in self._norms:
+            average = self.stats.average_length(fieldname)
+            self._norms[fieldname] = [K1 * ((1 - B) + B * length / average) for length in LENGTHS]
+        return self._norms[fieldname]
 
     def values(self, fieldname: str, docs) -> list:
         """Return a column's value for each of docs, in their order."""
         if len(docs) >= COLUMN_CACHE_FROM:
             column = self.columns.load(self.reader, fieldname)
+        elif self.columns is not None:
+            column = self.columns.reader(self.reader, fieldname)
         else:
             column = self.reader.column_reader(fieldname)
-        return [column[docnum] for docnum in docs]
+        return list(map(column.__getitem__, docs))
 
 
 class Stats:
@@ -236,10 +296,33 @@ class Stats:
 
 
 class ColumnCache:
-    """Whole columns of segments, kept while the segments are in the index."""
+    """Whole columns of segments, kept while the segments are in the index.
+
+    Also the searcher's column readers and field lengths: opening a column reader reads
+    its whole table of offsets, and a field's lengths are a byte per document, which at a
+    million utterances cost a search that matched nothing some 20 ms each time.
+    """
 
     def __init__(self):
         self._columns: dict = {}
+        self._lengths: dict = {}
+        self._readers: dict = {}
+
+    def reader(self, reader, fieldname: str):
+        """Return the segment reader's column reader, opened once per searcher."""
+        key = (id(reader), fieldname)
+        found = self._readers.get(key)
+        # The reader is kept with its column, so its id cannot pass to another reader.
+        if found is None or found[0] is not reader:
+            found = self._readers[key] = (reader, reader.column_reader(fieldname))
+        return found[1]
+
+    def lengths(self, reader, fieldname: str) -> bytes:
+        """Return the field's length byte per document of one segment."""
+        key = (reader.segment().segment_id(), fieldname)
+        if key not in self._lengths:
+            self._lengths[key] = field_lengths(reader, fieldname)
+        return self._lengths[key]
 
     def load(self, reader, fieldname: str) -> list:
         """Return every document's value of a column in one segment."""
@@ -249,9 +332,11 @@ class ColumnCache:
         return self._columns[key]
 
     def keep_only(self, segment_ids: set[str]) -> None:
-        """Forget the columns of segments that left the index."""
-        for key in [key for key in self._columns if key[0] not in segment_ids]:
-            del self._columns[key]
+        """Forget the columns of segments that left the index, and the old searcher's readers."""
+        for cache in (self._columns, self._lengths):
+            for key in [key for key in cache if key[0] not in segment_ids]:
+                del cache[key]
+        self._readers.clear()
 
 
 # --- running a search ---------------------------------------------------------------------
@@ -292,7 +377,7 @@ def run(
     budget = budget or Budget()
     stats = Stats(searcher)
     facet_counts = {name: Counter() for name in facets}
-    ranked = []
+    total, ranked = 0, []
     for n, (reader, offset) in enumerate(searcher.reader().leaf_readers()):
         # The first segment is always searched, so a search that runs out of time has
         # something to show.
@@ -300,7 +385,7 @@ def run(
             break
         leaf = Leaf(reader, offset, stats, columns, budget)
         try:
-            found = _match(leaf, query, filters, sort)
+            found = _match(leaf, query, filters, sort, first + count)
         except OutOfTime:
             break
         if found is None:
@@ -308,6 +393,7 @@ def run(
         docs, entries = found
         for name in facets:
             facet_counts[name].update(leaf.values(name, docs))
+        total += len(docs)
         ranked += entries
     best = heapq.nsmallest(first + count, ranked, key=lambda entry: entry[:-2])[first:]
     page = [
@@ -315,11 +401,14 @@ def run(
         for entry in best
     ]
     facets = {name: dict(c) for name, c in facet_counts.items()}
-    return Found(len(ranked), page, facets, partial=budget.cut)
+    return Found(total, page, facets, partial=budget.cut)
 
 
-def _match(leaf: Leaf, query, filters, sort: str) -> tuple[list[int], list] | None:
-    """Return one segment's matching documents and their ranking entries; None if none."""
+def _match(leaf: Leaf, query, filters, sort: str, keep: int) -> tuple[list[int], list] | None:
+    """Return one segment's matching documents and the ranking entries of its best ``keep``.
+
+    The best of the whole index are among the best of each segment.
+    """
     reader, offset = leaf.reader, leaf.offset
     if filters is not None and filters.estimate(leaf) < query.estimate(leaf):
         docs = leaf.narrow(query, leaf.docs(filters))
@@ -336,12 +425,16 @@ def _match(leaf: Leaf, query, filters, sort: str) -> tuple[list[int], list] | No
     if sort == "relevance":
         scores = query.scores(leaf, docs)
         # Best first; among equals, the earlier document, as Whoosh orders them.
-        return docs, [(-scores.get(d, 0.0), offset + d, leaf, d) for d in docs]
+        best = heapq.nsmallest(keep, zip(map(neg, scores), docs, strict=True))
+        return docs, [(score, offset + d, leaf, d) for score, d in best]
     dates = leaf.values("date", docs)
     orders = leaf.values("order", docs)
+    # Newest first, then in spoken order, then the earlier document: the greatest of
+    # (date, -order, -document).
+    best = heapq.nlargest(keep, zip(dates, map(neg, orders), map(neg, docs), strict=True))
     return docs, [
-        (_Descending(date), order, offset + d, leaf, d)
-        for date, order, d in zip(dates, orders, docs, strict=True)
+        (_Descending(date), -minus_order, offset - minus_d, leaf, -minus_d)
+        for date, minus_order, minus_d in best
     ]
 
 

@@ -4,15 +4,17 @@ Each node tells, for one segment (a ``matching.Leaf``), about how many documents
 match (``estimate``), which ones (``docs``), which of some candidates (``narrow``: cheap
 when they are few) and how well each matched document scores (BM25F with Whoosh's
 defaults). Intersections start from the rarest node.
+
+Scores are lists aligned with a sorted list of documents, worked out with ``map`` over
+``operator`` functions: a common word matches tens of thousands of documents at a
+million utterances, and a Python loop per document cost more than the page's 50 ms.
 """
 
-from itertools import islice
+from itertools import islice, repeat
+from operator import add, mul, sub, truediv
 
-from .matching import CHECK_EVERY, Leaf, OutOfTime
-from .whoosh_private import LENGTHS
+from .matching import CHECK_EVERY, K1, Leaf, OutOfTime
 
-#: Whoosh's BM25F defaults.
-B, K1 = 0.75, 1.2
 #: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
 MAX_EXPANSIONS = 100
 
@@ -38,23 +40,18 @@ class Term:
         postings = leaf.postings(self.fieldname, self.text)
         return postings.narrow(candidates) if postings else set()
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the BM25F score of the term in each of docs (which all hold it)."""
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+        """Return the BM25F score of the term in each of docs (0 where it is absent)."""
         postings = leaf.postings(self.fieldname, self.text)
-        if not postings or not docs:
-            return {}
+        # Out of time, the documents left unscored still match: they rank last.
+        if not postings or not docs or leaf.budget.spent():
+            return [0.0] * len(docs)
         idf = leaf.stats.idf(self.fieldname, self.text)
-        average = leaf.stats.average_length(self.fieldname)
-        lengths = leaf.length(self.fieldname)
-        scores = {}
-        for n, docnum in enumerate(docs):
-            # Out of time, the documents left unscored still match: they rank last.
-            if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
-                break
-            weight = postings.find(docnum)[0]
-            norm = K1 * ((1 - B) + B * LENGTHS[lengths[docnum]] / average)
-            scores[docnum] = idf * (weight * (K1 + 1)) / (weight + norm)
-        return scores
+        weights = postings.weights(docs)
+        norms = map(leaf.norms(self.fieldname).__getitem__, leaf.lengths_of(self.fieldname, docs))
+        # idf * (weight * (K1 + 1)) / (weight + norm), as Whoosh's BM25F works it out.
+        tops = map(mul, repeat(idf), map(mul, weights, repeat(K1 + 1)))
+        return list(map(truediv, tops, map(add, weights, norms)))
 
 
 class Phrase:
@@ -80,7 +77,12 @@ class Phrase:
             return set()
         # Rarest first: most candidates fall at the first terms that look them up.
         terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
-        candidates = terms[0][1].narrow(candidates)
+        # Documents missing a term go first, by set operations where the candidates are
+        # many: a position check costs a lookup per term and candidate.
+        for _, term_postings in terms:
+            candidates = term_postings.narrow(candidates)
+            if not candidates:
+                return set()
         decode = leaf.reader.schema[self.fieldname].format.decode_positions
         found = set()
         for n, docnum in enumerate(candidates):
@@ -92,10 +94,7 @@ class Phrase:
                 break
             starts = None
             for offset, term_postings in terms:
-                posting = term_postings.find(docnum)
-                if posting is None:
-                    break
-                shifted = [p - offset for p in decode(posting[1])]
+                shifted = map(sub, decode(term_postings.value(docnum)), repeat(offset))
                 starts = set(shifted) if starts is None else starts.intersection(shifted)
                 if not starts:
                     break
@@ -103,9 +102,9 @@ class Phrase:
                 found.add(docnum)
         return found
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the sum of the terms' scores in each of docs."""
-        return _sum_scores(term.scores(leaf, docs) for term in self.terms)
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+        """Return the sum of the terms' scores in each of docs (which all hold the phrase)."""
+        return _sum_scores((term.scores(leaf, docs) for term in self.terms), len(docs))
 
 
 class AnyOf:
@@ -126,10 +125,13 @@ class AnyOf:
         """Return the candidates some node matches."""
         return set().union(*(leaf.narrow(node, candidates) for node in self.nodes))
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """Return, for each of docs, the sum of the scores of the nodes it matches."""
-        docs = set(docs)
-        return _sum_scores(node.scores(leaf, leaf.narrow(node, docs)) for node in self.nodes)
+        candidates = set(docs)
+        return _sum_scores(
+            (_scores_where(leaf, node, docs, leaf.narrow(node, candidates)) for node in self.nodes),
+            len(docs),
+        )
 
 
 class Prefix:
@@ -163,7 +165,7 @@ class Prefix:
         """Return the candidates holding any of the terms."""
         return self.expanded(leaf).narrow(leaf, candidates)
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """Return the sum of the scores of the terms each of docs holds."""
         return self.expanded(leaf).scores(leaf, docs)
 
@@ -194,9 +196,9 @@ class Range:
         """Return the candidates in the range."""
         return candidates & leaf.docs(self)
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """A filter adds nothing to a score."""
-        return dict.fromkeys(docs, 0.0)
+        return [0.0] * len(docs)
 
 
 class AllOf:
@@ -238,16 +240,30 @@ class AllOf:
             leaf.excluding -= 1
         return candidates
 
-    def scores(self, leaf: Leaf, docs) -> dict[int, float]:
-        """Return the sum of the nodes' scores in each of docs."""
-        if not self.nodes:
-            return dict.fromkeys(docs, 0.0)
-        return _sum_scores(node.scores(leaf, docs) for node in self.nodes)
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+        """Return the sum of the nodes' scores in each of docs (which all match them)."""
+        return _sum_scores((node.scores(leaf, docs) for node in self.nodes), len(docs))
 
 
-def _sum_scores(parts) -> dict[int, float]:
-    total: dict[int, float] = {}
+def _scores_where(leaf: Leaf, node, docs: list[int], matched: set[int]) -> list[float] | None:
+    """Return node's scores in each of docs where it matched, 0 elsewhere; None if nowhere."""
+    if not matched:
+        return None
+    if len(matched) == len(docs):
+        return node.scores(leaf, docs)
+    if len(matched) * 4 < len(docs):
+        # Few matched: score only them, then spread them over docs.
+        few = sorted(matched)
+        found = dict(zip(few, node.scores(leaf, few), strict=True))
+        return list(map(found.get, docs, repeat(0.0)))
+    # Multiplying by False leaves 0, by True the score itself, to the last bit.
+    return list(map(mul, node.scores(leaf, docs), map(matched.__contains__, docs)))
+
+
+def _sum_scores(parts, count: int) -> list[float]:
+    """Add up aligned score lists in order (None adds nothing), as Whoosh adds its scores."""
+    total = None
     for part in parts:
-        for docnum, score in part.items():
-            total[docnum] = total.get(docnum, 0.0) + score
-    return total
+        if part is not None:
+            total = part if total is None else list(map(add, total, part))
+    return total if total is not None else [0.0] * count
