@@ -42,7 +42,7 @@ class DemoTemplate:
             db.create_all()
             loader.load_all(example_session=example_session)
             db.session.commit()
-            sync.catch_up()
+            sync.bring_up_to_date()  # as `flask demo load` leaves it: built, no rebuild mark
             db.session.remove()
             db.engine.dispose()
         self._built.add(example_session)
