@@ -51,6 +51,7 @@ from council_app.agenda.models import (  # noqa: E402
     ProposerKind,
     Result,
 )
+from council_app.core import data_version  # noqa: E402
 from council_app.council.models import Body, Council, Member, Term  # noqa: E402
 from council_app.demo import loader  # noqa: E402
 from council_app.extensions import db  # noqa: E402
@@ -255,6 +256,13 @@ def prepare(kind: str, folder: Path) -> dict[str, str]:
     }
     marker = instance / "built"
     if marker.exists():
+        # A council built by an earlier version: add the tables this one has since gained,
+        # and the data version its pages are cached by (a migration would have made it).
+        with _app(env).app_context():
+            db.create_all()
+            if data_version.current() is None:
+                data_version.bump(db.session)
+                db.session.commit()
         return env
     shutil.rmtree(instance, ignore_errors=True)
     instance.mkdir(parents=True)
@@ -317,8 +325,11 @@ class Server:
             f"127.0.0.1:{self.port}",
             app,
         ]
+        # A file, not a pipe: one log line per request would fill a pipe nobody reads and
+        # stop the workers mid-run.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in __exit__)
         self.process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=self.log
         )
 
     def __enter__(self) -> Server:
@@ -329,13 +340,15 @@ class Server:
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise SystemExit(self.process.stderr.read().decode()) from None
+                    self.log.seek(0)
+                    raise SystemExit(self.log.read().decode()) from None
                 time.sleep(0.3)
         raise SystemExit("gunicorn did not answer within 60 s")
 
     def __exit__(self, *exc) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 def wrk(base: str, paths: list[str], seconds: int, headers: dict | None = None) -> dict:
@@ -441,7 +454,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--data", type=Path, help="keep the built councils here")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="build every page (COUNCIL_CACHE_ENABLED=false): what a change costs the first visitor",
+    )
     args = parser.parse_args()
+    if args.no_page_cache:
+        os.environ["COUNCIL_CACHE_ENABLED"] = "false"
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     folder = args.data or Path(tempfile.mkdtemp(prefix="council-load-"))
