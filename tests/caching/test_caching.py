@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import uuid
 from contextlib import contextmanager
 
@@ -270,3 +271,19 @@ def test_a_new_release_gets_new_etags_and_no_page_of_the_former_one(
     deployed = get(client, "/", headers={"If-None-Match": first.headers["ETag"]})
     assert deployed.status_code == 200 and deployed.headers["X-Cache"] == "miss"
     assert deployed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_stored_page_goes_packed_to_whoever_accepts_gzip_and_plain_to_others(client, publish):
+    publish()
+    built = get(client, "/")
+    assert built.headers["X-Cache"] == "miss" and "Content-Encoding" not in built.headers
+    assert "Accept-Encoding" in built.headers["Vary"]
+
+    packed = get(client, "/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["X-Cache"] == "hit" and packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.data) < len(built.data) / 2
+    assert gzip.decompress(packed.data) == built.data
+
+    plain = get(client, "/", headers={"Accept-Encoding": "identity"})
+    assert plain.headers["X-Cache"] == "hit" and "Content-Encoding" not in plain.headers
+    assert plain.data == built.data
