@@ -19,9 +19,11 @@ run would measure the 429 page. Everything else is as deployed.
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -239,6 +241,19 @@ def _add_minutes(meetings, titles, members, count: int, rng) -> None:
             db.session.commit()
 
 
+STAFF = ("bench-secretariat", "bench-password-1")
+
+
+def _ensure_staff() -> None:
+    """Add the secretariat account the staff rows log in with (once per built council)."""
+    from council_app.auth import services as auth_services
+    from council_app.auth.models import User
+
+    if db.session.scalar(select(User).where(User.username == STAFF[0])) is None:
+        auth_services.create_user(*STAFF, "secretariat", "벤치 의사팀")
+        db.session.commit()
+
+
 def prepare(kind: str, folder: Path) -> dict[str, str]:
     """Return the environment of an app on a built ten-year council (built once per folder)."""
     instance = folder / kind
@@ -263,6 +278,7 @@ def prepare(kind: str, folder: Path) -> dict[str, str]:
             if data_version.current() is None:
                 data_version.bump(db.session)
                 db.session.commit()
+            _ensure_staff()
         return env
     shutil.rmtree(instance, ignore_errors=True)
     instance.mkdir(parents=True)
@@ -275,6 +291,7 @@ def prepare(kind: str, folder: Path) -> dict[str, str]:
         build_council(MEETINGS, ITEMS, UTTERANCES)
         built = time.perf_counter()
         indexed = sync.reindex(procs=2)
+        _ensure_staff()
     print(
         f"[{kind}] built the council in {built - started:.0f} s, "
         f"indexed {indexed:,} utterances in {time.perf_counter() - built:.0f} s"
@@ -351,7 +368,9 @@ class Server:
         self.log.close()
 
 
-def wrk(base: str, paths: list[str], seconds: int, headers: dict | None = None) -> dict:
+def wrk(
+    base: str, paths: list[str], seconds: int, headers: dict | None = None, connections: int = 8
+) -> dict:
     """Load ``paths`` in turn for ``seconds``; return req/s and latency percentiles (ms)."""
     quoted = ", ".join(json.dumps(p) for p in paths)
     header_lines = "\n".join(
@@ -361,7 +380,15 @@ def wrk(base: str, paths: list[str], seconds: int, headers: dict | None = None) 
         script.write(WRK_SCRIPT % {"paths": quoted, "headers": header_lines})
     try:
         output = subprocess.run(
-            ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", script.name, base],
+            [
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "-s",
+                script.name,
+                base,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -420,6 +447,44 @@ def page_paths(env: dict) -> list[tuple[str, list[str], dict]]:
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 
 
+def staff_cookie(base: str) -> str:
+    """Log the bench's secretariat account in through the login form; return its Cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + "/login", timeout=30) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', page
+    )
+    form = {"username": STAFF[0], "password": STAFF[1], "csrf_token": token.group(1)}
+    data = urllib.parse.urlencode(form).encode()
+    with opener.open(base + "/login", data=data, timeout=30) as response:
+        response.read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookies:
+        raise SystemExit("the bench's staff account could not log in")
+    return cookies
+
+
+def staff_paths(env: dict, rows: list[tuple[str, list[str], dict]]) -> list[tuple[str, list[str]]]:
+    """Return the logged-in rows: public pages as staff see them, and two staff forms."""
+    pages = {label: paths for label, paths, _ in rows}
+    with _app(env).app_context():
+        council_session = db.session.scalar(
+            select(CouncilSession).order_by(CouncilSession.start.desc())
+        )
+    return [
+        ("staff: /", pages["/"]),
+        ("staff: /meetings/<id>", pages["/meetings/<id>"]),
+        ("staff: /agenda/<id>", pages["/agenda/<id>"]),
+        ("staff: /sessions/new (form)", ["/sessions/new"]),
+        (
+            "staff: /sessions/<n>/meetings/new",
+            [f"/sessions/{council_session.number}/meetings/new"],
+        ),
+    ]
+
+
 def measure(kind: str, folder: Path, seconds: int) -> None:
     env = prepare(kind, folder)
     rows = page_paths(env)
@@ -443,6 +508,12 @@ def measure(kind: str, folder: Path, seconds: int) -> None:
                 if etag:
                     result = wrk(server.base, paths, seconds, BROWSER | {"If-None-Match": etag})
                     _row("/calendar.ics (304, If-None-Match)", result, top)
+        # Staff pages are never cached. One connection: a secretariat's clicks one after
+        # another, the issue's 20 req/s and more, with no queue in front of them.
+        cookie = BROWSER | {"Cookie": staff_cookie(server.base)}
+        for label, paths in staff_paths(env, rows):
+            fetch(server.base + paths[0])
+            _row(f"{label} (1 conn.)", wrk(server.base, paths, seconds, cookie, 1), top)
 
 
 def _row(label: str, result: dict, ceiling: dict) -> None:
