@@ -52,7 +52,7 @@ BUDGETS = {
     "/calendar.ics": 3,
     "/calendar": 5,
     "/api/v1/search?q=예산": 2,
-    "/api/v1/meetings": 2,
+    "/api/v1/meetings": 3,  # the page and its count
     "/api/v1/sessions/<n>": 3,
     "/api/v1/agenda-items": 4,
     "/api/v1/agenda-items/<id>": 6,

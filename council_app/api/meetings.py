@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify, request, url_for
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
+from ..core.inputs import page_number, per_page_arg
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
@@ -52,11 +53,17 @@ class MeetingFilter:
 
 
 MEETING_FILTER_KEYS = {"start": "from", "end": "to"}
+#: A session's meetings fit on one page; ``per_page`` asks for up to ``MAX_PER_PAGE``.
+PER_PAGE = 100
+MAX_PER_PAGE = 500
 
 
 @bp.get("/meetings")
 def meetings():
-    """List meetings, filtered by ``from``/``to`` dates, ``body`` slug or ``session`` number."""
+    """List meetings, filtered by ``from``/``to`` dates, ``body`` slug or ``session`` number.
+
+    A page at a time (``page``, ``per_page`` up to ``MAX_PER_PAGE``), with ``next``/``prev``.
+    """
     council = current_council()
     wanted = read_command(MeetingFilter, request.args, keys=MEETING_FILTER_KEYS)
     start, end, session_number = wanted.start, wanted.end, wanted.session
@@ -65,20 +72,24 @@ def meetings():
         body = body_by_slug(council, request.args["body"])
         if body is None:
             raise RuleViolation(f"'{request.args['body']}' 회의체가 없습니다.", "body")
+    council_session = None
     if session_number is not None:
         council_session = find_session(council, session_number)
         if council_session is None:
             raise RuleViolation(f"제{session_number}회 회기가 없습니다.", "session")
-        rows = [
-            m
-            for m in council_session.meetings
-            if (body is None or m.body_id == body.id)
-            and (start is None or m.date >= start)
-            and (end is None or m.date <= end)
-        ]
-    else:
-        rows = services.meetings_between(council, start, end, body)
-    return list_response([meeting_json(m) for m in rows], len(rows))
+    # Ten years are 2,000 meetings: a page at a time, as the agenda list.
+    page = db.paginate(
+        services.meetings_query(council, start, end, body, council_session),
+        page=page_number(request.args),
+        per_page=per_page_arg(request.args, PER_PAGE, MAX_PER_PAGE),
+    )
+    links = {"self": request.full_path.rstrip("?")}
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    if page.has_next:
+        links["next"] = url_for("api.meetings", **args, page=page.next_num)
+    if page.has_prev:
+        links["prev"] = url_for("api.meetings", **args, page=page.prev_num)
+    return list_response([meeting_json(m) for m in page.items], page.total or 0, links)
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:

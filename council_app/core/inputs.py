@@ -65,6 +65,17 @@ def page_number(args: Mapping[str, str], name: str = "page", maximum: int = MAX_
     return number
 
 
+def per_page_arg(args: Mapping[str, str], default: int, maximum: int) -> int:
+    """Return how many rows a list page is asked to hold (``default`` when absent)."""
+    raw = args.get("per_page")
+    if raw in (None, ""):
+        return default
+    number = whole_number(raw, maximum)
+    if number is None or number < 1:
+        raise CouncilError(f"쪽당 개수는 1부터 {maximum}까지의 숫자입니다.", field="per_page")
+    return number
+
+
 def year_arg(args: Mapping[str, str], name: str = "year") -> int:
     """Return the plan year a query asks for (this year when absent), refusing one out of range."""
     raw = args.get(name)

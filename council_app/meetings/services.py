@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..core import audit
@@ -246,6 +246,17 @@ def meetings_between(
     council: Council, start: date | None, end: date | None, body: Body | None = None
 ) -> list[Meeting]:
     """Return the council's meetings in a date window, in time order."""
+    return list(db.session.scalars(meetings_query(council, start, end, body)))
+
+
+def meetings_query(
+    council: Council,
+    start: date | None,
+    end: date | None,
+    body: Body | None = None,
+    council_session: CouncilSession | None = None,
+) -> Select:
+    """Select the council's meetings in a date window (of one body, one session), in time order."""
     stmt = (
         select(Meeting)
         .join(Meeting.council_session)
@@ -260,7 +271,9 @@ def meetings_between(
         stmt = stmt.where(Meeting.date <= end)
     if body:
         stmt = stmt.where(Meeting.body_id == body.id)
-    return list(db.session.scalars(stmt))
+    if council_session:
+        stmt = stmt.where(Meeting.session_id == council_session.id)
+    return stmt
 
 
 @session_changing.connect

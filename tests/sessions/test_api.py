@@ -60,6 +60,29 @@ def test_bodies_and_meetings(client, demo):
     assert client.get("/api/v1/meetings?from=yesterday").status_code == 422
 
 
+def test_meetings_come_a_page_at_a_time_and_the_pages_hold_them_all(client, demo):
+    everything = client.get("/api/v1/meetings?per_page=500").get_json()
+    assert everything["total"] == len(everything["data"]) > 3
+    assert "next" not in everything["links"]
+
+    url, seen = "/api/v1/meetings?per_page=3", []
+    while url:
+        page = client.get(url).get_json()
+        assert page["total"] == everything["total"] and len(page["data"]) <= 3
+        seen += [m["id"] for m in page["data"]]
+        url = page["links"].get("next")
+        assert url is None or "per_page=3" in url
+    assert seen == [m["id"] for m in everything["data"]]
+
+    session_page = client.get("/api/v1/meetings?session=244&per_page=2&page=2").get_json()
+    assert {m["session"] for m in session_page["data"]} == {244}
+    assert "session=244" in session_page["links"]["prev"]
+    for bad in ("per_page=0", "per_page=501", "per_page=x", "page=0"):
+        response = client.get(f"/api/v1/meetings?{bad}")
+        assert response.status_code == 400, bad
+        assert response.get_json()["errors"][0]["field"] in ("page", "per_page")
+
+
 def test_create_session_broken_rule_is_422_with_field(client, council, make_user):
     response = client.post(
         "/api/v1/sessions",
