@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import Select, extract, func, select
+from sqlalchemy import ColumnElement, Select, extract, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.commands import spec
@@ -40,6 +41,8 @@ class ItemFilter:
         "제출자", default=None, invalid=_one_of("proposer", ProposerKind)
     )
     committee: str | None = spec("위원회", default=None)
+    #: Words of the title, or the bill number (``제11호``, ``11``, ``의안번호 11``).
+    q: str | None = spec("제목·번호", default=None, max_length=100)
 
     def as_args(self) -> dict[str, str]:
         """Return the filters that are set, for links that keep them."""
@@ -65,6 +68,8 @@ def filtered_items(filters: ItemFilter) -> Select:
         query = query.where(
             AgendaItem.referrals.any(Referral.body.has(Body.slug == filters.committee))
         )
+    if filters.q:
+        query = query.where(*title_or_number(filters.q))
     # An item belongs to a session or a year through the meetings that dealt with it.
     if filters.session is not None or filters.year is not None:
         on_meeting = select(AgendaEntry.item_id).join(Meeting, AgendaEntry.meeting_id == Meeting.id)
@@ -81,6 +86,31 @@ def filtered_items(filters: ItemFilter) -> Select:
         joinedload(AgendaItem.proposer_body),
         selectinload(AgendaItem.co_sponsors),
     )
+
+
+#: What people put before a bill number and what is no word of any title.
+_NUMBER = re.compile(r"^(?:의안번호)?제?(\d{1,6})호?$")
+_NOT_WORDS = {"의안번호", "의안", "번호"}
+_MAX_WORDS = 8
+
+
+def title_or_number(q: str) -> list[ColumnElement[bool]]:
+    """Return one condition per word of ``q``: in the title, or the bill number it names.
+
+    ``제11호``, ``11호`` and ``의안번호 11`` find bill 11; other words are found anywhere in
+    the title (Korean titles run words together: 주차 is inside 주차장). The words are
+    matched literally: ``%`` and ``_`` are no wildcards here.
+    """
+    conditions = []
+    for word in [w for w in q.split() if w not in _NOT_WORDS][:_MAX_WORDS]:
+        literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        in_title = AgendaItem.title.ilike(f"%{literal}%", escape="\\")
+        number = _NUMBER.match(word)
+        if number:
+            conditions.append(in_title | (AgendaItem.bill_number == int(number[1])))
+        else:
+            conditions.append(in_title)
+    return conditions
 
 
 @dataclass

@@ -95,3 +95,33 @@ def test_filters(make_item, make_meeting, bodies):
     assert titles(session="244", year="2023") == {decided.title}
     assert titles(session="245") == set()
     assert titles(term="9", proposer="district_head") == {decided.title, report.title}
+
+
+def test_the_list_finds_items_by_title_words_and_bill_number(make_item, client):
+    parking = make_item("서울특별시 금천구 주차장 설치 및 관리 조례 일부개정조례안", bill_number=11)
+    make_item("서울특별시 금천구 주민참여예산 조례안", bill_number=12)
+    make_item("100%_달성 보고", kind=ItemKind.REPORT)
+
+    def titles(q):
+        query = queries.filtered_items(read_command(queries.ItemFilter, {"q": q}))
+        return {i.title for i in db.session.scalars(query)}
+
+    # Korean titles run words together: 주차 is inside 주차장.
+    assert titles("주차") == {parking.title}
+    assert titles("금천구 주차") == {parking.title}
+    assert titles("주차 예산") == set()
+    for number in ("제11호", "11호", "11", "의안번호 11", "의안번호11"):
+        assert titles(number) == {parking.title}, number
+    # % and _ are letters here, not wildcards.
+    assert titles("%") == {"100%_달성 보고"}
+    assert titles("0_달") == set()
+    assert titles("%_달") == {"100%_달성 보고"}
+
+    page = client.get("/agenda?q=주차")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and parking.title in html and "주민참여예산" not in html
+    assert 'value="주차"' in html
+    api = client.get("/api/v1/agenda-items?q=제12호").get_json()
+    assert [i["name"] for i in api["data"]] == ["서울특별시 금천구 주민참여예산 조례안"]
+    too_long = client.get("/api/v1/agenda-items?q=" + "가" * 101)
+    assert too_long.status_code == 422
