@@ -46,6 +46,9 @@ def install_gettext(app: Flask) -> None:
 
 def current_locale() -> str:
     """Return the language of the page being rendered (Korean outside a request)."""
+    if not has_request_context():
+        # The locale selector reads the request; a CLI command or a mail has none.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,6 +18,7 @@ from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
 from ..extensions import db
+from ..i18n import date_filter
 from ..meetings.models import Meeting
 from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
@@ -322,7 +324,7 @@ def filter_choices(
             Meeting.public.is_(True),
         )
     )
-    newest = select(AgendaItem.id, AgendaItem.title).order_by(
+    newest = select(AgendaItem.id, AgendaItem.title, AgendaItem.submitted_on).order_by(
         AgendaItem.submitted_on.desc(), AgendaItem.id.desc()
     )
     spoken_of = newest.where(public_minutes.exists())
@@ -336,7 +338,7 @@ def filter_choices(
     else:
         items = db.session.execute(spoken_of.limit(AGENDA_CHOICES)).all()
     chosen = filters.agenda_item_id
-    if chosen is not None and all(item_id != chosen for item_id, _title in items):
+    if chosen is not None and all(row.id != chosen for row in items):
         items += db.session.execute(spoken_of.where(AgendaItem.id == chosen)).all()
     sessions = db.session.scalars(
         select(CouncilSession)
@@ -351,5 +353,17 @@ def filter_choices(
         "session": [(str(s.number), s.name) for s in sessions],
         "body": [(b.slug, b.name) for b in council.bodies],
         "member": [(str(member_id), name) for member_id, name in members],
-        "agenda": [(str(item_id), title) for item_id, title in items],
+        "agenda": item_choices(items),
     }
+
+
+def item_choices(items) -> list[tuple[str, str]]:
+    """Label each item by its title, and by its day where titles repeat (구정질문 each session)."""
+    repeated = Counter(row.title for row in items)
+    return [
+        (
+            str(row.id),
+            f"{row.title} ({date_filter(row.submitted_on)})" if repeated[row.title] > 1 else row.title,
+        )
+        for row in items
+    ]
