@@ -45,7 +45,7 @@ BUDGETS = {
     "/sessions/<n>": 4,
     "/sessions/plan/<year>": 2,
     "/meetings/<id>": 6,
-    "/minutes/<id>": 9,
+    "/minutes/<id>": 10,  # and the items its headings name
     "/agenda": 9,
     "/agenda/<id>": 9,
     "/search?q=예산": 9,

@@ -7,7 +7,7 @@ are looked up here. Like every service, these flush and audit but never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..core import audit
 from ..core.commands import spec
 from ..core.errors import NotFound, RuleViolation
 from ..extensions import db
+from ..minutes.headings import item_for_heading
 from . import order_rules
 from .models import Meeting
 
@@ -147,3 +148,14 @@ def set_order(meeting: Meeting, items: Sequence[AgendaItem], reason: str = "") -
 def _outcomes_at(meeting: Meeting) -> list[Outcome]:
     """Return the outcomes recorded at ``meeting``."""
     return list(db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id)))
+
+
+def heading_items(meeting: Meeting, headings: Iterable[str | None]) -> dict[str, int]:
+    """Return the agenda item each minutes heading names, by the meeting's order of business."""
+    entries = db.session.execute(
+        select(AgendaEntry.position, AgendaItem.title, AgendaItem.id)
+        .join(AgendaItem, AgendaEntry.item_id == AgendaItem.id)
+        .where(AgendaEntry.meeting_id == meeting.id)
+    ).all()
+    found = {heading: item_for_heading(heading, entries) for heading in headings if heading}
+    return {heading: item_id for heading, item_id in found.items() if item_id is not None}

@@ -14,6 +14,7 @@ from ..core.time import today_kst
 from ..core.writes import form_input, form_status, page_write, save_form
 from ..council.services import current_council
 from ..extensions import db
+from ..meetings import order
 from ..meetings.models import Meeting
 from . import compliance as reports
 from . import publication, queries, versions
@@ -87,11 +88,13 @@ def show(minutes_id: int):
     speaker = request.args.get("speaker") or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
     public_files = queries.public_files(minutes)
+    sections = queries.agenda_sections(shown)
     return render_template(
         "minutes/show.html",
         minutes=minutes,
         version=version,
-        sections=queries.agenda_sections(shown),
+        sections=sections,
+        heading_items=order.heading_items(minutes.meeting, (h for h, _ in sections)),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
         deadline=reports.deadline(minutes.meeting, minutes),

@@ -6,13 +6,19 @@ second time to show that loading changes nothing.
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy import func, select
 
+from council_app.agenda.models import AgendaEntry, AgendaItem
 from council_app.core.time import today_kst
 from council_app.demo import loader
 from council_app.extensions import db
 from council_app.minutes import compliance
 from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion
+
+HEADING_LINK = re.compile(r'<h3 class="agenda-heading"><a href="/agenda/(\d+)">([^<]+)</a></h3>')
 
 
 def test_demo_minutes_cover_every_case_and_load_once(demo):
@@ -54,3 +60,25 @@ def test_example_session_around_today_has_meetings_ahead(demo):
     assert example.start < today_kst() <= example.end
     assert example.days <= 15
     assert any(m.date >= today_kst() for m in example.meetings)
+
+
+def test_agenda_headings_in_the_minutes_link_to_their_items(client, demo):
+    linked = 0
+    for minutes in db.session.scalars(select(Minutes)):
+        if not minutes.status.is_published or not minutes.meeting.public:
+            continue
+        page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+        for item_id, heading in HEADING_LINK.findall(page):
+            item = db.session.get(AgendaItem, int(item_id))
+            entry = db.session.scalar(
+                select(AgendaEntry).where(
+                    AgendaEntry.meeting_id == minutes.meeting_id, AgendaEntry.item_id == item.id
+                )
+            )
+            # The item is on this meeting's order of business, and the heading names it.
+            assert entry is not None, (heading, item.title)
+            assert html.unescape(heading).split(". ", 1)[-1] in item.title or heading.startswith(
+                f"{entry.position}."
+            ), (heading, item.title)
+            linked += 1
+    assert linked >= 3, "the demo minutes take up several items of their order of business"
