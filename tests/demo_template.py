@@ -43,6 +43,9 @@ class DemoTemplate:
             loader.load_all(example_session=example_session)
             db.session.commit()
             sync.bring_up_to_date()  # as `flask demo load` leaves it: built, no rebuild mark
+            # The loading woke this app's catch-up thread, which merges segments after it
+            # catches up: the folder is copied into tests only once it has finished.
+            assert sync.wait_for_catch_up(timeout=120), "the demo's index did not settle"
             db.session.remove()
             db.engine.dispose()
         self._built.add(example_session)

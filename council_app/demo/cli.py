@@ -19,6 +19,9 @@ def load() -> None:
     # The commit announced the example minutes to the index without waiting for it;
     # waiting here makes sure the demo starts with every one of them searchable.
     sync.bring_up_to_date()
+    # The thread the commit woke merges segments after catching up; a command that ended
+    # under it would leave its half-written files behind.
+    sync.wait_for_catch_up(timeout=300)
     for line in report.lines:
         click.echo(line)
     click.echo("예시 계정 (demo logins):")
