@@ -9,11 +9,10 @@ statements the second time and fails here, as does one that grows past its budge
 from __future__ import annotations
 
 import urllib.parse
-from contextlib import contextmanager
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from council_app.agenda.models import (
     AgendaEntry,
@@ -32,6 +31,7 @@ from council_app.meetings.models import Meeting, MeetingStatus
 from council_app.minutes.models import Minutes, MinutesStatus, MinutesVersion, Utterance
 from council_app.search import sync
 from council_app.sessions.models import CouncilSession, SessionKind, SessionStatus
+from tests.statements import counting_statements
 
 # The page cache would answer the repeated requests before the view runs: what is counted
 # here is what building each page costs.
@@ -59,20 +59,6 @@ BUDGETS = {
     "/api/v1/minutes/<id>": 8,
 }
 
-
-@contextmanager
-def counting():
-    """Count the statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _public_minutes() -> Minutes:
@@ -131,7 +117,7 @@ def _statements(client, paths: dict[str, str]) -> dict[str, list[str]]:
     for label, path in paths.items():
         assert client.get(path).status_code == 200, path
         db.session.remove()
-        with counting() as statements:
+        with counting_statements() as statements:
             response = client.get(path)
         assert response.status_code == 200, path
         sent[label] = statements

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime
 import gzip
 import uuid
-from contextlib import contextmanager
 
 import pytest
 import redis
-from sqlalchemy import event
 
 from council_app import create_app
 from council_app.auth import services as auth_services
@@ -17,25 +15,12 @@ from council_app.calendars import feeds
 from council_app.core import caching, data_version
 from council_app.extensions import db
 from tests.search.conftest import PLENARY_MINUTES
+from tests.statements import counting_statements
 
 #: A word only the minutes of the ``publish`` fixture say.
 WORD = "보행환경"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
-
-@contextmanager
-def counting_queries():
-    """Count the SQL statements sent while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def get(client, url, **kwargs):
@@ -58,7 +43,7 @@ def test_a_matching_etag_is_answered_304_with_one_query_and_no_view(
     assert first.last_modified is not None
     monkeypatch.setitem(app.view_functions, "home.index", refuse)
 
-    with counting_queries() as statements:
+    with counting_statements() as statements:
         again = get(client, "/", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == first.headers["ETag"]
