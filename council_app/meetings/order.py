@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..agenda.models import AgendaEntry, AgendaItem, Outcome
 from ..agenda.queries import entries_of, items_in_order
@@ -150,12 +151,25 @@ def _outcomes_at(meeting: Meeting) -> list[Outcome]:
     return list(db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id)))
 
 
-def heading_items(meeting: Meeting, headings: Iterable[str | None]) -> dict[str, int]:
-    """Return the agenda item each minutes heading names, by the meeting's order of business."""
-    entries = db.session.execute(
+def titles_in_order(
+    meeting: Meeting, session: Session | None = None
+) -> list[tuple[int, str, int]]:
+    """Return the meeting's order of business as (position, title, item id).
+
+    What a minutes heading is matched against (``minutes.headings.item_for_heading``), by
+    the pages and by the index; ``session``: the caller's own, if not the request's.
+    """
+    rows = (session or db.session).execute(
         select(AgendaEntry.position, AgendaItem.title, AgendaItem.id)
         .join(AgendaItem, AgendaEntry.item_id == AgendaItem.id)
         .where(AgendaEntry.meeting_id == meeting.id)
-    ).all()
+        .order_by(AgendaEntry.position)
+    )
+    return [tuple(row) for row in rows]
+
+
+def heading_items(meeting: Meeting, headings: Iterable[str | None]) -> dict[str, int]:
+    """Return the agenda item each minutes heading names, by the meeting's order of business."""
+    entries = titles_in_order(meeting)
     found = {heading: item_for_heading(heading, entries) for heading in headings if heading}
     return {heading: item_id for heading, item_id in found.items() if item_id is not None}

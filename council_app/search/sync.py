@@ -24,9 +24,9 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session, selectinload
 
-from ..agenda.models import AgendaEntry
 from ..core.time import now
 from ..extensions import db
+from ..meetings import order
 from ..meetings.models import Meeting
 from ..minutes.events import minutes_changed
 from ..minutes.headings import item_for_heading
@@ -229,7 +229,8 @@ def documents(minutes: Minutes) -> Iterator[dict]:
         return
     meeting = minutes.meeting
     council_session = meeting.council_session
-    items = _agenda_items(meeting)
+    # The meeting's own session: catch-up reads through one of its own.
+    items = order.titles_in_order(meeting, object_session(meeting))
     for turn in version.utterances:
         if turn.closed:
             continue
@@ -250,17 +251,6 @@ def documents(minutes: Minutes) -> Iterator[dict]:
             "agenda_item_id": item_for_heading(turn.agenda_heading, items),
             "minutes_status": minutes.status.value,
         }
-
-
-def _agenda_items(meeting: Meeting) -> list[tuple[int, str, int]]:
-    """Return the meeting's order of business as (position, title, item id)."""
-    # The meeting's own session: catch-up reads through one of its own.
-    entries = object_session(meeting).scalars(
-        select(AgendaEntry)
-        .where(AgendaEntry.meeting_id == meeting.id)
-        .options(selectinload(AgendaEntry.item))
-    )
-    return [(e.position, e.item.title, e.item_id) for e in entries]
 
 
 def _indexed_minutes(session: Session) -> Iterator[Minutes]:
