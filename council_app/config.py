@@ -171,6 +171,14 @@ class DefaultConfig:
     API_MINUTES_MAX_PER_PAGE = 1_000
     #: A search stops after this many seconds and shows what it found ("일부만").
     SEARCH_TIME_BUDGET_SECONDS = 2.0
+    #: Every this many seconds each process looks for changes other nodes wrote to the
+    #: outbox (changes made through its own node wake it at once); 0: never, one node only.
+    SEARCH_POLL_SECONDS = 1.0
+    #: Outbox rows every node has applied are pruned; a node away for longer than this no
+    #: longer holds them back, and rebuilds its index when it returns.
+    SEARCH_OUTBOX_KEEP_DAYS = 7
+    #: This node's name in the index_node table; unset: the host name and the index's folder.
+    SEARCH_NODE_NAME: str | None = None
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -6,6 +6,7 @@ from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
 from .council.models import Body, Council, Member, Membership, Term
 from .meetings.models import Meeting
 from .minutes.models import IndexOutbox, Minutes, MinutesFile, MinutesVersion, Utterance
+from .search.models import IndexNode
 from .sessions.models import CouncilSession
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Council",
     "CouncilSession",
     "DataVersion",
+    "IndexNode",
     "IndexOutbox",
     "LoginAttempt",
     "Meeting",

@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -13,6 +14,9 @@ config = context.config
 # Keep the app's own loggers working when migrations run inside it.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+
+#: The advisory lock that lets one server at a time migrate a PostgreSQL database.
+MIGRATION_LOCK = 0x0C0DE_0DB
 
 
 def get_engine():
@@ -92,6 +96,10 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Servers started together each run `db upgrade` (deploy/council-app.service):
+                # one migrates, the others wait here and then find nothing left to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 

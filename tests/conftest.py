@@ -193,6 +193,8 @@ def app(request, database_url, tmp_path):
             # Same algorithm, lighter work factor: hashing dominates otherwise.
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "SEARCH_INDEX_PATH": str(tmp_path / "search-index"),
+            # One node per test: no thread looking for other nodes' changes.
+            "SEARCH_POLL_SECONDS": 0,
             "UPLOAD_PATH": str(tmp_path / "uploads"),
             # Uploads are extracted in the test's own process; the sandbox has tests of its
             # own (tests/minutes/test_extract.py), and a child process per upload is slow.

@@ -74,5 +74,7 @@ def demo_config(folder: Path) -> dict:
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "SEARCH_INDEX_PATH": str(folder / "search-index"),
+        # One node: changes wake the catch-up; no thread polls for other nodes' changes.
+        "SEARCH_POLL_SECONDS": 0,
         "UPLOAD_PATH": str(folder / "uploads"),
     }

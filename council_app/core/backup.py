@@ -50,8 +50,9 @@ from .time import now
 FORMAT = 1
 MANIFEST = "manifest.json"
 #: The bytes of stored files travel as ``files/`` members, whichever store held them. The
-#: data version only keys caches: the restore's own inserts move the target's on.
-LEFT_OUT = frozenset({"stored_file", "data_version"})
+#: data version only keys caches: the restore's own inserts move the target's on. The
+#: index nodes are the old servers' indexes; the restored instance's report themselves.
+LEFT_OUT = frozenset({"stored_file", "data_version", "index_node"})
 _BATCH = 1_000
 _CHUNK = 1024 * 1024
 

@@ -21,8 +21,21 @@ from ..extensions import db
 from .models import DataVersion
 from .time import now
 
-#: Tables no public page shows: staff accounts, their tokens and logins, the audit log.
-PRIVATE_TABLES = frozenset({"user", "api_token", "login_attempt", "audit_event", "data_version"})
+#: Tables no public page shows: staff accounts, their tokens and logins, the audit log,
+#: the search side's bookkeeping.
+PRIVATE_TABLES = frozenset(
+    {
+        "user",
+        "api_token",
+        "login_attempt",
+        "audit_event",
+        "data_version",
+        # The search side's bookkeeping: its rows come with changes that bump already, and
+        # its pruning changes nothing anyone sees.
+        "index_outbox",
+        "index_node",
+    }
+)
 _TABLE = DataVersion.__table__
 _ROW = 1
 

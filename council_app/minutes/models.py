@@ -194,7 +194,11 @@ class OutboxAction(enum.Enum):
 
 
 class IndexOutbox(db.Model):
-    """A change the search index has to catch up on, written in the change's transaction."""
+    """A change the search indexes have to catch up on, written in the change's transaction.
+
+    Never marked done: each node's index keeps the id of the last row it applied (its
+    cursor), and rows every node has applied are pruned (``search.sync.prune_outbox``).
+    """
 
     __tablename__ = "index_outbox"
 
@@ -202,8 +206,6 @@ class IndexOutbox(db.Model):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
     action: Mapped[OutboxAction] = mapped_column(enum_column(OutboxAction))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
-    #: Set by the search side once the index holds the change.
-    processed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
 
 
 @storage.stored_by

@@ -1,4 +1,4 @@
-"""``flask --app council_app search reindex|sync|check``: keep the index in step, by hand or cron."""
+"""``flask --app council_app search reindex|sync|check``: keep this node's index in step, by hand or cron."""
 
 from __future__ import annotations
 
@@ -49,7 +49,12 @@ def check() -> None:
         if uids:
             shown = ", ".join(uids[:SHOWN]) + (" …" if len(uids) > SHOWN else "")
             click.echo(f"{label}: {len(uids)}건 ({shown})")
-    click.echo(f"반영 대기 중인 변경: {drift.pending}건")
+    lag = drift.lag.as_dict()
+    click.echo(f"노드: {sync.node_name()}")
+    click.echo(
+        f"색인 커서: {lag['cursor']} (최신 변경 {lag['latest']}), "
+        f"반영 대기 중인 변경: {drift.pending}건, 지연 {lag['lag_seconds']}초"
+    )
     if not drift.in_step:
         raise click.ClickException(
             "색인이 데이터베이스와 다릅니다. 'flask --app council_app search reindex'로 다시 만드세요."

@@ -190,7 +190,7 @@ def search(request: SearchRequest) -> SearchResult:
     rebuilding = index.needs_rebuild()
     # Pending rows: published minutes the index does not hold yet. An answer stored now
     # would miss them until the next change of data, since the catch-up changes none.
-    behind = rebuilding or bool(sync.pending_count())
+    behind = rebuilding or bool(sync.lag(index.cursor()).pending)
     if behind:
         sync.catch_up_later()
     if behind or result.partial:

@@ -1,27 +1,31 @@
-"""Keep the search index in step with the database, its source of truth.
+"""Keep each node's search index in step with the database, its source of truth.
 
 Only published minutes of public meetings are indexed, one document per utterance, never
 a closed passage. Changes reach the index through the outbox rows the services write in
 their own transaction, never inside a request: a thread of the process (``catch_up_later``,
-woken after each commit by ``minutes_changed``) applies them and then merges small segments,
-as do ``flask search sync`` and a full ``flask search reindex``. A search never writes the
-index either: it answers from the index as it is and, if the index is behind, asks the
-thread to catch up. A row is marked processed only once the index has committed its
-change, so a process killed half-way leaves the row for the next one.
+woken after each commit by ``minutes_changed``, and every ``SEARCH_POLL_SECONDS`` for
+changes made on other nodes) applies them and then merges small segments, as do
+``flask search sync`` and a full ``flask search reindex``. A search never writes the index
+either: it answers from the index as it is and, if the index is behind, wakes the thread.
 
-The module runs past 400 lines because the outbox rules and the thread that applies them
-change together; per-node cursors (several app servers, issue 17) will split the two.
+Every node keeps its own index. The index records, in the commit of its segments, the id
+of the last outbox row it applied (its cursor, ``index/cursor.py``); a node catches up from
+there, so a process killed half-way leaves its cursor where its index is. Rows are never
+marked done: they are pruned once every node seen lately has applied them, and an index
+whose cursor fell behind the pruned rows rebuilds itself.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..core.time import now
@@ -33,6 +37,7 @@ from ..minutes.headings import item_for_heading
 from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
 from .index import IndexBusy, IndexMissing, SearchIndex
+from .models import IndexNode
 
 _EXTENSION = "council_search_index"
 _WORKER = "council_search_catch_up"
@@ -41,8 +46,11 @@ _WORKER = "council_search_catch_up"
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
     app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
-    app.extensions[_WORKER] = CatchUpThread(app)
+    app.extensions[_WORKER] = worker = CatchUpThread(app)
     minutes_changed.connect(_on_minutes_changed)
+    # Started by the first request of each process: gunicorn forks its workers after
+    # loading the app, and a thread does not survive a fork.
+    app.before_request(worker.start_polling)
 
 
 def search_index() -> SearchIndex:
@@ -88,22 +96,24 @@ def recover() -> None:
 
 
 def state() -> dict:
-    """Report the index for the health check: present, documents, outbox rows pending."""
+    """Report the index for the health check: present, documents, cursor and lag."""
     index = readable_index()
     try:
         documents = index.doc_count() if index else 0
         rebuilding = index is None or index.needs_rebuild()
+        cursor = index.cursor() if index else 0
     except IndexMissing:
         recover()
-        index, documents, rebuilding = None, 0, True
-    pending = pending_count()
-    if rebuilding or pending:
+        index, documents, rebuilding, cursor = None, 0, True, 0
+    behind = lag(cursor)
+    if rebuilding or behind.pending:
         catch_up_later()
     return {
         "exists": index is not None,
         "documents": documents,
-        "pending": pending,
         "rebuilding": rebuilding,
+        # Not the node's name: it holds the host's name and a path, for no visitor's eyes.
+        **behind.as_dict(),
     }
 
 
@@ -118,23 +128,25 @@ def _on_minutes_changed(minutes_id: int, action: str) -> None:
 
 
 def bring_up_to_date(*, wait: bool = True) -> bool:
-    """Rebuild the index if it is marked for it, then apply the outbox; True if in step.
+    """Rebuild the index if it needs it, then apply the outbox; True if in step.
 
-    Without ``wait``, return False at once if another process is writing the index.
-    Slow with a large index or change: for the catch-up thread and commands, not requests.
+    The index needs a rebuild when it was created empty or when rows it still needed were
+    pruned (it was away longer than ``SEARCH_OUTBOX_KEEP_DAYS``). Without ``wait``,
+    return False at once if another process is writing the index. Slow with a large index
+    or change: for the catch-up thread and commands, not requests.
     """
     index = search_index()
     try:
-        if index.needs_rebuild():
+        if index.needs_rebuild() or fell_behind(index.cursor()):
             reindex()
         catch_up(wait=wait)
     except IndexBusy:
         if wait:
             raise
         return False
-    # Without ``wait``, a busy index leaves the rows where they were.
-    with Session(db.engine) as session:
-        return not pending_count(session)
+    cursor = index.cursor()
+    report(cursor)
+    return not lag(cursor).pending
 
 
 def merge_segments() -> int:
@@ -158,11 +170,18 @@ def wait_for_catch_up(timeout: float) -> bool:
     return current_app.extensions[_WORKER].wait(timeout)
 
 
+def stop_polling(timeout: float) -> bool:
+    """Stop this process's thread looking for other nodes' changes; False on timeout."""
+    return current_app.extensions[_WORKER].stop(timeout)
+
+
 class CatchUpThread:
     """A thread per process that brings the index up to date, started when there is work.
 
-    It runs while changes keep coming and then ends, so an idle process holds no thread.
-    Processes do not step on each other: the index's write lock orders them.
+    Without polling it runs while changes keep coming and then ends, so an idle process
+    holds no thread. With ``SEARCH_POLL_SECONDS`` (several nodes) it stays, and looks every
+    so often for rows other nodes wrote. Processes do not step on each other: the index's
+    write lock orders them.
     """
 
     #: After a failure, the next try waits this long, however often a search asks.
@@ -170,8 +189,11 @@ class CatchUpThread:
 
     def __init__(self, app: Flask):
         self._app = app
+        self._poll = float(app.config["SEARCH_POLL_SECONDS"] or 0)
         self._lock = threading.Lock()
         self._wanted = False
+        #: Set by ``wake``, so a polling thread need not wait out its interval.
+        self._woken = threading.Event()
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
@@ -183,35 +205,74 @@ class CatchUpThread:
             if self._failed_at is not None and now() - self._failed_at < self.RETRY_AFTER:
                 return
             self._wanted = True
-            # A thread does not survive a fork: a forked worker starts its own.
-            if self._thread is None or not self._thread.is_alive():
-                self._idle.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="search-catch-up", daemon=True
-                )
-                self._thread.start()
+            self._idle.clear()
+            self._woken.set()
+            self._start()
+
+    def start_polling(self) -> None:
+        """Start the thread, if polling is configured and it is not running in this process."""
+        if self._poll and (self._thread is None or not self._thread.is_alive()):
+            with self._lock:
+                self._start()
+
+    def _start(self) -> None:
+        # A thread does not survive a fork: a forked worker starts its own.
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="search-catch-up", daemon=True)
+            self._thread.start()
 
     def wait(self, timeout: float) -> bool:
-        """Wait until the thread has ended; False on timeout."""
+        """Wait until the thread has nothing left to do; False on timeout."""
         return self._idle.wait(timeout)
+
+    def stop(self, timeout: float) -> bool:
+        """Stop polling once the work in hand is done; False if the thread still runs."""
+        with self._lock:
+            self._poll = 0.0
+            self._woken.set()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
 
     def _run(self) -> None:
         while True:
             with self._lock:
-                if not self._wanted:
-                    self._thread = None
+                wanted, self._wanted = self._wanted, False
+                self._woken.clear()
+                if not wanted:
                     self._idle.set()
-                    return
-                self._wanted = False
-            with self._app.app_context():
-                try:
-                    bring_up_to_date()
-                    # After the changes are searchable, not before them.
-                    merge_segments()
-                    self._failed_at = None
-                except Exception:
-                    self._failed_at = now()
-                    self._app.logger.exception("search index: catching up failed")
+                    if not self._poll:
+                        self._thread = None
+                        return
+            if not wanted:
+                # Polling: a wake-up goes round to the top; after a while without one,
+                # look for rows other nodes wrote.
+                if self._woken.wait(self._poll) or not self._behind():
+                    continue
+                with self._lock:
+                    self._idle.clear()
+            self._catch_up()
+
+    def _behind(self) -> bool:
+        with self._app.app_context():
+            try:
+                index = search_index()
+                return index.needs_rebuild() or bool(lag(index.cursor()).pending)
+            except Exception:
+                self._app.logger.exception("search index: looking for changes failed")
+                return False
+
+    def _catch_up(self) -> None:
+        with self._app.app_context():
+            try:
+                bring_up_to_date()
+                # After the changes are searchable, not before them.
+                merge_segments()
+                self._failed_at = None
+            except Exception:
+                self._failed_at = now()
+                self._app.logger.exception("search index: catching up failed")
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -273,16 +334,52 @@ def _indexed_minutes(session: Session) -> Iterator[Minutes]:
 # --- the outbox --------------------------------------------------------------------------
 
 
-_pending = select(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
+def _after(cursor: int):
+    return select(IndexOutbox).where(IndexOutbox.id > cursor)
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far a node's index is behind the outbox."""
+
+    cursor: int
+    #: The newest outbox row (0: none).
+    latest: int
+    #: Rows after the cursor, and how old the oldest of them is.
+    pending: int
+    oldest_pending_at: datetime | None
+
+    def as_dict(self) -> dict:
+        """Return the figures for ``/healthz`` and ``search check``."""
+        waited = now() - self.oldest_pending_at if self.oldest_pending_at else timedelta(0)
+        return {
+            "cursor": self.cursor,
+            "latest": self.latest,
+            "pending": self.pending,
+            "lag_seconds": round(max(waited.total_seconds(), 0.0), 1),
+        }
+
+
+def lag(cursor: int, session: Session | None = None) -> Lag:
+    """Measure how far ``cursor`` is behind the outbox, in one statement."""
+    later = IndexOutbox.id > cursor
+    latest, pending, oldest = (session or db.session).execute(
+        select(
+            func.max(IndexOutbox.id),
+            func.count(IndexOutbox.id).filter(later),
+            func.min(IndexOutbox.created_at).filter(later),
+        )
+    ).one()
+    return Lag(cursor, latest or 0, pending, oldest)
 
 
 def pending_count(session: Session | None = None) -> int:
-    """Count outbox rows the index has not applied yet."""
-    return (session or db.session).scalar(_pending.with_only_columns(func.count()))
+    """Count outbox rows this node's index has not applied yet."""
+    return lag(search_index().cursor(), session).pending
 
 
 def catch_up(*, wait: bool = True) -> int:
-    """Apply every unprocessed outbox row to the index; return how many were applied.
+    """Apply the outbox rows after the index's cursor; return how many were applied.
 
     Without ``wait``, return 0 at once if another process is writing the index.
     """
@@ -291,39 +388,93 @@ def catch_up(*, wait: bool = True) -> int:
     # changes of its own that must not be committed here.
     with Session(db.engine) as session:
         # Checked before taking the write lock, which every search would contend for.
-        if not session.scalar(_pending.with_only_columns(func.count())):
+        if not lag(index.cursor(), session).pending:
             return 0
         try:
             with index.batch(wait=wait) as batch:
-                # Read under the write lock, so no other process applies the same rows
-                # with older data; a change committed after this read has a later row.
-                rows = session.scalars(_pending.order_by(IndexOutbox.id)).all()
+                # The cursor and the rows are read under the write lock, so no other
+                # process applies the same rows with older data; a change committed after
+                # this read has a later row (``minutes.outbox`` keeps ids in commit order).
+                rows = session.scalars(_after(index.cursor()).order_by(IndexOutbox.id)).all()
                 # The row says that something changed; what the index holds follows
                 # the minutes as they are now, so one update per minutes is enough.
                 for minutes_id in dict.fromkeys(row.minutes_id for row in rows):
                     minutes = session.get(Minutes, minutes_id)
                     batch.replace_minutes(minutes_id, documents(minutes) if minutes else ())
+                if rows:
+                    batch.applied_through(rows[-1].id)
         except IndexBusy:
             if wait:
                 raise
             return 0
-        _mark_processed(session, [row.id for row in rows])
     return len(rows)
 
 
-def _mark_processed(session: Session, ids: list[int]) -> None:
-    if ids:
-        session.execute(
-            update(IndexOutbox).where(IndexOutbox.id.in_(ids)).values(processed_at=now())
+def node_name() -> str:
+    """Name this node's index: ``SEARCH_NODE_NAME``, or the host and the index's folder."""
+    configured = current_app.config.get("SEARCH_NODE_NAME")
+    return configured or f"{socket.gethostname()}:{current_app.config['SEARCH_INDEX_PATH']}"
+
+
+def report(cursor: int) -> None:
+    """Record this node's cursor for pruning, then prune what every node has applied."""
+    with Session(db.engine) as session:
+        node = session.get(IndexNode, node_name())
+        if node is None:
+            session.add(IndexNode(name=node_name(), cursor=cursor, seen_at=now()))
+        else:
+            node.cursor, node.seen_at = cursor, now()
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another process of this node reported first; its figure is as good.
+            session.rollback()
+        prune_outbox(session)
+
+
+#: Rows younger than this stay even when every node applied them: the last day of changes
+#: remains to be read when something looks wrong.
+PRUNE_AFTER = timedelta(days=1)
+
+
+def prune_outbox(session: Session) -> int:
+    """Delete the rows every node seen lately has applied, older than a day; return how many.
+
+    The row at the lowest cursor stays: the oldest remaining row is how an index finds it
+    fell behind the pruned ones (``fell_behind``). A node not seen for
+    ``SEARCH_OUTBOX_KEEP_DAYS`` no longer holds rows back; it rebuilds when it returns.
+    """
+    keep = timedelta(days=current_app.config["SEARCH_OUTBOX_KEEP_DAYS"])
+    floor = session.scalar(
+        select(func.min(IndexNode.cursor)).where(IndexNode.seen_at >= now() - keep)
+    )
+    if not floor:
+        return 0
+    deleted = session.execute(
+        delete(IndexOutbox).where(
+            IndexOutbox.id < floor, IndexOutbox.created_at < now() - PRUNE_AFTER
         )
-        session.commit()
+    ).rowcount
+    session.commit()
+    return deleted
+
+
+def fell_behind(cursor: int, session: Session | None = None) -> bool:
+    """Tell whether rows after ``cursor`` were pruned: the index must be rebuilt.
+
+    A row id never used (a rolled-back write) just below the oldest row can make this
+    say yes for an index that missed nothing: a rebuild too many, never a change lost.
+    """
+    oldest = (session or db.session).scalar(select(func.min(IndexOutbox.id)))
+    return oldest is not None and cursor < oldest - 1
 
 
 def reindex(progress: Callable[[int], None] | None = None, *, procs: int = 1) -> int:
     """Rebuild the whole index from the database; return how many utterances it holds.
 
-    ``progress`` is called with 1 after each minutes. Outbox rows written before the
-    rebuild started are marked processed; later ones are applied by the next catch-up.
+    ``progress`` is called with 1 after each minutes. The new index's cursor is the last
+    outbox row written before the rebuild read the minutes; later rows are applied by the
+    next catch-up.
     """
     index: SearchIndex = current_app.extensions[_EXTENSION]
     with Session(db.engine) as session:
@@ -335,12 +486,7 @@ def reindex(progress: Callable[[int], None] | None = None, *, procs: int = 1) ->
                 if progress:
                     progress(1)
 
-        count = index.rebuild(all_documents(), procs=procs)
-        pending = select(IndexOutbox.id).where(
-            IndexOutbox.processed_at.is_(None), IndexOutbox.id <= last_row
-        )
-        _mark_processed(session, list(session.scalars(pending)))
-    return count
+        return index.rebuild(all_documents(), procs=procs, cursor=last_row)
 
 
 def indexed_minutes_count() -> int:
@@ -368,7 +514,12 @@ class Drift:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
-    pending: int = 0
+    lag: Lag = field(default_factory=lambda: Lag(0, 0, 0, None))
+
+    @property
+    def pending(self) -> int:
+        """Outbox rows the index has not applied yet."""
+        return self.lag.pending
 
     @property
     def in_step(self) -> bool:
@@ -384,7 +535,8 @@ def check() -> Drift:
             for minutes in _indexed_minutes(session)
             for doc in documents(minutes)
         }
-    actual = search_index().fingerprints()
+    index = search_index()
+    actual = index.fingerprints()
     return Drift(
         missing=sorted(expected.keys() - actual.keys(), key=_uid_key),
         extra=sorted(actual.keys() - expected.keys(), key=_uid_key),
@@ -392,7 +544,7 @@ def check() -> Drift:
             (uid for uid in expected.keys() & actual.keys() if expected[uid] != actual[uid]),
             key=_uid_key,
         ),
-        pending=pending_count(),
+        lag=lag(index.cursor()),
     )
 
 

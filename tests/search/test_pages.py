@@ -149,6 +149,10 @@ def test_health_reports_the_index(client, two_meetings):
         "documents": 5,
         "pending": 0,
         "rebuilding": False,
+        # Two minutes published: two outbox rows, both applied.
+        "cursor": 2,
+        "latest": 2,
+        "lag_seconds": 0.0,
     }
 
 

@@ -21,6 +21,7 @@ from whoosh.index import LockError
 from council_app.search.query import parse_query
 from council_app.search.snippets import match_pattern, snippet
 
+from . import cursor as cursor_file
 from . import matching
 from .batch import IndexBatch
 from .compile import filter_node, needles, query_node
@@ -155,7 +156,7 @@ class SearchIndex:
         when another process is writing.
         """
         writer = self._writer(timeout=WRITE_LOCK_TIMEOUT if wait else 0.0)
-        batch = IndexBatch(self._ix, writer, self.morphemes)
+        batch = IndexBatch(self._ix, writer, self.morphemes, self._commit)
         try:
             yield batch
         except BaseException:
@@ -191,11 +192,12 @@ class SearchIndex:
             return False
         return same_schema(whoosh_index.open_dir(self.path).schema, build_schema(self.morphemes))
 
-    def rebuild(self, utterances: Iterable[Mapping], *, procs: int = 1) -> int:
+    def rebuild(self, utterances: Iterable[Mapping], *, procs: int = 1, cursor: int = 0) -> int:
         """Replace the whole content with utterances in one commit; return how many.
 
         Searchers keep the old content until the commit, so a rebuild never shows an
         empty or half-filled index. With ``procs`` > 1 that many processes analyse.
+        ``cursor`` is the last outbox row the utterances were read after.
         """
         if self.is_current():
             self.open()
@@ -209,7 +211,7 @@ class SearchIndex:
             writer.cancel()
             raise
         # The new segments replace every old one.
-        writer.commit(mergetype=lambda _writer, _old: segments)
+        self._commit(writer, cursor=cursor, mergetype=lambda _writer, _old: segments)
         with suppress(FileNotFoundError):
             os.remove(os.path.join(self.path, REBUILD_MARK))
         return sum(segment.doc_count_all() for segment in segments)
@@ -233,10 +235,11 @@ class SearchIndex:
         if not plan:
             writer.cancel()
             return 0
-        writer.commit(
+        self._commit(
+            writer,
             mergetype=lambda _writer, existing: (
                 [s for s in existing if s.segment_id() not in replaced] + merged
-            )
+            ),
         )
         return len(replaced)
 
@@ -248,7 +251,12 @@ class SearchIndex:
 
     def optimize(self) -> None:
         """Merge all segments into one, for faster searches."""
-        self._writer().commit(optimize=True)
+        self._commit(self._writer(), optimize=True)
+
+    def cursor(self) -> int:
+        """Return the last outbox row whose change the index holds (0: none, or unknown)."""
+        with self._unless_gone():
+            return cursor_file.read(self.path, self._ix.latest_generation)
 
     def doc_count(self) -> int:
         """Return the number of utterances in the index."""
@@ -366,6 +374,19 @@ class SearchIndex:
                 if attempts == SEARCH_ATTEMPTS:
                     raise
                 attempts += 1
+
+    def _commit(self, writer, *, cursor: int | None = None, **options) -> None:
+        """Commit the writer's generation with its cursor: ``cursor``, or the one it follows.
+
+        Under the write lock the next generation is the writer's; its cursor file is
+        written first, so the generation and its cursor appear together (see ``cursor``).
+        """
+        generation = self._ix.latest_generation() + 1
+        if cursor is None:
+            cursor = self.cursor()
+        cursor_file.write(self.path, generation, cursor)
+        writer.commit(**options)
+        cursor_file.remove_old(self.path, generation)
 
     def _writer(self, timeout: float = WRITE_LOCK_TIMEOUT):
         """Take the write lock; the writer deletes, merges small segments and commits."""

@@ -1,6 +1,6 @@
 """Several changes to the index under one write lock, committed together."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .schema import document
 from .segments import SegmentBuilder, build_segments
@@ -13,13 +13,20 @@ class IndexBatch:
     (``segments``), added to the index's list when the batch commits, merging nothing.
     """
 
-    def __init__(self, ix, writer, morphemes: bool):
+    def __init__(self, ix, writer, morphemes: bool, commit: Callable):
         self._ix = ix
         self._writer = writer
         self._morphemes = morphemes
+        #: Commits the writer with the index's cursor (``SearchIndex._commit``).
+        self._commit = commit
         self._builder: SegmentBuilder | None = None
         self._segments: list = []
         self._deleted = False
+        self._cursor: int | None = None
+
+    def applied_through(self, outbox_id: int) -> None:
+        """Record that the batch holds every outbox row up to ``outbox_id``, for its commit."""
+        self._cursor = outbox_id
 
     def delete_minutes(self, minutes_id: int) -> int:
         """Remove every utterance of one minutes; return how many were removed."""
@@ -60,7 +67,7 @@ class IndexBatch:
             self._segments.append(self._builder.finish())
         # A commit without changes would still start a new generation, and every
         # process's searcher would reopen for nothing.
-        if not (self._segments or self._deleted):
+        if not (self._segments or self._deleted or self._cursor is not None):
             self._writer.cancel()
             return
         segments = self._segments
@@ -71,4 +78,4 @@ class IndexBatch:
             # A segment whose documents were all deleted is only dropped.
             return [segment for segment in existing if segment.doc_count()] + segments
 
-        self._writer.commit(mergetype=add_without_merging)
+        self._commit(self._writer, cursor=self._cursor, mergetype=add_without_merging)
