@@ -129,7 +129,9 @@ def converges(node, expected, query=WALK) -> float:
         waited = time.monotonic() - start
         assert waited < CONVERGE_SECONDS, f"{node.base}: {seen} after {waited:.1f} s"
         time.sleep(0.1)
-    return time.monotonic() - start
+    waited = time.monotonic() - start
+    print(f"{node.base} answered {urllib.parse.unquote(query)} as expected after {waited:.2f} s")
+    return waited
 
 
 @pytest.fixture
