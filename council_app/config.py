@@ -172,8 +172,9 @@ class DefaultConfig:
     #: A search stops after this many seconds and shows what it found ("일부만").
     SEARCH_TIME_BUDGET_SECONDS = 2.0
     #: Every this many seconds each process looks for changes other nodes wrote to the
-    #: outbox (changes made through its own node wake it at once); 0: never, one node only.
-    SEARCH_POLL_SECONDS = 1.0
+    #: outbox (changes made through its own node wake it at once); 0: never. Unset: 1 s on
+    #: PostgreSQL, which several servers share; never on SQLite, which one server owns.
+    SEARCH_POLL_SECONDS: float | None = None
     #: Outbox rows every node has applied are pruned; a node away for longer than this no
     #: longer holds them back, and rebuilds its index when it returns.
     SEARCH_OUTBOX_KEEP_DAYS = 7
@@ -213,6 +214,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     # Flask-Limiter's own name for the store; the environment says URL like DATABASE_URL.
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     app.config.setdefault("SEARCH_INDEX_PATH", os.path.join(app.instance_path, "search-index"))
+    if app.config["SEARCH_POLL_SECONDS"] is None:
+        shared = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        app.config["SEARCH_POLL_SECONDS"] = 1.0 if shared else 0.0
     app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
     if app.config["FILE_STORE"] not in ("local", "database"):
         raise ValueError(f"COUNCIL_FILE_STORE: local or database, not {app.config['FILE_STORE']!r}")

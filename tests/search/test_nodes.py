@@ -175,3 +175,11 @@ def test_nodes_report_their_cursor(publish):
     publish()
     node = db.session.scalar(select(IndexNode))
     assert node.name.endswith(str(sync.search_index().path)) and node.cursor == 1
+
+
+def test_polling_is_on_where_servers_share_the_database(tmp_path):
+    def poll(url):
+        return create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}).config["SEARCH_POLL_SECONDS"]
+
+    assert poll(f"sqlite:///{tmp_path / 'one.sqlite3'}") == 0
+    assert poll("postgresql://postgres@127.0.0.1:5432/test") == 1.0
