@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .calendars.views import bp as calendars_bp
     from .core.views import register_error_pages
+    from .feeds.views import bp as feeds_bp
     from .home.views import bp as home_bp
     from .meetings import bp as meetings_bp
     from .meetings import order_views, views  # noqa: F401  (their routes join meetings_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(feeds_bp)
     register_error_pages(app)
 
 

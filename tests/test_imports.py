@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"agenda"},
     {"search"},
     {"calendars", "home", "demo", "api"},
+    {"feeds"},
     {"models", "council_app"},
 ]
 

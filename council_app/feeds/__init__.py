@@ -1,0 +1,1 @@
+"""Atom feeds for following the council: published minutes, and any search."""
