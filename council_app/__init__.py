@@ -49,6 +49,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
+    from .minutes import pdf
     from .search import sync
 
     # First, so its clock starts before any other hook can answer.
@@ -63,6 +64,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     security.init_app(app)
     limiter.init_app(app)
     sync.init_app(app)
+    pdf.init_app(app)
     # After the limiter: a stored page still counts against the visitor's budget.
     caching.init_app(app, language=select_locale)
     if app.config["PROXY_FIX_HOPS"]:

@@ -196,6 +196,7 @@ def app(request, database_url, tmp_path):
             # One node per test: no thread looking for other nodes' changes.
             "SEARCH_POLL_SECONDS": 0,
             "UPLOAD_PATH": str(tmp_path / "uploads"),
+            "PDF_PATH": str(tmp_path / "pdf"),
             # Uploads are extracted in the test's own process; the sandbox has tests of its
             # own (tests/minutes/test_extract.py), and a child process per upload is slow.
             "MINUTES_EXTRACT_SECONDS": None,

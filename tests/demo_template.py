@@ -77,4 +77,5 @@ def demo_config(folder: Path) -> dict:
         # One node: changes wake the catch-up; no thread polls for other nodes' changes.
         "SEARCH_POLL_SECONDS": 0,
         "UPLOAD_PATH": str(folder / "uploads"),
+        "PDF_PATH": str(folder / "pdf"),
     }

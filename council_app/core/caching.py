@@ -46,7 +46,7 @@ PUBLIC_BLUEPRINTS = frozenset(
 )
 PUBLIC_ENDPOINTS = frozenset({"home.index"})
 #: Files go out through send_file, with validators of their own, and are never held in memory.
-NOT_CACHED = frozenset({"agenda.attachment", "minutes.download"})
+NOT_CACHED = frozenset({"agenda.attachment", "minutes.download", "minutes.version_pdf"})
 #: Headers that belong to one answer, not to the page kept for the next visitors.
 TRANSIENT_HEADERS = frozenset(
     {"set-cookie", "date", "content-length", "etag", "last-modified", "x-cache"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..auth.permissions import Permission, permission_required
@@ -14,13 +15,14 @@ from ..core.time import today_kst
 from ..core.writes import form_input, form_status, page_write, save_form
 from ..council.services import current_council
 from ..extensions import db
+from ..i18n import current_locale
 from ..meetings import order
 from ..meetings.models import Meeting
 from . import compliance as reports
-from . import publication, queries, versions
+from . import pdf, publication, queries, versions
 from .diff import word_diff
 from .forms import FinalizeForm, PublishForm, RestoreForm, UploadForm, WithdrawForm
-from .models import Minutes, MinutesStatus
+from .models import Minutes, MinutesStatus, MinutesVersion
 
 bp = Blueprint("minutes", __name__)
 
@@ -82,10 +84,16 @@ def show(minutes_id: int):
         return render_template("minutes/withdrawn.html", minutes=minutes), 410
     if not queries.visible_to(minutes, current_user):
         abort(404)
+    return version_page(minutes, minutes.current_version, speaker=request.args.get("speaker"))
+
+
+def version_page(
+    minutes: Minutes, version: MinutesVersion | None, speaker: str | None = None, printing=False
+) -> str:
+    """Render a version's page for the current user; ``printing`` for its PDF (``pdf``)."""
     editor = queries.is_editor(current_user)
-    version = minutes.current_version
     turns = queries.readable_turns(version, current_user) if version else []
-    speaker = request.args.get("speaker") or None
+    speaker = speaker or None
     shown = [t for t in turns if t.speaker == speaker] if speaker else turns
     public_files = queries.public_files(minutes)
     sections = queries.agenda_sections(shown)
@@ -93,12 +101,14 @@ def show(minutes_id: int):
         "minutes/show.html",
         minutes=minutes,
         version=version,
+        printing=printing,
         sections=sections,
         heading_items=order.heading_items(minutes.meeting, (h for h, _ in sections)),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
         deadline=reports.deadline(minutes.meeting, minutes),
         files=public_files,
+        has_pdf=pdf.is_published(version),
         staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
         history=minutes.versions if editor else queries.public_versions(minutes),
         draft=minutes.draft_version if editor else None,
@@ -116,6 +126,25 @@ def show(minutes_id: int):
             if current_user.is_authenticated
             else {}
         ),
+    )
+
+
+@bp.get("/minutes/<int:minutes_id>/versions/<int:number>.pdf")
+def version_pdf(minutes_id: int, number: int):
+    """Send a published version as a PDF; made once, in the background, then kept."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    version = next((v for v in minutes.versions if v.number == number), None)
+    if not minutes.is_public or not pdf.is_published(version):
+        abort(404)
+    ready = pdf.ready(version, current_locale())
+    if ready is None:
+        pdf.build_later(version, current_locale())
+        page = render_template("minutes/pdf_pending.html", minutes=minutes, version=version)
+        # Accepted, not failed: the PDF is on its way (a 5xx would read as a broken site).
+        return page, 202, {"Retry-After": str(pdf.RETRY_AFTER_SECONDS)}
+    name = gettext("%(meeting)s 회의록 제%(n)s판", meeting=minutes.meeting.name, n=number)
+    return send_file(
+        ready, mimetype="application/pdf", download_name=f"{name}.pdf", conditional=True
     )
 
 

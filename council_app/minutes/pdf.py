@@ -1,0 +1,189 @@
+"""Each published version as a PDF: its page's own HTML laid out by WeasyPrint, made once.
+
+The PDF comes from the page's template (``views.version_page`` with ``printing``): the
+print stylesheet hides navigation and forms, and ``@page`` rules put the version's label
+(임시회의록 제2판, 확정회의록 제3판) at the top of every page and its number at the bottom;
+Korean fonts are embedded. Laying out a long budget debate takes seconds, so no request
+does it: a stenographer's publication asks for the Korean PDF at once, and a request for one
+not made yet asks for it and answers 202 with ``Retry-After`` and a page saying so. The files are kept per server under
+``PDF_PATH`` (derived data, like the search index), named by everything they show that can
+change: the version, the minutes' status, the meeting's revision and the language. This is
+the only module that imports WeasyPrint, and only when it builds, so a server without its
+system libraries still serves everything else.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, has_request_context, request
+
+from ..extensions import db
+from .events import minutes_changed
+from .models import Minutes, MinutesVersion
+
+RETRY_AFTER_SECONDS = 10
+#: Builds one process keeps waiting; more requests for PDFs not made yet ask again later.
+MAX_PENDING = 100
+_WORKER = "council_pdf_builder"
+
+
+def init_app(app: Flask) -> None:
+    """Build the Korean PDF of every version as it is published."""
+    app.config.setdefault("PDF_PATH", os.path.join(app.instance_path, "pdf"))
+    app.extensions[_WORKER] = Builder(app)
+    minutes_changed.connect(_on_minutes_changed)
+
+
+def is_published(version: MinutesVersion | None) -> bool:
+    """Tell whether the version was ever made public (only those have a PDF)."""
+    return version is not None and version.published_at is not None
+
+
+def path_for(version: MinutesVersion, language: str) -> Path:
+    """Return where the version's PDF in ``language`` is kept."""
+    minutes = version.minutes
+    name = (
+        f"{minutes.id}-v{version.number}-{minutes.status.value}"
+        f"-r{minutes.meeting.revision}-{language}.pdf"
+    )
+    return Path(current_app.config["PDF_PATH"]) / name
+
+
+def ready(version: MinutesVersion, language: str) -> Path | None:
+    """Return the path of the version's PDF if it is made, else None."""
+    path = path_for(version, language)
+    return path if path.exists() else None
+
+
+def build_later(version: MinutesVersion, language: str) -> None:
+    """Ask this process's builder for the version's PDF."""
+    current_app.extensions[_WORKER].want(version.minutes_id, version.number, language)
+
+
+def wait_for_builds(timeout: float) -> bool:
+    """Wait until this process's builder has nothing left to do; False on timeout."""
+    return current_app.extensions[_WORKER].wait(timeout)
+
+
+def build(minutes_id: int, number: int | None, language: str) -> Path | None:
+    """Make the PDF of a public minutes' version (None: the published one); return its path.
+
+    Nothing for minutes that are not public, or a version never published.
+    """
+    minutes = db.session.get(Minutes, minutes_id)
+    if minutes is None or not minutes.is_public:
+        return None
+    version = (
+        minutes.published_version
+        if number is None
+        else next((v for v in minutes.versions if v.number == number), None)
+    )
+    if not is_published(version):
+        return None
+    path = path_for(version, language)
+    if path.exists():
+        return path
+    html, root = _page(minutes, version, language)
+    data = _lay_out(html, root, _static_files(root))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(data)
+    # Whole or not at all, whichever process of the server finishes first.
+    os.replace(partial, path)
+    return path
+
+
+def _lay_out(html: str, root: str, read) -> bytes:
+    """Lay the page out as a PDF; ``read`` gives the bytes of the files it links to."""
+    import weasyprint  # here only: the app runs without its system libraries
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFiles(URLFetcher):
+        def fetch(self, url, headers=None):
+            kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, read(url), {"Content-Type": kind})
+
+    return weasyprint.HTML(string=html, base_url=root, url_fetcher=StaticFiles()).write_pdf()
+
+
+def _page(minutes: Minutes, version: MinutesVersion, language: str) -> tuple[str, str]:
+    """Render the version's page as an anonymous reader in ``language`` would get it."""
+    from .views import version_page  # the views send the PDFs this module makes
+
+    path = f"/minutes/{minutes.id}"
+    with current_app.test_request_context(path, query_string={"lang": language}):
+        return version_page(minutes, version, printing=True), request.url_root
+
+
+def _static_files(root: str):
+    """Return a reader of the app's own static files by URL, refusing any other URL."""
+    static = Path(current_app.static_folder).resolve()
+    prefix = urlsplit(root).path.rstrip("/") + "/static/"
+
+    def read(url: str) -> bytes:
+        parts = urlsplit(url)
+        if not url.startswith(root) or not parts.path.startswith(prefix):
+            raise ValueError(f"the PDF reads the app's static files only, not {url}")
+        target = (static / parts.path.removeprefix(prefix)).resolve()
+        if not target.is_relative_to(static) or not target.is_file():
+            raise ValueError(f"no static file at {url}")
+        return target.read_bytes()
+
+    return read
+
+
+def _on_minutes_changed(minutes_id: int, action: str) -> None:
+    # A stenographer's publication (a page or the API), not a bulk load by a command: the
+    # demo or a restore publishes hundreds, whose PDFs are made when first asked for.
+    if has_request_context() and action == "index":
+        current_app.extensions[_WORKER].want(minutes_id, None, "ko")
+
+
+class Builder:
+    """A thread per process that makes the PDFs asked for, one at a time, then ends."""
+
+    def __init__(self, app: Flask):
+        self._app = app
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[int, int | None, str], None] = {}
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def want(self, minutes_id: int, number: int | None, language: str) -> None:
+        """Queue a build (bounded), starting the thread if it is not running."""
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                return
+            self._pending[(minutes_id, number, language)] = None
+            self._idle.clear()
+            # A thread does not survive a fork: a forked worker starts its own.
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="minutes-pdf", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until every queued build is done; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._thread = None
+                    self._idle.set()
+                    return
+                key = next(iter(self._pending))
+                del self._pending[key]
+            with self._app.app_context():
+                try:
+                    build(*key)
+                except Exception:
+                    self._app.logger.exception("minutes PDF %s: building failed", key)
+                finally:
+                    db.session.remove()
