@@ -48,6 +48,11 @@ TEST_NOW = _test_now()
 # pytest-xdist's workers inherit the environment: every process of the run starts its tests
 # at the same instant.
 os.environ["COUNCIL_TEST_NOW"] = TEST_NOW.isoformat()
+# Every app a test builds is one node on a database the test owns: a thread polling for
+# other nodes' changes would outlive the test and hold connections to tables it drops (it
+# hung a CI run). The tests of polling itself set it back on (tests/search/test_nodes.py,
+# tests/search/test_two_nodes.py).
+os.environ["COUNCIL_SEARCH_POLL_SECONDS"] = "0"
 
 
 @pytest.fixture(autouse=True)

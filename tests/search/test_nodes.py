@@ -177,7 +177,9 @@ def test_nodes_report_their_cursor(publish):
     assert node.name.endswith(str(sync.search_index().path)) and node.cursor == 1
 
 
-def test_polling_is_on_where_servers_share_the_database(tmp_path):
+def test_polling_is_on_where_servers_share_the_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("COUNCIL_SEARCH_POLL_SECONDS")  # the test run's own setting (conftest)
+
     def poll(url):
         return create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}).config["SEARCH_POLL_SECONDS"]
 

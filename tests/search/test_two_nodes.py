@@ -54,6 +54,8 @@ class Node:
             "COUNCIL_INSTANCE_PATH": str(self.folder / "instance"),
             "COUNCIL_SECRET_KEY": "two-nodes-test",
             "COUNCIL_RATELIMIT_ENABLED": "false",
+            # Each node looks for the other's changes as in production.
+            "COUNCIL_SEARCH_POLL_SECONDS": "1",
         }
         self.process = None
         self.log = self.folder / "gunicorn.log"
