@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 
+from ..core.background import Worker
 from ..extensions import db
 from .events import minutes_changed
 from .models import Minutes, MinutesVersion
@@ -35,7 +35,7 @@ _WORKER = "council_pdf_builder"
 def init_app(app: Flask) -> None:
     """Build the Korean PDF of every version as it is published."""
     app.config.setdefault("PDF_PATH", os.path.join(app.instance_path, "pdf"))
-    app.extensions[_WORKER] = Builder(app)
+    app.extensions[_WORKER] = Worker(app, "minutes-pdf", _build_job, max_pending=MAX_PENDING)
     minutes_changed.connect(_on_minutes_changed)
 
 
@@ -62,12 +62,16 @@ def ready(version: MinutesVersion, language: str) -> Path | None:
 
 def build_later(version: MinutesVersion, language: str) -> None:
     """Ask this process's builder for the version's PDF."""
-    current_app.extensions[_WORKER].want(version.minutes_id, version.number, language)
+    current_app.extensions[_WORKER].submit((version.minutes_id, version.number, language))
 
 
 def wait_for_builds(timeout: float) -> bool:
     """Wait until this process's builder has nothing left to do; False on timeout."""
     return current_app.extensions[_WORKER].wait(timeout)
+
+
+def _build_job(key: tuple[int, int | None, str]) -> None:
+    build(*key)
 
 
 def build(minutes_id: int, number: int | None, language: str) -> Path | None:
@@ -141,49 +145,4 @@ def _on_minutes_changed(minutes_id: int, action: str) -> None:
     # A stenographer's publication (a page or the API), not a bulk load by a command: the
     # demo or a restore publishes hundreds, whose PDFs are made when first asked for.
     if has_request_context() and action == "index":
-        current_app.extensions[_WORKER].want(minutes_id, None, "ko")
-
-
-class Builder:
-    """A thread per process that makes the PDFs asked for, one at a time, then ends."""
-
-    def __init__(self, app: Flask):
-        self._app = app
-        self._lock = threading.Lock()
-        self._pending: dict[tuple[int, int | None, str], None] = {}
-        self._thread: threading.Thread | None = None
-        self._idle = threading.Event()
-        self._idle.set()
-
-    def want(self, minutes_id: int, number: int | None, language: str) -> None:
-        """Queue a build (bounded), starting the thread if it is not running."""
-        with self._lock:
-            if len(self._pending) >= MAX_PENDING:
-                return
-            self._pending[(minutes_id, number, language)] = None
-            self._idle.clear()
-            # A thread does not survive a fork: a forked worker starts its own.
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="minutes-pdf", daemon=True)
-                self._thread.start()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until every queued build is done; False on timeout."""
-        return self._idle.wait(timeout)
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._pending:
-                    self._thread = None
-                    self._idle.set()
-                    return
-                key = next(iter(self._pending))
-                del self._pending[key]
-            with self._app.app_context():
-                try:
-                    build(*key)
-                except Exception:
-                    self._app.logger.exception("minutes PDF %s: building failed", key)
-                finally:
-                    db.session.remove()
+        current_app.extensions[_WORKER].submit((minutes_id, None, "ko"))

@@ -18,7 +18,6 @@ whose cursor fell behind the pruned rows rebuilds itself.
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from ..core.background import Worker
 from ..core.time import now
 from ..extensions import db
 from ..meetings import order
@@ -46,7 +46,15 @@ _WORKER = "council_search_catch_up"
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
     app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
-    app.extensions[_WORKER] = worker = CatchUpThread(app)
+    # Processes do not step on each other: the index's write lock orders them.
+    app.extensions[_WORKER] = worker = Worker(
+        app,
+        "search-catch-up",
+        _catch_up,
+        poll=float(app.config["SEARCH_POLL_SECONDS"] or 0),
+        look=_look_for_changes,
+        retry_after=RETRY_AFTER,
+    )
     minutes_changed.connect(_on_minutes_changed)
     # Started by the first request of each process: gunicorn forks its workers after
     # loading the app, and a thread does not survive a fork.
@@ -162,7 +170,7 @@ def merge_segments() -> int:
 
 def catch_up_later() -> None:
     """Have this process's thread bring the index up to date, outside any request."""
-    current_app.extensions[_WORKER].wake()
+    current_app.extensions[_WORKER].submit(_CATCH_UP)
 
 
 def wait_for_catch_up(timeout: float) -> bool:
@@ -175,104 +183,24 @@ def stop_polling(timeout: float) -> bool:
     return current_app.extensions[_WORKER].stop(timeout)
 
 
-class CatchUpThread:
-    """A thread per process that brings the index up to date, started when there is work.
+#: Asked for by every commit and every search that finds the index behind; one at a time.
+_CATCH_UP = "catch up"
+#: After a failed catch-up the next try waits this long, however often a search asks.
+RETRY_AFTER = timedelta(seconds=60)
 
-    Without polling it runs while changes keep coming and then ends, so an idle process
-    holds no thread. With ``SEARCH_POLL_SECONDS`` (several nodes) it stays, and looks every
-    so often for rows other nodes wrote. Processes do not step on each other: the index's
-    write lock orders them.
-    """
 
-    #: After a failure, the next try waits this long, however often a search asks.
-    RETRY_AFTER = timedelta(seconds=60)
+def _catch_up(_job: str) -> None:
+    bring_up_to_date()
+    # After the changes are searchable, not before them.
+    merge_segments()
 
-    def __init__(self, app: Flask):
-        self._app = app
-        self._poll = float(app.config["SEARCH_POLL_SECONDS"] or 0)
-        self._lock = threading.Lock()
-        self._wanted = False
-        #: Set by ``wake``, so a polling thread need not wait out its interval.
-        self._woken = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._idle = threading.Event()
-        self._idle.set()
-        self._failed_at: datetime | None = None
 
-    def wake(self) -> None:
-        """Ask for a catch-up; start the thread if it is not running in this process."""
-        with self._lock:
-            if self._failed_at is not None and now() - self._failed_at < self.RETRY_AFTER:
-                return
-            self._wanted = True
-            self._idle.clear()
-            self._woken.set()
-            self._start()
-
-    def start_polling(self) -> None:
-        """Start the thread, if polling is configured and it is not running in this process."""
-        if self._poll and (self._thread is None or not self._thread.is_alive()):
-            with self._lock:
-                self._start()
-
-    def _start(self) -> None:
-        # A thread does not survive a fork: a forked worker starts its own.
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._run, name="search-catch-up", daemon=True)
-            self._thread.start()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until the thread has nothing left to do; False on timeout."""
-        return self._idle.wait(timeout)
-
-    def stop(self, timeout: float) -> bool:
-        """Stop polling once the work in hand is done; False if the thread still runs."""
-        with self._lock:
-            self._poll = 0.0
-            self._woken.set()
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return thread is None or not thread.is_alive()
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                wanted, self._wanted = self._wanted, False
-                self._woken.clear()
-                if not wanted:
-                    self._idle.set()
-                    if not self._poll:
-                        self._thread = None
-                        return
-            if not wanted:
-                # Polling: a wake-up goes round to the top; after a while without one,
-                # look for rows other nodes wrote.
-                if self._woken.wait(self._poll) or not self._behind():
-                    continue
-                with self._lock:
-                    self._idle.clear()
-            self._catch_up()
-
-    def _behind(self) -> bool:
-        with self._app.app_context():
-            try:
-                index = search_index()
-                return index.needs_rebuild() or bool(lag(index.cursor()).pending)
-            except Exception:
-                self._app.logger.exception("search index: looking for changes failed")
-                return False
-
-    def _catch_up(self) -> None:
-        with self._app.app_context():
-            try:
-                bring_up_to_date()
-                # After the changes are searchable, not before them.
-                merge_segments()
-                self._failed_at = None
-            except Exception:
-                self._failed_at = now()
-                self._app.logger.exception("search index: catching up failed")
+def _look_for_changes() -> str | None:
+    """Return the catch-up job if the index needs one: other nodes wrote rows, or a rebuild."""
+    index = search_index()
+    if index.needs_rebuild() or lag(index.cursor()).pending:
+        return _CATCH_UP
+    return None
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -363,13 +291,17 @@ class Lag:
 def lag(cursor: int, session: Session | None = None) -> Lag:
     """Measure how far ``cursor`` is behind the outbox, in one statement."""
     later = IndexOutbox.id > cursor
-    latest, pending, oldest = (session or db.session).execute(
-        select(
-            func.max(IndexOutbox.id),
-            func.count(IndexOutbox.id).filter(later),
-            func.min(IndexOutbox.created_at).filter(later),
+    latest, pending, oldest = (
+        (session or db.session)
+        .execute(
+            select(
+                func.max(IndexOutbox.id),
+                func.count(IndexOutbox.id).filter(later),
+                func.min(IndexOutbox.created_at).filter(later),
+            )
         )
-    ).one()
+        .one()
+    )
     return Lag(cursor, latest or 0, pending, oldest)
 
 

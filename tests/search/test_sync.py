@@ -8,6 +8,7 @@ import threading
 from flask import has_request_context
 
 from council_app.auth import services as auth_services
+from council_app.core.background import Worker
 from council_app.extensions import db
 from council_app.minutes import publication, versions
 from council_app.minutes.publication import PublishMinutes, WithdrawMinutes
@@ -220,7 +221,7 @@ def test_no_request_writes_the_index_and_the_thread_makes_published_minutes_sear
         assert uploaded.status_code == 201, uploaded.get_json()
     with monkeypatch.context() as patch:
         # Rows stay pending while both requests run: the search finds the index behind.
-        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        patch.setattr(Worker, "submit", lambda self, job: None)
         with app.app_context():
             published = client.post(
                 f"/api/v1/minutes/{uploaded.get_json()['id']}/publish",
@@ -246,7 +247,7 @@ def test_a_search_request_never_creates_a_missing_index(app, client, publish, mo
     created = []
     monkeypatch.setattr(SearchIndex, "create", recording(SearchIndex.create, created))
     with monkeypatch.context() as patch:
-        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        patch.setattr(Worker, "submit", lambda self, job: None)
         with app.app_context():
             response = client.get("/api/v1/search", query_string={"q": "보행환경"})
         assert response.get_json()["rebuilding"] is True
@@ -265,7 +266,7 @@ def test_a_search_answered_before_the_catch_up_is_kept_by_no_cache(
 ):
     sync.reindex()
     with monkeypatch.context() as patch:
-        patch.setattr(sync.CatchUpThread, "wake", lambda self: None)
+        patch.setattr(Worker, "submit", lambda self, job: None)
         minutes = publish(wait=False)
         with app.app_context():
             before = client.get("/api/v1/search", query_string={"q": "보행환경"})
