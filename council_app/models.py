@@ -1,5 +1,6 @@
 """Import every model module so the metadata is complete (for Alembic and create_all)."""
 
+from .alerts.models import AlertSubscription
 from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
 from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
@@ -11,6 +12,7 @@ from .sessions.models import CouncilSession
 
 __all__ = [
     "AgendaEntry",
+    "AlertSubscription",
     "AgendaItem",
     "ApiToken",
     "Attachment",
