@@ -1,7 +1,7 @@
 """Import every model module so the metadata is complete (for Alembic and create_all)."""
 
-from .alerts.models import AlertSubscription
 from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
+from .alerts.models import AlertSubscription
 from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
 from .council.models import Body, Council, Member, Membership, Term
