@@ -51,6 +51,10 @@ class InvalidLink(RuleViolation):
     """A confirmation link that was altered, cut short or has expired."""
 
 
+class IndexNotReady(RuntimeError):
+    """The search index could not answer in full: the alert waits for the next run."""
+
+
 @dataclass(frozen=True)
 class AlertRequest:
     """What a visitor asked for, checked: the address and the search's arguments."""
@@ -72,7 +76,8 @@ def read_alert(email: str, args: Mapping[str, str]) -> AlertRequest:
         errors.append(("email", "메일 주소를 입력해 주세요."))
     elif len(email) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(email):
         errors.append(("email", "메일 주소를 name@example.com처럼 입력해 주세요."))
-    criteria = {key: str(args[key]).strip() for key in CRITERIA_KEYS if args.get(key)}
+    # Words one line apart are words apart: a criterion ends up in a mail's subject line.
+    criteria = {key: " ".join(str(args[key]).split()) for key in CRITERIA_KEYS if args.get(key)}
     try:
         search = search_services.read_request(criteria)
         if search.is_blank:
@@ -230,8 +235,10 @@ def new_turns(subscription: AlertSubscription, until: datetime) -> tuple[list[Ne
     total = 0
     for version in _published_between(subscription.checked_until, until):
         minutes = version.minutes
-        hits = search_services.search(search.filtered(minutes_id=minutes.id)).hits
-        hits = [hit for hit in hits if hit.version == version.number]
+        result = search_services.search(search.filtered(minutes_id=minutes.id))
+        if result.rebuilding or result.partial:
+            raise IndexNotReady(minutes.id)
+        hits = [hit for hit in result.hits if hit.version == version.number]
         if not hits:
             continue
         texts = _texts(version.id, [hit.order for hit in hits])
@@ -380,7 +387,11 @@ def send_one(subscription: AlertSubscription, moment: datetime, report: SendRepo
     if sent_today(subscription, moment):
         report.waiting += 1
         return
-    turns, total = new_turns(subscription, moment)
+    try:
+        turns, total = new_turns(subscription, moment)
+    except IndexNotReady:
+        report.failed += 1
+        return
     if turns:
         subject, body, headers = digest_mail(subscription, turns, total)
         try:

@@ -13,6 +13,7 @@ from council_app.extensions import db
 from council_app.minutes import publication, versions
 from council_app.minutes.publication import PublishMinutes
 from council_app.search import sync
+from tests.alerts.conftest import free_port
 from tests.search.conftest import BUDGET_MINUTES
 
 PARKING = """제300회 서울특별시 금천구의회(임시회)
@@ -217,3 +218,23 @@ def test_the_search_page_offers_the_alert_and_the_form_is_prefilled(client, publ
 def test_sending_needs_a_mail_server_and_the_site_address(app, runner, council):
     result = runner.invoke(args=["alerts", "send"])
     assert result.exit_code == 1 and "MAIL_SERVER" in result.output
+
+
+def test_a_mail_that_cannot_go_is_sent_on_the_next_run(app, client, runner, mailbox, publish):
+    subscribe(client, mailbox, q="주차")
+    publish(PARKING)
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    result = runner.invoke(args=["alerts", "send"])
+    assert result.exit_code == 1 and "보내지 못함 1건" in result.output
+    app.config["MAIL_PORT"] = mailbox.port
+    send(runner)
+    (alert,) = mailbox.pop()
+    assert "시흥대로 주차" in text(alert)
+
+
+def test_words_on_two_lines_make_one_subject_line(client, runner, mailbox, publish):
+    subscribe(client, mailbox, q="시흥대로\r\n주차")
+    publish(PARKING)
+    send(runner)
+    (alert,) = mailbox.pop()
+    assert "‘시흥대로 주차’ 새 발언 1건" in subject(alert)
