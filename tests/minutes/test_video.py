@@ -202,3 +202,13 @@ def test_the_secretariat_sets_the_video_start(client, make_meeting, make_user, l
     assert meeting.video_start == datetime.time(9, 58)
     bad = client.post(f"/meetings/{meeting.id}/edit", data=form | {"video_start": "아침"})
     assert bad.status_code == 422 and "영상 시작 시각" in bad.get_data(as_text=True)
+
+
+def test_the_api_gives_each_turn_its_second_in_the_video(client, published):
+    turns = client.get(f"/api/v1/minutes/{published.id}").get_json()["utterances"]
+    assert [(t["order"], t["video_offset"]) for t in turns] == [
+        (1, 120),
+        (2, None),
+        (3, 2520),
+        (5, None),
+    ]
