@@ -29,13 +29,14 @@ def send() -> None:
         )
     moment = now()
     report = services.SendReport()
+    cache = services.RunCache()
     # Links in the mails are built on BASE_URL, as a request to the site would build them.
     with current_app.test_request_context(base_url=config["BASE_URL"]):
         # One commit per alert: a failure later in the run never sends a mail twice.
         for subscription_id in services.subscription_ids():
             subscription = db.session.get(AlertSubscription, subscription_id)
             if subscription is not None:
-                cli_write(lambda s=subscription: services.send_one(s, moment, report))
+                cli_write(lambda s=subscription: services.send_one(s, moment, report, cache))
     click.echo(
         f"알림 메일 {report.sent}건 보냄, 오늘 이미 보내 내일로 미룸 {report.waiting}건, "
         f"보내지 못함 {report.failed}건"

@@ -8,6 +8,7 @@ mail carries the row's own unsubscribe link, which deletes it.
 from __future__ import annotations
 
 import html
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -218,45 +219,80 @@ class NewTurn:
     link: str
 
 
-def new_turns(subscription: AlertSubscription, until: datetime) -> tuple[list[NewTurn], int]:
+@dataclass(frozen=True)
+class Publication:
+    """A public version published in the window an alert looks at, as plain values."""
+
+    version_id: int
+    minutes_id: int
+    number: int
+    meeting: str
+    day: str
+
+
+class RunCache:
+    """What one run of ``alerts send`` looked up, kept for the alerts that ask again.
+
+    Many alerts follow the same words and share their cursor: one search per (alert's
+    search, minutes) and one look-up of the window's publications serve them all.
+    """
+
+    def __init__(self):
+        self.publications: dict[tuple[datetime, datetime], list[Publication]] = {}
+        self.hits: dict[tuple[str, int], list] = {}
+        self.earlier: dict[tuple[int, datetime], set[tuple[str, str]]] = {}
+        self.texts: dict[int, dict[int, str]] = {}
+
+
+def new_turns(
+    subscription: AlertSubscription, until: datetime, cache: RunCache | None = None
+) -> tuple[list[NewTurn], int]:
     """Return the turns matching an alert published after its cursor up to ``until``.
 
     A correction counts only turns its previous public version did not have word for word,
     so a subscriber hears of what is new, not of the same speech again. Also return how
     many matched in all (the mail lists at most :data:`MAX_TURNS_PER_MAIL`).
     """
+    cache = cache or RunCache()
+    after = subscription.checked_until
+    window = (after, until)
+    if window not in cache.publications:
+        cache.publications[window] = _published_between(after, until)
     search = replace(
         search_services.read_request(subscription.criteria),
         sort="date",
         page=1,
         per_page=MAX_TURNS_PER_MINUTES,
     )
+    key = json.dumps(subscription.criteria, sort_keys=True)
     turns: list[NewTurn] = []
     total = 0
-    for version in _published_between(subscription.checked_until, until):
-        minutes = version.minutes
-        result = search_services.search(search.filtered(minutes_id=minutes.id))
-        if result.rebuilding or result.partial:
-            raise IndexNotReady(minutes.id)
-        hits = [hit for hit in result.hits if hit.version == version.number]
+    for publication in cache.publications[window]:
+        if (key, publication.minutes_id) not in cache.hits:
+            result = search_services.search(search.filtered(minutes_id=publication.minutes_id))
+            if result.rebuilding or result.partial:
+                raise IndexNotReady(publication.minutes_id)
+            cache.hits[key, publication.minutes_id] = result.hits
+        hits = [
+            h for h in cache.hits[key, publication.minutes_id] if h.version == publication.number
+        ]
         if not hits:
             continue
-        texts = _texts(version.id, [hit.order for hit in hits])
-        before = _earlier_public_turns(version, subscription.checked_until)
-        meeting = minutes.meeting
+        before = _earlier_public_turns(publication, after, cache)
+        texts = _texts(publication.version_id, cache) if before else {}
         for hit in sorted(hits, key=lambda h: h.order):
-            if (hit.speaker, texts.get(hit.order)) in before:
+            if before and (hit.speaker, texts.get(hit.order)) in before:
                 continue
             total += 1
             if len(turns) < MAX_TURNS_PER_MAIL:
                 turns.append(
                     NewTurn(
-                        meeting=meeting.name,
-                        day=format_date(meeting.date),
+                        meeting=publication.meeting,
+                        day=publication.day,
                         speaker=hit.speaker,
                         snippet=_plain(hit.snippet),
                         link=external_url(
-                            "minutes.show", minutes_id=minutes.id, _anchor=hit.anchor
+                            "minutes.show", minutes_id=publication.minutes_id, _anchor=hit.anchor
                         ),
                     )
                 )
@@ -268,7 +304,7 @@ def _plain(snippet: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]*>", "", snippet)).split())
 
 
-def _published_between(after: datetime, until: datetime) -> list[MinutesVersion]:
+def _published_between(after: datetime, until: datetime) -> list[Publication]:
     """Return the public versions citizens read now that were published in (after, until]."""
     published = [s for s in MinutesStatus if s.is_published]
     newest = (
@@ -276,62 +312,80 @@ def _published_between(after: datetime, until: datetime) -> list[MinutesVersion]
         .where(MinutesVersion.published_at.is_not(None), MinutesVersion.published_at <= until)
         .group_by(MinutesVersion.minutes_id)
     )
-    return list(
-        db.session.scalars(
-            select(MinutesVersion)
-            .join(MinutesVersion.minutes)
-            .join(Minutes.meeting)
-            .where(
-                MinutesVersion.id.in_(newest),
-                MinutesVersion.published_at > after,
-                Minutes.status.in_(published),
-                Meeting.public.is_(True),
-            )
-            .options(
-                selectinload(MinutesVersion.minutes)
-                .selectinload(Minutes.meeting)
-                .selectinload(Meeting.council_session)
-                .selectinload(CouncilSession.term),
-                selectinload(MinutesVersion.minutes)
-                .selectinload(Minutes.meeting)
-                .selectinload(Meeting.body),
-            )
-            .order_by(MinutesVersion.published_at, MinutesVersion.id)
-            .limit(MAX_MINUTES_PER_RUN)
+    versions = db.session.scalars(
+        select(MinutesVersion)
+        .join(MinutesVersion.minutes)
+        .join(Minutes.meeting)
+        .where(
+            MinutesVersion.id.in_(newest),
+            MinutesVersion.published_at > after,
+            Minutes.status.in_(published),
+            Meeting.public.is_(True),
         )
-    )
-
-
-def _texts(version_id: int, orders: list[int]) -> dict[int, str]:
-    rows = db.session.execute(
-        select(Utterance.order, Utterance.text).where(
-            Utterance.version_id == version_id, Utterance.order.in_(orders)
+        .options(
+            selectinload(MinutesVersion.minutes)
+            .selectinload(Minutes.meeting)
+            .selectinload(Meeting.council_session)
+            .selectinload(CouncilSession.term),
+            selectinload(MinutesVersion.minutes)
+            .selectinload(Minutes.meeting)
+            .selectinload(Meeting.body),
         )
+        .order_by(MinutesVersion.published_at, MinutesVersion.id)
+        .limit(MAX_MINUTES_PER_RUN)
     )
-    return dict(rows.all())
+    return [
+        Publication(
+            version_id=v.id,
+            minutes_id=v.minutes_id,
+            number=v.number,
+            meeting=v.minutes.meeting.name,
+            day=format_date(v.minutes.meeting.date),
+        )
+        for v in versions
+    ]
 
 
-def _earlier_public_turns(version: MinutesVersion, seen_until: datetime) -> set[tuple[str, str]]:
+def _texts(version_id: int, cache: RunCache) -> dict[int, str]:
+    """Return the public turns' texts of a version by order."""
+    if version_id not in cache.texts:
+        rows = db.session.execute(
+            select(Utterance.order, Utterance.text).where(
+                Utterance.version_id == version_id, Utterance.closed.is_(False)
+            )
+        )
+        cache.texts[version_id] = dict(rows.all())
+    return cache.texts[version_id]
+
+
+def _earlier_public_turns(
+    publication: Publication, seen_until: datetime, cache: RunCache
+) -> set[tuple[str, str]]:
     """Return the (speaker, text) of the public version the subscriber could already know."""
+    key = (publication.version_id, seen_until)
+    if key in cache.earlier:
+        return cache.earlier[key]
     earlier = db.session.scalar(
         select(MinutesVersion.id)
         .where(
-            MinutesVersion.minutes_id == version.minutes_id,
-            MinutesVersion.number < version.number,
+            MinutesVersion.minutes_id == publication.minutes_id,
+            MinutesVersion.number < publication.number,
             MinutesVersion.published_at.is_not(None),
             MinutesVersion.published_at <= seen_until,
         )
         .order_by(MinutesVersion.number.desc())
         .limit(1)
     )
-    if earlier is None:
-        return set()
-    rows = db.session.execute(
-        select(Utterance.speaker, Utterance.text).where(
-            Utterance.version_id == earlier, Utterance.closed.is_(False)
+    found: set[tuple[str, str]] = set()
+    if earlier is not None:
+        rows = db.session.execute(
+            select(Utterance.speaker, Utterance.text).where(
+                Utterance.version_id == earlier, Utterance.closed.is_(False)
+            )
         )
-    )
-    return {(speaker, text) for speaker, text in rows}
+        found = {(speaker, text) for speaker, text in rows}
+    cache.earlier[key] = found
+    return found
 
 
 def sent_today(subscription: AlertSubscription, moment: datetime) -> bool:
@@ -378,7 +432,12 @@ class SendReport:
     failed: int = 0
 
 
-def send_one(subscription: AlertSubscription, moment: datetime, report: SendReport) -> None:
+def send_one(
+    subscription: AlertSubscription,
+    moment: datetime,
+    report: SendReport,
+    cache: RunCache | None = None,
+) -> None:
     """Mail one alert its new turns, if any and if it had none today; move its cursor.
 
     The cursor stays put when the mail waits for tomorrow or could not be sent, so the
@@ -388,7 +447,7 @@ def send_one(subscription: AlertSubscription, moment: datetime, report: SendRepo
         report.waiting += 1
         return
     try:
-        turns, total = new_turns(subscription, moment)
+        turns, total = new_turns(subscription, moment, cache)
     except IndexNotReady:
         report.failed += 1
         return
