@@ -44,7 +44,8 @@ MAX_MINUTES_PER_RUN = 50
 MAX_EMAIL_CHARS = 254
 # One @, no spaces or controls, a dot in the domain: enough to catch typing slips; the
 # confirmation mail proves the rest.
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+")
+# No list separators or brackets either: the address goes into a To header on its own.
+_EMAIL = re.compile(r"[^@\s,;<>()\[\]\"]{1,64}@[^@\s,;<>()\[\]\".]+(?:\.[^@\s,;<>()\[\]\".]+)+")
 _SALT = "alert-confirm"
 
 
@@ -258,12 +259,15 @@ def new_turns(
     window = (after, until)
     if window not in cache.publications:
         cache.publications[window] = _published_between(after, until)
-    search = replace(
-        search_services.read_request(subscription.criteria),
-        sort="date",
-        page=1,
-        per_page=MAX_TURNS_PER_MINUTES,
-    )
+    try:
+        search = replace(
+            search_services.read_request(subscription.criteria),
+            sort="date",
+            page=1,
+            per_page=MAX_TURNS_PER_MINUTES,
+        )
+    except RuleViolation:
+        return [], 0  # what it followed is gone (a committee dissolved): nothing can match
     key = json.dumps(subscription.criteria, sort_keys=True)
     turns: list[NewTurn] = []
     total = 0

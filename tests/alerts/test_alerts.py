@@ -101,6 +101,8 @@ def test_an_altered_or_expired_link_is_refused(client, mailbox, council, clock):
     [
         ({"email": "", "q": "주차"}, "메일 주소를 입력해 주세요."),
         ({"email": "not-an-address", "q": "주차"}, "name@example.com처럼"),
+        ({"email": "a,b@example.org", "q": "주차"}, "name@example.com처럼"),
+        ({"email": "a@example.org\r\nBcc: x@example.org", "q": "주차"}, "name@example.com처럼"),
         ({"email": "a@example.org"}, "하나 이상을 정해 주세요"),
         ({"email": "a@example.org", "body": "nowhere"}, "그런 위원회가 없습니다"),
         ({"email": "a@example.org", "member": "99999"}, "그런 의원이 없습니다"),
@@ -238,3 +240,16 @@ def test_words_on_two_lines_make_one_subject_line(client, runner, mailbox, publi
     send(runner)
     (alert,) = mailbox.pop()
     assert "‘시흥대로 주차’ 새 발언 1건" in subject(alert)
+
+
+def test_an_alert_whose_committee_is_gone_does_not_stop_the_others(
+    client, runner, mailbox, publish
+):
+    db.session.add(
+        AlertSubscription(email="old@example.org", criteria={"body": "gone"}, token="old-token")
+    )
+    db.session.commit()
+    subscribe(client, mailbox, q="주차")
+    publish(PARKING)
+    assert "1건 보냄" in send(runner)
+    assert [message["To"] for message in mailbox.pop()] == ["citizen@example.org"]
