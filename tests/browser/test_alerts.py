@@ -9,10 +9,6 @@ from sqlalchemy import func, select
 
 from council_app.alerts.models import AlertSubscription
 from council_app.extensions import db
-from council_app.meetings.models import Meeting
-from council_app.minutes import publication, versions
-from council_app.minutes.publication import PublishMinutes
-from council_app.minutes.versions import UploadMinutes
 from tests.alerts.conftest import Mailbox
 from tests.browser.test_minutes import _held_meeting
 
@@ -49,7 +45,7 @@ def mailbox(live_app):
     box.controller.stop()
 
 
-def test_subscribe_confirm_receive_and_unsubscribe(page, live_app, mailbox):
+def test_subscribe_confirm_receive_and_unsubscribe(page, live_app, mailbox, log_in):
     base = live_app.config["LIVE_URL"]
     page.goto("/search?q=주차")
     page.get_by_role("link", name="새 발언을 메일로 알림 받기").click()
@@ -64,13 +60,20 @@ def test_subscribe_confirm_receive_and_unsubscribe(page, live_app, mailbox):
     assert page.get_by_role("heading", level=1).inner_text() == "알림을 시작했습니다"
     assert "‘주차’" in page.locator("main").inner_text()
 
+    # The stenographer publishes minutes mentioning 주차.
     meeting_id, name = _held_meeting(live_app)
-    with live_app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
-        minutes = versions.upload(meeting, UploadMinutes(text=MINUTES)).minutes
-        publication.publish(minutes, PublishMinutes(reason="시험", confirm=("header_mismatch",)))
-        db.session.commit()
-        minutes_id = minutes.id
+    log_in("stenographer")
+    page.goto(f"/meetings/{meeting_id}/minutes/new")
+    page.get_by_label("또는 본문 붙여 넣기").fill(MINUTES)
+    page.get_by_role("button", name="올리기").click()
+    page.wait_for_url("**/minutes/*/preview")
+    minutes_id = int(page.url.split("/")[-2])
+    for warning in page.locator('input[name="publish-confirm"]').all():
+        warning.check()
+    page.get_by_label("미리 보기를 확인했으며").check()
+    page.get_by_role("button", name="임시회의록 공개").click()
+    assert "임시회의록을 공개했습니다" in page.locator(".flashes").inner_text()
+    page.get_by_role("button", name="로그아웃").click()
 
     result = live_app.test_cli_runner().invoke(args=["alerts", "send"])
     assert result.exit_code == 0, result.output
