@@ -77,6 +77,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the pages and the API."""
     from .agenda.views import bp as agenda_bp
+    from .alerts.views import bp as alerts_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .calendars.views import bp as calendars_bp
@@ -99,11 +100,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(alerts_bp)
     register_error_pages(app)
 
 
 def register_commands(app: Flask) -> None:
     """Add the CLI groups (``flask --app council_app <group> <command>``)."""
+    from .alerts.cli import alerts_cli
     from .auth.cli import user_cli
     from .core.cli import backup_cli, files_cli
     from .demo.cli import demo_cli
@@ -118,6 +121,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(files_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(alerts_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

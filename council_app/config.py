@@ -109,6 +109,8 @@ class DefaultConfig:
     RATELIMIT_LOGIN = "20 per minute; 200 per hour"
     RATELIMIT_API_WRITE = "300 per minute"
     RATELIMIT_SUBSCRIPTION = "600 per hour"
+    #: Requests for mail alerts (each sends a confirmation mail to the address given).
+    RATELIMIT_ALERT = "5 per hour; 20 per day"
 
     #: Public pages for visitors without a session (core/caching.py): answered 304 or from a
     #: stored copy while the data version, the language and the period of the KST day stay
@@ -184,6 +186,10 @@ class DefaultConfig:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_FROM = "minutes@localhost"
+    #: Hours a mail alert's confirmation link stays valid.
+    ALERT_CONFIRM_HOURS = 48
+    #: Alerts one address may hold at once.
+    ALERT_MAX_PER_ADDRESS = 20
     #: The stenographers' addresses the reminders go to.
     MINUTES_REMINDER_TO: tuple[str, ...] = ()
 

@@ -1,6 +1,7 @@
 """Import every model module so the metadata is complete (for Alembic and create_all)."""
 
 from .agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
+from .alerts.models import AlertSubscription
 from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
 from .council.models import Body, Council, Member, Membership, Term
@@ -11,6 +12,7 @@ from .sessions.models import CouncilSession
 
 __all__ = [
     "AgendaEntry",
+    "AlertSubscription",
     "AgendaItem",
     "ApiToken",
     "Attachment",

@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"agenda"},
     {"search"},
     {"calendars", "home", "demo", "api"},
-    {"feeds"},
+    {"feeds", "alerts"},
     {"models", "council_app"},
 ]
 

@@ -31,7 +31,9 @@ def meeting_json(meeting: Meeting) -> dict:
     """
     fields = services.snapshot(meeting)
     if not services.details_visible_to(meeting, current_user):
-        fields |= dict.fromkeys(("place", "note", "video_url", "sign_language_video_url"))
+        fields |= dict.fromkeys(
+            ("place", "note", "video_url", "sign_language_video_url", "video_start")
+        )
     return (
         {"id": meeting.id, "name": meeting.name}
         | fields

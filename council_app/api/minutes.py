@@ -15,7 +15,7 @@ from ..core.urls import external_url
 from ..core.writes import api_write
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..minutes import compliance, publication, queries, versions
+from ..minutes import compliance, publication, queries, versions, video
 from ..minutes.models import Minutes, MinutesStatus
 from ..minutes.publication import PublishMinutes, WithdrawMinutes
 from ..minutes.versions import UploadMinutes
@@ -110,6 +110,10 @@ def minutes_detail(minutes_id: int):
             "title": t.title,
             "text": t.text,
             "agenda_heading": t.agenda_heading,
+            # Seconds into the meeting's video where the turn starts, when known.
+            "video_offset": video.turn_offset(
+                t.video_offset, t.clock_time, minutes.meeting.video_start
+            ),
         }
         for t in turns
     ]

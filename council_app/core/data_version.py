@@ -34,6 +34,8 @@ PRIVATE_TABLES = frozenset(
         # its pruning changes nothing anyone sees.
         "index_outbox",
         "index_node",
+        # Mail alerts' addresses: never on any page.
+        "alert_subscription",
     }
 )
 _TABLE = DataVersion.__table__

@@ -38,6 +38,8 @@ api_write_limit = limiter.shared_limit(
 #: Subscriptions: the iCal feeds calendar clients poll. A future subscription request (mail
 #: alerts, push) decorates its view with this too, so one address cannot sign up in bulk.
 subscription_limit = limiter.shared_limit(_setting("RATELIMIT_SUBSCRIPTION"), scope="subscription")
+#: Requests for mail alerts: each sends a mail to the address typed, so few are allowed.
+alert_limit = limiter.shared_limit(_setting("RATELIMIT_ALERT"), scope="alert", methods=["POST"])
 
 
 def retry_after() -> int:

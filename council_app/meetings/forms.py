@@ -23,6 +23,9 @@ class MeetingForm(FlaskForm):
     sign_language_video_url = StringField(
         f"{MEETING['sign_language_video_url']}(본회의)", render_kw={"type": "url"}
     )
+    video_start = StringField(
+        f"{MEETING['video_start']}(영상 첫 장면의 시각)", render_kw={"type": "time"}
+    )
     note = TextAreaField(MEETING["note"], render_kw={"rows": 2})
     reason = StringField(f"변경 {MEETING['reason']}(확정된 회의를 바꿀 때)")
     submit = SubmitField("저장")

@@ -50,6 +50,8 @@ class Meeting(db.Model):
     video_url: Mapped[str | None] = mapped_column(String(500))
     #: Sign-language interpreted video, offered for the plenary.
     sign_language_video_url: Mapped[str | None] = mapped_column(String(500))
+    #: The clock time (KST) the videos begin at, to turn time marks into positions in them.
+    video_start: Mapped[time | None] = mapped_column(Time)
     note: Mapped[str] = mapped_column(Text, default="")
     #: Raised on every change of time, place, status or name: the calendar's SEQUENCE.
     revision: Mapped[int] = mapped_column(default=0)

@@ -41,6 +41,8 @@ class MeetingCommand:
     public: bool = spec("공개 여부", default=True)
     video_url: str | None = spec("영상 주소", default=None, max_length=500)
     sign_language_video_url: str | None = spec("수어 영상 주소", default=None, max_length=500)
+    #: The clock time at the videos' first second: time marks in the minutes become positions.
+    video_start: time | None = spec("영상 시작 시각", default=None)
     note: str = spec("비고", default="")
     #: Why a meeting changes, for the audit log (a new meeting needs none).
     reason: str | None = spec("사유", default=None, max_length=500)
@@ -99,6 +101,7 @@ def snapshot(meeting: Meeting) -> dict:
         "public": meeting.public,
         "video_url": meeting.video_url,
         "sign_language_video_url": meeting.sign_language_video_url,
+        "video_start": meeting.video_start.strftime("%H:%M") if meeting.video_start else None,
         "note": meeting.note,
     }
 

@@ -75,3 +75,10 @@ class WithdrawForm(FlaskForm):
 
     reason = TextAreaField(labels(WithdrawMinutes)["reason"])
     submit = SubmitField("철회")
+
+
+class VideoOffsetsForm(FlaskForm):
+    """Import where each turn starts in the meeting's video: a CSV of order,offset lines."""
+
+    file = FileField("영상 시각 CSV 파일")
+    submit = SubmitField("영상 시각 올리기")

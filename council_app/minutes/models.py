@@ -181,6 +181,10 @@ class Utterance(db.Model):
     agenda_heading: Mapped[str | None] = mapped_column(Text)
     #: Said in a closed passage (비공개): never shown to the public, never indexed.
     closed: Mapped[bool] = mapped_column(default=False)
+    #: The clock time (``HH:MM``) of the time mark (개의, 속개 …) the turn follows directly.
+    clock_time: Mapped[str | None] = mapped_column(String(5))
+    #: Seconds from the start of the meeting's video, as the stenographer imported them.
+    video_offset: Mapped[int | None]
 
     version: Mapped[MinutesVersion] = relationship(back_populates="utterances")
     member: Mapped[Member | None] = relationship()

@@ -45,6 +45,8 @@ TURN_COLUMNS = (
     Utterance.text,
     Utterance.agenda_heading,
     Utterance.closed,
+    Utterance.clock_time,
+    Utterance.video_offset,
 )
 
 

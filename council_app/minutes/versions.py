@@ -212,6 +212,7 @@ def add_version(
     parsed = parse_minutes(text, list(roster))
     turns, public_text = _turns(parsed.blocks, roster)
     _check_turn_count(len(turns), field)
+    _keep_video_offsets(minutes.latest_version, turns)
     version = MinutesVersion(
         minutes=minutes,
         number=len(minutes.versions) + 1,
@@ -240,6 +241,22 @@ def add_version(
     # A new version is a draft: the public record (and so the index) changes only when it
     # is published.
     return version
+
+
+def _keep_video_offsets(previous: MinutesVersion | None, turns: list[dict]) -> None:
+    """Carry imported video positions over to a corrected version's same turns."""
+    if previous is None:
+        return
+    known = {
+        (order, speaker): offset
+        for order, speaker, offset in db.session.execute(
+            select(Utterance.order, Utterance.speaker, Utterance.video_offset).where(
+                Utterance.version_id == previous.id, Utterance.video_offset.is_not(None)
+            )
+        )
+    }
+    for turn in turns:
+        turn["video_offset"] = known.get((turn["order"], turn["speaker"]))
 
 
 def restore(minutes: Minutes, number: int, actor=None) -> MinutesVersion:
@@ -283,8 +300,12 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
     """Return the rows of one Utterance per turn (continued parts joined) and the public text."""
     turns: dict[int, dict] = {}
     closed = closed_flags(blocks)
+    # The clock time of the last time mark (개의, 속개 …): the next turn starts then.
+    clock = None
     for block, hidden in zip(blocks, closed, strict=True):
         if isinstance(block, Block):
+            if block.kind == "time_mark":
+                clock = block.time
             continue
         turn = turns.get(block.order)
         if turn is None:
@@ -296,7 +317,9 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
                 "text": block.text,
                 "agenda_heading": block.agenda_heading,
                 "closed": hidden,
+                "clock_time": clock,
             }
+            clock = None
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
     return list(turns.values()), public_text(blocks, closed)

@@ -19,9 +19,16 @@ from ..i18n import current_locale
 from ..meetings import order
 from ..meetings.models import Meeting
 from . import compliance as reports
-from . import pdf, publication, queries, versions
+from . import pdf, publication, queries, versions, video
 from .diff import word_diff
-from .forms import FinalizeForm, PublishForm, RestoreForm, UploadForm, WithdrawForm
+from .forms import (
+    FinalizeForm,
+    PublishForm,
+    RestoreForm,
+    UploadForm,
+    VideoOffsetsForm,
+    WithdrawForm,
+)
 from .models import Minutes, MinutesStatus, MinutesVersion
 
 bp = Blueprint("minutes", __name__)
@@ -103,6 +110,7 @@ def version_page(
         version=version,
         printing=printing,
         sections=sections,
+        videos=video.turn_videos(minutes.meeting, shown) if not printing else {},
         heading_items=order.heading_items(minutes.meeting, (h for h, _ in sections)),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
@@ -122,6 +130,7 @@ def version_page(
                 "finalize_form": FinalizeForm(prefix="finalize"),
                 "withdraw_form": WithdrawForm(prefix="withdraw"),
                 "restore_form": RestoreForm(prefix="restore"),
+                "video_form": VideoOffsetsForm(prefix="video"),
             }
             if current_user.is_authenticated
             else {}
@@ -285,6 +294,23 @@ def withdraw(minutes_id: int):
                 actor=current_user,
             ),
             done="회의록을 철회했습니다.",
+        )
+    return redirect(url_for(".show", minutes_id=minutes.id))
+
+
+@bp.post("/minutes/<int:minutes_id>/video-offsets")
+@permission_required(Permission.EDIT_MINUTES)
+def video_offsets(minutes_id: int):
+    """Import the turns' positions in the meeting's video from a CSV of order,offset."""
+    minutes = db.get_or_404(Minutes, minutes_id)
+    form = VideoOffsetsForm(prefix="video")
+    if not form.validate_on_submit() or not form.file.data:
+        flash("영상 시각 CSV 파일을 골라 주세요.", "error")
+    else:
+        data = form.file.data.read(video.MAX_CSV_BYTES + 1)
+        page_write(
+            lambda: video.import_offsets(minutes, data, actor=current_user),
+            done=lambda n: f"발언 {n}건의 영상 시각을 넣었습니다.",
         )
     return redirect(url_for(".show", minutes_id=minutes.id))
 

@@ -13,8 +13,9 @@ from council_app import create_app
 from council_app.auth.permissions import Permission, Role, role_allows
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-#: Writes open to anyone (logging in) or to any logged-in user (logging out).
-OPEN_WRITES = {"auth.login", "auth.logout"}
+#: Writes open to anyone (logging in; asking for and ending mail alerts, which need no
+#: account) or to any logged-in user (logging out).
+OPEN_WRITES = {"auth.login", "auth.logout", "alerts.new", "alerts.unsubscribe"}
 
 
 def _write_routes():

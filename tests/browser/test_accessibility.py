@@ -37,6 +37,7 @@ PUBLIC = {
     "login": "/login",
     "search": "/search?q=추가경정예산",
     "search-empty": "/search?q=없는낱말없는낱말",
+    "alerts": "/alerts/new?q=주차",
     "not-found": "/no/such/page",
 }
 STAFF = {

@@ -61,6 +61,8 @@ class SearchFilters:
     date_to: date | str | None = None
     agenda_item_id: int | None = None
     minutes_status: str | None = None
+    #: One minutes only (mail alerts look at what was just published).
+    minutes_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

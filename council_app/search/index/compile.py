@@ -53,7 +53,7 @@ def filter_node(schema, filters):
     ]
     parts += [
         TermNode(name, value)
-        for name in ("member_id", "session", "term", "agenda_item_id")
+        for name in ("member_id", "session", "term", "agenda_item_id", "minutes_id")
         if (value := getattr(filters, name)) is not None
     ]
     if filters.speaker:
