@@ -115,3 +115,15 @@ def test_the_switch_wins_over_the_browsers_language(client, demo):
     assert '<html lang="en">' in fetch(client, "/?lang=en", **{"Accept-Language": "ko"})
     client.get("/language/en")
     assert '<html lang="en">' in fetch(client, "/", **{"Accept-Language": "ko-KR"})
+
+
+def test_staff_forms_offer_english_choices(client, demo, make_user, login):
+    login(make_user("secretariat"))
+    new_session = fetch(client, "/sessions/new?lang=en")
+    assert ">Regular session</option>" in new_session and ">정례회</option>" not in new_session
+    new_item = fetch(client, "/agenda/new?lang=en")
+    assert ">Ordinance bill</option>" in new_item and ">District mayor</option>" in new_item
+    assert ">조례안</option>" not in new_item
+    session = fetch(client, "/sessions/246?lang=en")
+    assert ">Closed</option>" in session and ">폐회</option>" not in session
+    assert ">폐회</option>" in fetch(client, "/sessions/246?lang=ko")
