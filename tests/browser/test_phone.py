@@ -62,23 +62,31 @@ def top(page, selector: str) -> float:
     return page.locator(selector).first.evaluate("el => el.getBoundingClientRect().top")
 
 
-def test_header_is_one_row_with_a_menu_button(tab):
-    tab.goto("/")
+#: What the header's row says in each language: the button, the menu's name, the switch.
+HEADER_WORDS = {
+    "ko": ("메뉴", "주 메뉴", "English", "회의록 검색"),
+    "en": ("Menu", "Main menu", "한국어", "Search the minutes"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_header_is_one_row_with_a_menu_button(tab, lang):
+    menu, menu_name, switch, search = HEADER_WORDS[lang]
+    tab.goto(f"/?lang={lang}")
     header = tab.locator(".site-header").bounding_box()
     assert header["height"] <= 72
-    button = tab.get_by_role("button", name="메뉴")
+    button = tab.get_by_role("button", name=menu)
     assert button.get_attribute("aria-expanded") == "false"
-    assert tab.locator("#" + button.get_attribute("aria-controls")).get_attribute(
-        "aria-label"
-    ) == "주 메뉴"
+    nav = tab.locator("#" + button.get_attribute("aria-controls"))
+    assert nav.get_attribute("aria-label") == menu_name
     row = [
         tab.locator(".brand").bounding_box(),
         button.bounding_box(),
-        tab.get_by_role("link", name="English").bounding_box(),
+        tab.get_by_role("link", name=switch).bounding_box(),
     ]
     for box in row:
         assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
-    assert not tab.get_by_role("link", name="회의록 검색").is_visible()
+    assert not tab.get_by_role("link", name=search).is_visible()
 
 
 def test_menu_button_opens_and_closes_with_the_keyboard(tab):
@@ -125,26 +133,28 @@ def test_without_script_the_navigation_stays_open(browser, site):
         context.close()
 
 
-def test_search_results_come_before_the_facets(tab):
-    tab.goto("/search?q=예산")
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_search_results_come_before_the_facets(tab, lang):
+    tab.goto(f"/search?q=예산&lang={lang}")
     first_hit = tab.locator(".hit-group").first
     assert top(tab, ".hit-group") < PHONE["height"]
     assert first_hit.locator(".hit-snippet").first.is_visible()
     facet = tab.locator(".facets li a").first
     assert not facet.is_visible()
-    tab.get_by_text("필터", exact=True).click()
+    tab.get_by_text({"ko": "필터", "en": "Filters"}[lang], exact=True).click()
     assert facet.is_visible()
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("which", ["newest", "longest"])
-def test_minutes_text_starts_in_the_first_screen(tab, site, which):
+def test_minutes_text_starts_in_the_first_screen(tab, site, which, lang):
     _, ids = site
-    tab.goto(f"/minutes/{ids[which]}")
+    tab.goto(f"/minutes/{ids[which]}?lang={lang}")
     speech = tab.locator(".turn .speech p").first
     assert speech.is_visible()
     assert top(tab, ".turn .speech p") < PHONE["height"] - 24  # at least its first line
     # The table of contents is one line away.
-    tab.get_by_text("차례", exact=True).click()
+    tab.get_by_text({"ko": "차례", "en": "Contents"}[lang], exact=True).click()
     assert tab.locator(".toc li a").first.is_visible()
 
 
