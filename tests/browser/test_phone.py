@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from council_app.extensions import db
 from council_app.minutes.models import Utterance
 from council_app.minutes.queries import latest_published
 
-from .conftest import serve_demo
+from .conftest import DEMO_PASSWORDS, serve_demo
 from .test_accessibility import AXE, WCAG_21_AA
 
 pytestmark = pytest.mark.browser
@@ -57,6 +58,15 @@ def tab(phone):
     page.close()
 
 
+def axe_violations(page) -> list[str]:
+    """Run axe-core (WCAG 2.1 AA) on the page; return each violation with where it is."""
+    return page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
+            .violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))""",
+        WCAG_21_AA,
+    )
+
+
 def top(page, selector: str) -> float:
     """Return the top of the first element matching ``selector``, from the top of the page."""
     return page.locator(selector).first.evaluate("el => el.getBoundingClientRect().top")
@@ -85,7 +95,9 @@ def test_header_is_one_row_with_a_menu_button(tab, lang):
         tab.get_by_role("link", name=switch).bounding_box(),
     ]
     for box in row:
-        assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
+        assert (
+            box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
+        )
     assert not tab.get_by_role("link", name=search).is_visible()
 
 
@@ -185,12 +197,16 @@ def test_desktop_keeps_table_headers_on_one_line(browser, site, path):
         page.goto(path.format(**ids))
         assert page.locator(".menu-button").is_hidden()
         assert page.get_by_role("link", name="회의록 검색").is_visible()
-        lines = page.locator("table.cards").first.locator("thead th").evaluate_all(
-            """ths => ths.map(th => {
+        lines = (
+            page.locator("table.cards")
+            .first.locator("thead th")
+            .evaluate_all(
+                """ths => ths.map(th => {
                 const range = document.createRange();
                 range.selectNodeContents(th);
                 return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
             })"""
+            )
         )
     finally:
         context.close()
@@ -230,18 +246,44 @@ def test_phone_pages_have_no_axe_violations(phone, site, lang, menu):
     page.add_init_script(path=str(AXE))
     found = {}
     try:
-        for name, path in (PHONE_PAGES | {"item": "/agenda?page=2", "plan": "/sessions/plan/2023"}).items():
+        for name, path in (
+            PHONE_PAGES | {"item": "/agenda?page=2", "plan": "/sessions/plan/2023"}
+        ).items():
             url = path.format(**ids)
             page.goto(url + ("&" if "?" in url else "?") + f"lang={lang}")
             if menu == "open":
                 page.locator(".menu-button").click()
-            violations = page.evaluate(
-                """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
-                    .violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))""",
-                WCAG_21_AA,
-            )
+            violations = axe_violations(page)
             if violations:
                 found[name] = violations
     finally:
         page.close()
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=2)
+
+
+def test_staff_pages_on_a_phone_have_no_axe_violations(browser, site):
+    """The stenographer's dashboard (its deadlines table as cards) and tokens page at 390 px."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed at {AXE}: run `npm ci --prefix tests/a11y/js`")
+    base_url, _ = site
+    context = browser.new_context(locale="ko-KR", base_url=base_url, viewport=PHONE)
+    found = {}
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.get_by_label("아이디").fill("stenographer")
+        page.get_by_label("비밀번호").fill(DEMO_PASSWORDS["stenographer"])
+        page.get_by_role("button", name="로그인").click()
+        page.wait_for_url("**/dashboard")
+        page.add_init_script(path=str(AXE))
+        for path in ("/dashboard", "/account/tokens"):
+            page.goto(path)
+            page.get_by_role("button", name="메뉴").click()
+            assert page.get_by_role("button", name=re.compile("로그아웃")).is_visible()
+            violations = axe_violations(page)
+            if violations:
+                found[path] = violations
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
     assert found == {}, json.dumps(found, ensure_ascii=False, indent=2)
