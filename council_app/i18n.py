@@ -12,10 +12,14 @@ from .core.catalogue import N_ as N_  # the models mark their labels through her
 
 
 def select_locale() -> str:
-    """Return the visitor's chosen language, remembered in a cookie."""
+    """Return the visitor's language: chosen (``?lang=``, then the switch's cookie), else the
+    browser's preference (``Accept-Language``) on a first visit, else Korean."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    for chosen in (request.args.get("lang"), request.cookies.get("lang")):
+        if chosen in languages:
+            return chosen
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages, default=default) or default
 
 
 def page_translations():

@@ -137,7 +137,7 @@ def test_english_pages_show_english_text_and_dates(client, pages):
     assert "<h1>Session plan for 2023</h1>" in plan
     assert "5 sessions, 80 days [regular: 2 sessions, 51 days" in plan
     assert "Thu 8 June ~ Fri 30 June" in plan
-    assert "<td>23 days</td>" in plan
+    assert '<td data-label="Days">23 days</td>' in plan
 
     session = fetch(client, urls["session"] + "?lang=en")
     record = db.session.get(Minutes, int(urls["minutes"].rsplit("/", 1)[1]))

@@ -6,6 +6,7 @@ and checking what was sent is the commands' and the services' (``save_form``/``r
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -36,7 +37,8 @@ REQUIRED = {"required": True}
 
 
 def _enum_choices(enum_cls) -> list[SelectChoice]:
-    return [SelectChoice(m.value, m.label) for m in enum_cls]
+    # Translated when the page shows them (the labels are Korean msgids marked by N_).
+    return [SelectChoice(m.value, lazy_gettext(m.label)) for m in enum_cls]
 
 
 def _id_or_none(value):

@@ -189,11 +189,23 @@ class TimelineStep:
     #: ``submitted``, ``referred``, ``scheduled``, ``committee_decision`` or ``plenary_decision``.
     kind: str
     day: date
-    title: str
+    #: Who or where: the proposer, the committee referred to, or the meeting's name.
+    subject: str
     meeting: Meeting | None = None
     outcome: Outcome | None = None
     #: The place in the minutes where the item was discussed; the minutes issue fills it in.
     minutes_url: str | None = None
+
+    @property
+    def title(self) -> str:
+        """Return the step in Korean, e.g. ``행정재경위원회 회부``; pages translate their own."""
+        if self.kind == "submitted":
+            return f"접수 ({self.subject})"
+        if self.kind == "referred":
+            return f"{self.subject} 회부"
+        if self.outcome is None:
+            return f"{self.subject} 상정"
+        return f"{self.subject} {self.outcome.result.label}"
 
 
 #: Same-day steps in the order they happen.
@@ -202,10 +214,8 @@ _STEP_ORDER = ("submitted", "referred", "scheduled", "committee_decision", "plen
 
 def timeline(item: AgendaItem) -> list[TimelineStep]:
     """Return the item's way from submission to its last decision, oldest first."""
-    steps = [TimelineStep("submitted", item.submitted_on, f"접수 ({item.proposer_label})")]
-    steps += [
-        TimelineStep("referred", r.referred_on, f"{r.body.name} 회부") for r in item.referrals
-    ]
+    steps = [TimelineStep("submitted", item.submitted_on, item.proposer_label)]
+    steps += [TimelineStep("referred", r.referred_on, r.body.name) for r in item.referrals]
     decided = {o.meeting_id: o for o in item.outcomes}
     for entry in item.entries:
         meeting = entry.meeting
@@ -213,14 +223,10 @@ def timeline(item: AgendaItem) -> list[TimelineStep]:
             continue
         outcome = decided.get(meeting.id)
         if outcome is None:
-            steps.append(TimelineStep("scheduled", meeting.date, f"{meeting.name} 상정", meeting))
+            steps.append(TimelineStep("scheduled", meeting.date, meeting.name, meeting))
             continue
         kind = "plenary_decision" if meeting.body.kind is BodyKind.PLENARY else "committee_decision"
-        steps.append(
-            TimelineStep(
-                kind, meeting.date, f"{meeting.name} {outcome.result.label}", meeting, outcome
-            )
-        )
+        steps.append(TimelineStep(kind, meeting.date, meeting.name, meeting, outcome))
     places = minutes_queries.places_of_item(
         [step.meeting for step in steps if step.meeting is not None], item.title
     )

@@ -263,6 +263,8 @@ def keep_response(response: Response) -> Response:
         response.headers["X-Cache"] = "miss"
     # A stored copy goes out packed or not by the request's Accept-Encoding.
     response.vary.add("Accept-Encoding")
+    # A first visit's page is in the browser's language (``i18n.select_locale``).
+    response.vary.add("Accept-Language")
     response.set_etag(lookup.etag, weak=True)
     response.last_modified = lookup.last_modified
     view = current_app.view_functions.get(request.endpoint)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import flash
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +26,8 @@ class StatusForm(FlaskForm):
 def status_form(states: Iterable[LabelledEnum]) -> StatusForm:
     """Return a status form offering ``states``."""
     form = StatusForm()
-    form.status.choices = [SelectChoice(s.value, s.label) for s in states]
+    # Translated when the page shows them (the labels are Korean msgids marked by N_).
+    form.status.choices = [SelectChoice(s.value, lazy_gettext(s.label)) for s in states]
     return form
 
 

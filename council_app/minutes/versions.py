@@ -16,13 +16,14 @@ from ..core.errors import RuleViolation
 from ..core.time import format_date, now
 from ..council.models import Council, Member
 from ..extensions import db
+from ..i18n import N_
 from ..meetings.models import Meeting
 from .extract import ExtractionError, Limits, extract_text
 from .models import FOLDER, Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
 from .parse import Block, closed_flags, parse_minutes, public_text
 from .queries import has_happened, minutes_for
 
-PASTED = "붙여 넣기"
+PASTED = N_("붙여 넣기")
 #: The bound of a command field whose length rule the service keeps, with its own message.
 UNBOUNDED = 2**31 - 1
 

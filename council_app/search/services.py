@@ -18,7 +18,7 @@ from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
 from ..extensions import db
-from ..i18n import date_filter
+from ..i18n import N_, date_filter
 from ..meetings.models import Meeting
 from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
@@ -34,7 +34,7 @@ FACET_VALUES = 10
 #: Deep pages cost the engine as much as all the pages before them; nobody reads page 500.
 MAX_PAGE = 200
 MAX_SPEAKER_CHARS = 50
-SORTS = {"relevance": "관련도순", "date": "최신순"}
+SORTS = {"relevance": N_("관련도순"), "date": N_("최신순")}
 BAD_DATE = "날짜는 2024-03-05처럼 입력해 주세요."
 BAD_SORT = "정렬은 relevance(관련도순) 또는 date(최신순)입니다."
 NO_SUCH_BODY = "그런 위원회가 없습니다. 목록에서 골라 주세요."

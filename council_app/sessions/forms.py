@@ -1,5 +1,6 @@
 """Forms for sessions and holidays: they carry input to the commands, whose labels they show."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -20,8 +21,9 @@ class SessionForm(FlaskForm):
     number = StringField(
         SESSION["number"], render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
+    # Translated when the page shows them (the labels are Korean msgids marked by N_).
     kind = SelectField(
-        SESSION["kind"], choices=[SelectChoice(k.value, k.label) for k in SessionKind]
+        SESSION["kind"], choices=[SelectChoice(k.value, lazy_gettext(k.label)) for k in SessionKind]
     )
     start = StringField(f"{SESSION['start']}(집회일)", render_kw=DATE)
     end = StringField(SESSION["end"], render_kw=DATE)
