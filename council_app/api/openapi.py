@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app, jsonify, render_template
 
@@ -33,7 +33,7 @@ from ..meetings.services import MeetingCommand
 from ..minutes.publication import PublishMinutes, WithdrawMinutes
 from ..minutes.versions import UploadMinutes
 from ..sessions.services import SessionCommand
-from . import bp
+from . import WRITE_METHODS, bp
 from . import schemas as s
 from .agenda import ITEM_KEYS, REFERRAL_KEYS
 from .agenda import MAX_PER_PAGE as ITEMS_MAX_PER_PAGE
@@ -60,7 +60,9 @@ class Operation:
     refusal: type = s.Errors
     #: The success answer's media type, when it is not JSON.
     media: str = "application/json"
-    extra_statuses: tuple[int, ...] = field(default=())
+    #: Statuses beyond those the route's shape implies (input: 400 and 422, a path: 404,
+    #: a write: 401, 403 and 429).
+    extra_statuses: tuple[int, ...] = ()
 
 
 def _minutes_paging(config) -> type:
@@ -143,7 +145,9 @@ OPERATIONS: dict[str, Operation] = {
     "api.minutes_finalize": Operation(s.Minutes),
     "api.minutes_withdraw": Operation(s.Minutes, body=s.command_model(WithdrawMinutes)),
     # search
-    "api.search_minutes": Operation(s.SearchResult, query=(s.search_query(),), not_found=True),
+    "api.search_minutes": Operation(
+        s.SearchResult, query=(s.search_query(),), not_found=True, extra_statuses=(429,)
+    ),
     # this document and its page
     "api.openapi_document": Operation(s.Document),
     "api.docs": Operation(None, media="text/html"),
@@ -180,19 +184,22 @@ def _path(rule) -> tuple[str, list[dict]]:
     return _PARAM.sub(replace, rule.rule), params
 
 
+def _query_models(operation: Operation, config) -> list[type]:
+    """Return the operation's query models, those that depend on settings built for ``config``."""
+    return [q if isinstance(q, type) else q(config) for q in operation.query]
+
+
 def _models(config) -> list[type]:
-    """Return every model the operations name (query models resolved with ``config``)."""
+    """Return every model the operations name."""
     models = []
     for operation in OPERATIONS.values():
-        models += [
-            q(config) if callable(q) and not isinstance(q, type) else q for q in operation.query
-        ]
+        models += _query_models(operation, config)
         models += [m for m in (operation.answer, operation.body, operation.refusal) if m]
     models.append(s.Errors)
     return list(dict.fromkeys(models))
 
 
-def _query_parameters(schema: dict, definitions: dict) -> list[dict]:
+def _query_parameters(schema: dict) -> list[dict]:
     """Return one query parameter per property of a query model's schema."""
     params = []
     for name, prop in schema.get("properties", {}).items():
@@ -211,11 +218,19 @@ def _query_parameters(schema: dict, definitions: dict) -> list[dict]:
 
 
 @functools.cache
-def _schemas_for(config_key: tuple) -> tuple[dict, dict]:
+def _schemas_for(config_key: tuple) -> tuple[dict, dict, dict]:
+    """Return each model's reference, the schemas for ``components`` and those of the query
+    models (which become parameters, not components)."""
     config = dict(config_key)
     models = _models(config)
     by_model, definitions = s.json_schemas(models, "validation")
-    return {m: by_model[m] for m in models}, definitions
+    queries = {
+        name: definitions.pop(name)
+        for operation in OPERATIONS.values()
+        for model in _query_models(operation, config)
+        if (name := by_model[model]["$ref"].rsplit("/", 1)[1]) in definitions
+    }
+    return by_model, definitions, queries
 
 
 def _tag(rule: str) -> str:
@@ -224,7 +239,7 @@ def _tag(rule: str) -> str:
     return "openapi" if segment in ("openapi.json", "docs") else segment
 
 
-def _operation(rule, method: str, view, refs: dict, definitions: dict, config) -> dict:
+def _operation(rule, method: str, view, refs: dict, queries: dict, config) -> dict:
     """Describe one method of one route."""
     summary = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
     path, params = _path(rule)
@@ -243,10 +258,9 @@ def _operation(rule, method: str, view, refs: dict, definitions: dict, config) -
     description = "\n".join(line.strip() for line in (view.__doc__ or "").strip().splitlines()[1:])
     if description.strip():
         operation["description"] = description.strip()
-    for query in spec.query:
-        model = query(config) if callable(query) and not isinstance(query, type) else query
+    for model in _query_models(spec, config):
         name = refs[model]["$ref"].rsplit("/", 1)[1]
-        params += _query_parameters(definitions[name], definitions)
+        params += _query_parameters(copy.deepcopy(queries[name]))
     operation["parameters"] = params
     if spec.body is not None:
         operation["requestBody"] = {
@@ -267,12 +281,12 @@ def _operation(rule, method: str, view, refs: dict, definitions: dict, config) -
         statuses |= {400, 422}
     if spec.not_found or (spec.not_found is None and params and "{" in path):
         statuses.add(404)
+    if method.upper() in WRITE_METHODS:
+        statuses.add(429)  # api_write_limit
     if permission is not None:
-        statuses |= {401, 403, 429}
+        statuses |= {401, 403}
         operation["security"] = [{"bearer": []}, {"session": [], "csrf": []}]
         operation["x-permission"] = permission.value
-    if rule.endpoint == "api.search_minutes":
-        statuses.add(429)
     for status in sorted(statuses):
         name = RESPONSES[str(status)][0]
         if status == 422 and spec.refusal is not s.Errors:
@@ -290,7 +304,7 @@ def build_document() -> dict:
     """Describe every API route: parameters, bodies, answers, errors and who may call it."""
     config = current_app.config
     config_key = (("API_MINUTES_MAX_PER_PAGE", config["API_MINUTES_MAX_PER_PAGE"]),)
-    refs, definitions = _schemas_for(config_key)
+    refs, definitions, queries = _schemas_for(config_key)
     definitions = copy.deepcopy(definitions)
     paths: dict[str, dict] = {}
     for rule in current_app.url_map.iter_rules():
@@ -300,7 +314,7 @@ def build_document() -> dict:
         path, _ = _path(rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(
-                rule, method.lower(), view, refs, definitions, config
+                rule, method.lower(), view, refs, queries, config
             )
     responses = {
         name: {
@@ -400,6 +414,4 @@ def docs():
             tags.setdefault(operation.get("tags", ["other"])[0], []).append(
                 (method.upper(), path, operation)
             )
-    return render_template(
-        "api/docs.html", document=document, tags=tags, type_parts=type_parts
-    )
+    return render_template("api/docs.html", document=document, tags=tags, type_parts=type_parts)

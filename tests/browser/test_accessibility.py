@@ -38,6 +38,7 @@ PUBLIC = {
     "search": "/search?q=추가경정예산",
     "search-empty": "/search?q=없는낱말없는낱말",
     "not-found": "/no/such/page",
+    "api-docs": "/api/v1/docs",
 }
 STAFF = {
     "secretariat": {
