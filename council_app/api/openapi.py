@@ -6,12 +6,15 @@ comes from :data:`OPERATIONS`, keyed by endpoint; the schemas are pydantic model
 
 To document a new route (say ``@bp.get("/members")`` in ``api/members.py``):
 
-1. describe its answer in ``schemas.py`` — a class deriving ``Answer`` whose fields are the
-   keys the view returns (``list_of(Member)`` for a list);
-2. add a line here: ``"api.members": Operation(list_of(Member), query=(paging(100),))``.
+1. describe its answer in ``schemas.py``: a class deriving ``Answer`` whose fields are the
+   keys the view returns (``absent()`` for a key that is sometimes left out);
+2. add a line to :data:`OPERATIONS`:
+   ``"api.members": Operation(s.list_of(s.Member), query=(s.paging(100),)),``.
    A query string or body read by a command is documented by that command itself:
-   ``query=(command_model(MemberFilter),)`` or ``body=command_model(MemberCommand)``;
-   a parameter read by hand gets a small ``Query`` model (``modified_since`` belongs in one).
+   ``query=(s.command_model(MemberFilter),)``, ``body=s.command_model(MemberCommand)``
+   (``keys=`` and ``partial=True`` as the view passes them to ``read_command``). A parameter
+   read by hand gets a small ``Query`` model in ``schemas.py``: a ``modified_since`` shared by
+   the lists is one such model, added to each list's ``query``.
 
 Until step 2 the route appears with a bare 200 and tests/api/test_openapi.py fails, naming it;
 if a GET's answer has a key its model does not name, the response test fails too.

@@ -125,7 +125,9 @@ def command_fields(command_cls: type) -> tuple[CommandField, ...]:
     for field in dataclasses.fields(command_cls):
         kind, optional = _unwrap(hints[field.name])
         required = not optional and field.default is dataclasses.MISSING
-        described.append(CommandField(field.name, kind, optional, required, field.metadata["input"]))
+        described.append(
+            CommandField(field.name, kind, optional, required, field.metadata["input"])
+        )
     return tuple(described)
 
 

@@ -109,7 +109,11 @@ def _demo_ids() -> dict:
 
 #: Query strings that reach the shapes a plain GET does not (a second page, filters, errors).
 VARIANTS = {
-    "/api/v1/meetings": ["?per_page=2&page=2", "?from=2023-01-01&to=2023-12-31&body=plenary", "?page=0"],
+    "/api/v1/meetings": [
+        "?per_page=2&page=2",
+        "?from=2023-01-01&to=2023-12-31&body=plenary",
+        "?page=0",
+    ],
     "/api/v1/agenda-items": ["?per_page=2&page=2", "?status=passed&kind=ordinance"],
     "/api/v1/minutes/{minutes_id}": ["?per_page=1&page=2", "?page=9999"],
     "/api/v1/minutes/deadlines": ["?status=late", "?status=overdue", "?status=nonsense"],
