@@ -124,7 +124,6 @@ VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_get_answer_matches_its_documented_schema(client, demo, document, make_user, login):
     ids = _demo_ids()
     checked = set()
@@ -208,7 +207,6 @@ def _edges(prop: dict) -> list[tuple]:
     return pairs
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_documented_query_parameters_agree_with_the_readers(client, demo, document):
     ids = _demo_ids()
     definitions = document["components"]["schemas"]
