@@ -522,6 +522,12 @@ def _file_part(schema: dict) -> None:
     schema.update(type="string", contentMediaType="application/octet-stream")
 
 
+def _text_bound(bounds) -> dict:
+    """Return a text field's length bound; a command that leaves it to its service (2**31 - 1)
+    bounds nothing itself."""
+    return {"max_length": bounds.max_length} if bounds.max_length < MAX_ID else {}
+
+
 def _field_type(kind: Any, field) -> tuple[Any, dict]:
     """Return the annotation and constraints that describe how a command field is read."""
     bounds = field.spec
@@ -530,12 +536,12 @@ def _field_type(kind: Any, field) -> tuple[Any, dict]:
         if item_kind is int:
             item = Annotated[int, Field(ge=1, le=MAX_ID)]
         else:
-            item = Annotated[str, Field(max_length=bounds.max_length)]
+            item = Annotated[str, Field(**_text_bound(bounds))]
         return list[item], {"max_length": bounds.max_items}
     if kind is int:
         return int, {"ge": bounds.minimum, "le": MAX_NUMBER}
     if kind is str:
-        return str, {"max_length": bounds.max_length}
+        return str, _text_bound(bounds)
     if kind is Date or kind is bool or isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind, {}
     if kind is Time:
