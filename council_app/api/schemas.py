@@ -75,11 +75,12 @@ class Errors(Answer):
 
 
 class UploadRefused(Answer):
-    """The file was kept but its text could not be read: send ``text`` with ``source_file``."""
+    """An upload refused; when the file was kept but its text could not be read, ``id`` and
+    ``file`` name it: send ``text`` with ``source_file`` next."""
 
     errors: list[Problem] = Field(min_length=1)
-    id: int = Field(description="The minutes the file was kept for.")
-    file: int = Field(description="The kept file's id, for ``source_file``.")
+    id: int = absent(description="The minutes the file was kept for.")
+    file: int = absent(description="The kept file's id, for ``source_file``.")
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import flask_babel
 import pytest
 from flask import g
@@ -12,12 +14,14 @@ from sqlalchemy import select
 from council_app.agenda.models import AgendaEntry, AgendaItem
 from council_app.api import openapi
 from council_app.api import schemas as api_schemas
+from council_app.auth import services as auth_services
 from council_app.core.commands import read_command
 from council_app.core.errors import RuleViolation
 from council_app.council.services import current_council
 from council_app.extensions import db
 from council_app.meetings.models import Meeting
 from council_app.minutes.queries import latest_published
+from tests.minutes import samples
 
 API = "/api/v1"
 
@@ -257,3 +261,34 @@ def test_the_docs_page_shows_every_route_in_korean_and_english(client, document)
     g.pop("_page_translations", None)
     english = client.get(f"{API}/docs?lang=en").get_data(as_text=True)
     assert "<h1>API documentation</h1>" in english
+
+
+# --- write answers --------------------------------------------------------------------------
+
+
+def test_write_answers_match_their_documented_schemas(client, demo, document, make_user):
+    token = auth_services.issue_token(make_user("stenographer"), "docs")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    meeting_id = _demo_ids()["meeting_id"]
+    path = "/api/v1/meetings/{meeting_id}/minutes"
+    url = path.format(meeting_id=meeting_id)
+    # A file whose text cannot be read is kept, and the refusal names it.
+    unreadable = client.post(
+        url, data={"file": (io.BytesIO(b"%PDF-1.4\n garbage"), "깨진.pdf")}, headers=headers
+    )
+    assert unreadable.status_code == 422 and {"id", "file"} <= set(unreadable.get_json())
+    _check_answer(document, path, "post", unreadable)
+    pasted = client.post(url, data={"text": samples.MINUTES}, headers=headers)
+    assert pasted.status_code in (201, 422), pasted.get_json()
+    _check_answer(document, path, "post", pasted)
+    # Text for a file these minutes do not keep: a refusal that names no kept file.
+    stray = client.post(url, data={"text": "○의장  개의", "source_file": "999999"}, headers=headers)
+    assert stray.status_code == 422 and "file" not in stray.get_json(), stray.get_json()
+    _check_answer(document, path, "post", stray)
+    forbidden = client.post("/api/v1/sessions", json={}, headers=headers)
+    assert forbidden.status_code == 403
+    _check_answer(document, "/api/v1/sessions", "post", forbidden)
+    anonymous = client.post("/api/v1/sessions", json={})
+    assert anonymous.status_code == 401
+    _check_answer(document, "/api/v1/sessions", "post", anonymous)
