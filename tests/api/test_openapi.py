@@ -49,6 +49,16 @@ def test_every_route_has_its_schemas(app, document):
             assert "content" in operation["responses"][success[0]], (method, path)
 
 
+def test_a_route_without_schemas_is_still_listed_and_named(app, client):
+    app.add_url_rule("/api/v1/members", "api.members", lambda: {"data": []})
+    document = client.get(f"{API}/openapi.json").get_json()
+    assert document["paths"]["/api/v1/members"]["get"]["responses"] == {
+        "200": {"description": "OK"}
+    }
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    assert endpoints - set(openapi.OPERATIONS) == {"api.members"}
+
+
 def test_writes_name_their_credentials_and_refusals(document):
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
