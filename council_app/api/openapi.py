@@ -236,6 +236,12 @@ def _schemas_for(config_key: tuple) -> tuple[dict, dict, dict]:
     return by_model, definitions, queries
 
 
+def _first_paragraph(text: str | None) -> str:
+    """Return a docstring's first paragraph on one line."""
+    paragraph = (text or "OK").strip().split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines())
+
+
 def _tag(rule: str) -> str:
     """Group an operation by its first path segment (this document's two routes together)."""
     segment = rule.split("/")[3]
@@ -270,8 +276,7 @@ def _operation(rule, method: str, view, refs: dict, queries: dict, config) -> di
             "required": spec.body_required,
             "content": {spec.body_media: {"schema": refs[spec.body]}},
         }
-    success = {"description": (spec.answer.__doc__ if spec.answer else summary) or "OK"}
-    success["description"] = success["description"].strip().splitlines()[0]
+    success = {"description": _first_paragraph(spec.answer.__doc__ if spec.answer else summary)}
     if spec.answer is not None:
         success["content"] = {spec.media: {"schema": refs[spec.answer]}}
     else:
@@ -294,7 +299,7 @@ def _operation(rule, method: str, view, refs: dict, queries: dict, config) -> di
         name = RESPONSES[str(status)][0]
         if status == 422 and spec.refusal is not s.Errors:
             responses["422"] = {
-                "description": spec.refusal.__doc__.strip().splitlines()[0],
+                "description": _first_paragraph(spec.refusal.__doc__),
                 "content": {"application/json": {"schema": refs[spec.refusal]}},
             }
         else:
