@@ -112,6 +112,8 @@ class CommandField:
     #: Whether input without it is refused (typed without ``| None`` and without a default).
     required: bool
     spec: FieldSpec
+    #: What the field holds when the input leaves it out (``dataclasses.MISSING``: none).
+    default: Any = dataclasses.MISSING
 
 
 @functools.cache
@@ -126,7 +128,9 @@ def command_fields(command_cls: type) -> tuple[CommandField, ...]:
         kind, optional = _unwrap(hints[field.name])
         required = not optional and field.default is dataclasses.MISSING
         described.append(
-            CommandField(field.name, kind, optional, required, field.metadata["input"])
+            CommandField(
+                field.name, kind, optional, required, field.metadata["input"], field.default
+            )
         )
     return tuple(described)
 
@@ -162,7 +166,6 @@ def read_command(
         except RuleViolation as refused:
             raise RuleViolation(_renamed_errors(refused.errors, keys)) from None
     reader = Reader(dict(data), labels(command_cls))
-    defaults = {f.name: f.default for f in dataclasses.fields(command_cls)}
     values: dict[str, Any] = {}
     for field in command_fields(command_cls):
         if partial and not reader.has(field.name):
@@ -172,8 +175,8 @@ def read_command(
         value = _read_field(reader, field.name, field.kind, field.spec, field.required)
         if field.spec.invalid and len(reader.errors) > known:
             reader.errors[known:] = [(field.name, field.spec.invalid)]
-        if value is None and defaults[field.name] is not dataclasses.MISSING:
-            value = defaults[field.name]
+        if value is None and field.default is not dataclasses.MISSING:
+            value = field.default
         values[field.name] = value
     reader.done()
     return command_cls(**values)
