@@ -16,7 +16,7 @@ from ..agenda.models import AgendaItem, Outcome
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command, sent_as
 from ..core.errors import NotFound
-from ..core.inputs import page_number
+from ..core.inputs import page_number, per_page_arg
 from ..core.urls import external_url
 from ..core.writes import api_write
 from ..council.services import current_council
@@ -30,6 +30,8 @@ from . import bp, json_payload, list_response
 ITEM_KEYS = {"title": "name", "submitted_on": "date", "proposer_body": "proposer_organization"}
 REFERRAL_KEYS = {"committee": "organization"}
 
+#: Items a page of the list holds, unless ``per_page`` asks for up to ``MAX_PER_PAGE``.
+PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
@@ -137,8 +139,11 @@ def agenda_json(meeting: Meeting) -> list[dict]:
 def agenda_items():
     """List agenda items; filter by session, year, term, kind, status, proposer, committee."""
     filters = read_command(queries.ItemFilter, request.args)
+    # A per_page beyond the bound is refused, as the documented schema says, not cut down.
     page = db.paginate(
-        queries.filtered_items(filters), page=page_number(request.args), max_per_page=MAX_PER_PAGE
+        queries.filtered_items(filters),
+        page=page_number(request.args),
+        per_page=per_page_arg(request.args, PER_PAGE, MAX_PER_PAGE),
     )
     links = {"self": request.full_path.rstrip("?")}
     args = {**filters.as_args(), "per_page": page.per_page}

@@ -100,6 +100,41 @@ def sent_as(keys: Mapping[str, str]) -> Iterator[None]:
         raise UnknownReference(_renamed_errors(unknown.errors, keys)) from None
 
 
+@dataclasses.dataclass(frozen=True)
+class CommandField:
+    """What a reader knows of one command field: its type, whether it must be sent, its bounds."""
+
+    name: str
+    #: The type inside ``X | None`` (``tuple[int, ...]`` for a list).
+    kind: Any
+    #: Whether ``None`` (or JSON ``null``) is a value of the field.
+    optional: bool
+    #: Whether input without it is refused (typed without ``| None`` and without a default).
+    required: bool
+    spec: FieldSpec
+    #: What the field holds when the input leaves it out (``dataclasses.MISSING``: none).
+    default: Any = dataclasses.MISSING
+
+
+@functools.cache
+def command_fields(command_cls: type) -> tuple[CommandField, ...]:
+    """Describe each field as :func:`read_command` reads it (the OpenAPI document uses this).
+
+    Worked out once per class: every search reads a command.
+    """
+    hints = _field_types(command_cls)
+    described = []
+    for field in dataclasses.fields(command_cls):
+        kind, optional = _unwrap(hints[field.name])
+        required = not optional and field.default is dataclasses.MISSING
+        described.append(
+            CommandField(
+                field.name, kind, optional, required, field.metadata["input"], field.default
+            )
+        )
+    return tuple(described)
+
+
 def labels(command_cls: type) -> dict[str, str]:
     """Return each field's Korean label, for forms and error messages alike."""
     return {f.name: f.metadata["input"].label for f in dataclasses.fields(command_cls)}
@@ -131,20 +166,16 @@ def read_command(
         except RuleViolation as refused:
             raise RuleViolation(_renamed_errors(refused.errors, keys)) from None
     reader = Reader(dict(data), labels(command_cls))
-    hints = _field_types(command_cls)
     values: dict[str, Any] = {}
-    for field in dataclasses.fields(command_cls):
+    for field in command_fields(command_cls):
         if partial and not reader.has(field.name):
             values[field.name] = UNSET
             continue
-        kind, optional = _unwrap(hints[field.name])
-        has_default = field.default is not dataclasses.MISSING
-        required = not optional and not has_default
         known = len(reader.errors)
-        value = _read_field(reader, field.name, kind, field.metadata["input"], required)
-        if (invalid := field.metadata["input"].invalid) and len(reader.errors) > known:
-            reader.errors[known:] = [(field.name, invalid)]
-        if value is None and has_default:
+        value = _read_field(reader, field.name, field.kind, field.spec, field.required)
+        if field.spec.invalid and len(reader.errors) > known:
+            reader.errors[known:] = [(field.name, field.spec.invalid)]
+        if value is None and field.default is not dataclasses.MISSING:
             value = field.default
         values[field.name] = value
     reader.done()
@@ -158,9 +189,8 @@ def _renamed(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]
     return renamed
 
 
-@functools.cache
 def _field_types(command_cls: type) -> dict[str, Any]:
-    """Return a command's field types, resolved once per class (every search reads one)."""
+    """Return a command's field types, resolved."""
     return typing.get_type_hints(command_cls)
 
 

@@ -39,6 +39,7 @@ PUBLIC = {
     "search-empty": "/search?q=없는낱말없는낱말",
     "alerts": "/alerts/new?q=주차",
     "not-found": "/no/such/page",
+    "api-docs": "/api/v1/docs",
 }
 STAFF = {
     "secretariat": {
