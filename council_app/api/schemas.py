@@ -193,6 +193,9 @@ class Meeting(Answer):
     public: bool
     video_url: str | None
     sign_language_video_url: str | None
+    video_start: str | None = Field(
+        pattern=HHMM, description="KST wall-clock time of the video's first frame."
+    )
     note: str | None
     revision: int
     modified: DateTime
@@ -375,6 +378,9 @@ class Utterance(Answer):
     title: str | None
     text: str
     agenda_heading: str | None
+    video_offset: int | None = Field(
+        description="Seconds into the meeting's video where the turn starts, when known."
+    )
 
 
 class MinutesDetail(Minutes):
