@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .meetings import bp as meetings_bp
     from .meetings import order_views, views  # noqa: F401  (their routes join meetings_bp)
     from .minutes.views import bp as minutes_bp
+    from .oparl import bp as oparl_bp
     from .search.views import bp as search_bp
     from .sessions.views import bp as sessions_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(oparl_bp)
     register_error_pages(app)
 
 
