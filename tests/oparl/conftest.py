@@ -122,7 +122,7 @@ def oparl_get(client):
 
 
 def publish_file(meeting: Meeting, name: str = "본회의 회의록.txt") -> Minutes:
-    """Upload a text file as the meeting's minutes and publish it, warnings accepted."""
+    """Upload a text file as the meeting's minutes (a new version) and publish it, warnings accepted."""
     text = (
         f"{meeting.council_session.name}\n{meeting.body.name}회의록\n(10시00분 개의)\n"
         "○의장 김가상\u2003회의를 시작하겠습니다.\n○이가상 의원\u2003독산동 주차 문제를 묻겠습니다.\n"
@@ -138,7 +138,7 @@ def publish_file(meeting: Meeting, name: str = "본회의 회의록.txt") -> Min
 
 @pytest.fixture
 def demo_files(demo):
-    """Give two held open demo meetings published minutes files, and one item an attachment."""
+    """Give two held open demo meetings minutes published from a file, and one item an attachment."""
     with_lines = select(AgendaEntry.meeting_id)
     candidates = db.session.scalars(
         select(Meeting)
@@ -146,7 +146,7 @@ def demo_files(demo):
             Meeting.public.is_(True),
             Meeting.status == MeetingStatus.HELD,
             Meeting.id.in_(with_lines),
-            ~Meeting.id.in_(select(Minutes.meeting_id)),
+            Meeting.id.in_(select(Minutes.meeting_id)),
         )
         .order_by(Meeting.id)
         .limit(2)
