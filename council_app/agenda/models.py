@@ -232,6 +232,8 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
+    #: OParl's ``sha512Checksum``; null for files stored before it was kept.
+    sha512: Mapped[str | None] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
 
     item: Mapped[AgendaItem] = relationship(back_populates="attachments")

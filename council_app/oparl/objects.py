@@ -316,18 +316,22 @@ def paper(item: AgendaItem, modified) -> dict:
 def attachment(found: Attachment) -> dict:
     """Return a file attached to an agenda item as a File."""
     access = external_url("agenda.attachment", item_id=found.item_id, attachment_id=found.id)
-    return _base(
-        "File", url("file", key=f"attachment-{found.id}"), found.uploaded_at, found.uploaded_at
-    ) | {
-        "name": found.original_name,
-        "fileName": found.original_name,
-        "mimeType": found.content_type,
-        "size": found.size,
-        "accessUrl": access,
-        "downloadUrl": access,
-        "paper": [url("paper", object_id=found.item_id)],
-        VENDOR + "sha256Checksum": found.sha256,
-    }
+    return (
+        _base(
+            "File", url("file", key=f"attachment-{found.id}"), found.uploaded_at, found.uploaded_at
+        )
+        | {
+            "name": found.original_name,
+            "fileName": found.original_name,
+            "mimeType": found.content_type,
+            "size": found.size,
+            "accessUrl": access,
+            "downloadUrl": access,
+            "paper": [url("paper", object_id=found.item_id)],
+            VENDOR + "sha256Checksum": found.sha256,
+        }
+        | ({"sha512Checksum": found.sha512} if found.sha512 else {})
+    )
 
 
 def minutes_file(stored: MinutesFile, modified=None, *, with_text: bool = False) -> dict:
@@ -352,6 +356,8 @@ def minutes_file(stored: MinutesFile, modified=None, *, with_text: bool = False)
         "web": external_url("minutes.show", minutes_id=minutes.id),
         VENDOR + "sha256Checksum": stored.sha256,
     }
+    if stored.sha512:
+        data["sha512Checksum"] = stored.sha512
     if with_text:
         version = next(
             (v for v in reversed(minutes.versions) if v.file_id == stored.id and v.published_at),

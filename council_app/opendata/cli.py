@@ -9,7 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import export
+from ..core.writes import cli_write
+from . import checksums, export
 
 data_cli = AppGroup("data", help="공개 데이터 일괄 내려받기 (Bulk open data).")
 
@@ -38,3 +39,14 @@ def export_command(directory: Path | None, if_changed: bool) -> None:
     for entry in manifest["files"]:
         click.echo(f"{entry['name']}: {entry['rows']}행, {entry['bytes']}바이트")
     click.echo(f"{directory or served}에 만들었습니다 ({manifest['built_at']}).")
+
+
+@data_cli.command("checksums")
+def checksums_command() -> None:
+    """Fill in the SHA-512 of stored files uploaded before it was kept (OParl's checksum)."""
+    filled, missing = cli_write(checksums.fill_missing)
+    for relative in missing:
+        click.echo(f"파일이 없습니다: {relative}", err=True)
+    click.echo(f"SHA-512를 {filled}개 파일에 기록했습니다.")
+    if missing:
+        sys.exit(1)

@@ -1,4 +1,4 @@
-"""issue-20: created/updated timestamps on the council's structure, order of business and referrals
+"""issue-20: created/updated timestamps on the council's structure, order of business and referrals; SHA-512 of stored files
 
 Revision ID: 0010_oparl
 Revises: 0009_index_node
@@ -30,9 +30,16 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column('created_at', existing_type=sa.DateTime(timezone=True), nullable=False)
             batch_op.alter_column('updated_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+    # OParl's sha512Checksum, kept from now on (older files: `flask data checksums`).
+    for table in ('minutes_file', 'attachment'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('sha512', sa.String(length=128), nullable=True))
 
 
 def downgrade():
+    for table in ('attachment', 'minutes_file'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('sha512')
     for table in reversed(TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('updated_at')
