@@ -16,7 +16,6 @@ from ..core.urls import external_url
 from ..council.models import Body, BodyKind, Council, Member, Membership, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
-from ..minutes import queries as minutes_queries
 from ..minutes.models import MinutesFile
 
 SCHEMA = "https://schema.oparl.org/1.1/"
@@ -98,7 +97,6 @@ def body(council: Council, terms: list[Term]) -> dict:
         | {
             "system": url("system"),
             "name": council.name,
-            "shortName": council.name_en,
             "website": external_url("home.index"),
             "license": current_app.config["DATA_LICENSE_URL"],
             "classification": "구의회",
@@ -181,8 +179,11 @@ def location(meeting: Meeting) -> dict | None:
     }
 
 
-def meeting(found: Meeting, modified) -> dict:
-    """Return a meeting; a closed one shows its name and time only, as its page does."""
+def meeting(found: Meeting, modified, files: list[MinutesFile]) -> dict:
+    """Return a meeting; a closed one shows its name and time only, as its page does.
+
+    ``files`` are its downloadable minutes files, the published version's first.
+    """
     council_session = found.council_session
     data = _base("Meeting", url("meeting", object_id=found.id), found.created_at, modified) | {
         "name": found.name,
@@ -203,8 +204,6 @@ def meeting(found: Meeting, modified) -> dict:
         VENDOR + "public": found.public,
     }
     if found.public:
-        minutes = minutes_queries.minutes_for(found)
-        files = minutes_queries.public_files(minutes) if minutes and minutes.is_public else []
         data |= {
             "location": location(found),
             "verbatimProtocol": minutes_file(files[0]) if files else None,

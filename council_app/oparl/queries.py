@@ -248,6 +248,30 @@ def minutes_files(council: Council) -> Listing:
     )
 
 
+def meeting_files(council: Council, meeting: Meeting) -> list[MinutesFile]:
+    """Return a meeting's downloadable minutes files, the published version's first.
+
+    Decided in SQL, as the File list decides it: reading every turn of every version to look
+    for closed passages would cost a list page seconds.
+    """
+    listing = minutes_files(council)
+    stmt = (
+        select(MinutesFile)
+        .join(Minutes, MinutesFile.minutes_id == Minutes.id)
+        .where(Minutes.meeting_id == meeting.id, listing.shown)
+        .order_by(MinutesFile.id.desc())
+    )
+    files = list(db.session.scalars(stmt))
+    published = db.session.scalar(
+        select(MinutesVersion.file_id)
+        .join(Minutes, MinutesVersion.minutes_id == Minutes.id)
+        .where(Minutes.meeting_id == meeting.id, MinutesVersion.published_at.is_not(None))
+        .order_by(MinutesVersion.number.desc())
+        .limit(1)
+    )
+    return sorted(files, key=lambda f: f.id != published)
+
+
 def attachments(council: Council) -> Listing:
     """Files attached to agenda items (public, as on the item's page)."""
     return Listing(

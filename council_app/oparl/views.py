@@ -117,7 +117,8 @@ def _term(row: Term, _modified, _shown) -> dict:
 
 
 def _meeting(row: Meeting, modified, _shown) -> dict:
-    return objects.meeting(row, modified)
+    files = queries.meeting_files(current_council(), row) if row.public else []
+    return objects.meeting(row, modified, files)
 
 
 def _agenda_item(row: AgendaEntry, modified, _shown) -> dict:

@@ -116,3 +116,11 @@ def test_a_filter_that_is_not_a_date_time_answers_400_in_korean(demo, oparl_get)
     assert "ISO 8601" in answer["errors"][0]["message"]
     naive = oparl_get(f"{ROOT}body/1/paper?modified_since=2024-01-01T00:00:00", status=400)
     assert naive["errors"][0]["field"] == "modified_since"
+
+
+def test_a_page_kept_for_the_next_visitor_still_allows_any_origin(demo, client):
+    first = client.get(f"{ROOT}body/1/organization")
+    second = client.get(f"{ROOT}body/1/organization")
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert second.headers["Access-Control-Allow-Origin"] == "*"
+    assert second.get_json() == first.get_json()
