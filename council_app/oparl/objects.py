@@ -10,11 +10,9 @@ from datetime import datetime
 from flask import current_app
 
 from ..agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
-from ..agenda.queries import order_of_business
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..council.models import Body, BodyKind, Council, Member, Membership, Term
-from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..minutes.models import MinutesFile
 
@@ -179,10 +177,17 @@ def location(meeting: Meeting) -> dict | None:
     }
 
 
-def meeting(found: Meeting, modified, files: list[MinutesFile]) -> dict:
+def meeting(
+    found: Meeting,
+    modified,
+    files: list[MinutesFile],
+    lines: list[AgendaEntry],
+    outcomes: dict[tuple[int, int], Outcome],
+) -> dict:
     """Return a meeting; a closed one shows its name and time only, as its page does.
 
-    ``files`` are its downloadable minutes files, the published version's first.
+    ``files`` are its downloadable minutes files, the published version's first; ``lines``
+    its order of business, with ``outcomes`` by (meeting id, item id).
     """
     council_session = found.council_session
     data = _base("Meeting", url("meeting", object_id=found.id), found.created_at, modified) | {
@@ -208,13 +213,11 @@ def meeting(found: Meeting, modified, files: list[MinutesFile]) -> dict:
             "location": location(found),
             "verbatimProtocol": minutes_file(files[0]) if files else None,
             "auxiliaryFile": [minutes_file(f) for f in files[1:]],
-            "agendaItem": [agenda_item(e, o, e.updated_at) for e, o in _lines(found)],
+            "agendaItem": [
+                agenda_item(e, outcomes.get((e.meeting_id, e.item_id)), e.updated_at) for e in lines
+            ],
         }
     return _compact(data)
-
-
-def _lines(found: Meeting) -> list[tuple[AgendaEntry, Outcome | None]]:
-    return order_of_business(found)
 
 
 def agenda_item(entry: AgendaEntry, outcome: Outcome | None, modified) -> dict:
@@ -238,19 +241,6 @@ def agenda_item(entry: AgendaEntry, outcome: Outcome | None, modified) -> dict:
     )
 
 
-def _outcome_of(entry: AgendaEntry) -> Outcome | None:
-    return db.session.scalar(
-        db.select(Outcome).where(
-            Outcome.meeting_id == entry.meeting_id, Outcome.item_id == entry.item_id
-        )
-    )
-
-
-def agenda_item_alone(entry: AgendaEntry, modified) -> dict:
-    """Return a line on its own (the list and its URL), its outcome looked up."""
-    return agenda_item(entry, _outcome_of(entry), modified)
-
-
 def consultation_for_referral(referral: Referral) -> dict:
     """Return a referral (회부) to a committee as a Consultation."""
     return _base(
@@ -266,9 +256,8 @@ def consultation_for_referral(referral: Referral) -> dict:
     }
 
 
-def consultation_for_entry(entry: AgendaEntry) -> dict:
+def consultation_for_entry(entry: AgendaEntry, outcome: Outcome | None) -> dict:
     """Return an item's treatment at a meeting (상정, and 의결 once decided) as a Consultation."""
-    outcome = _outcome_of(entry)
     modified = entry.updated_at
     if outcome is not None and outcome.recorded_at > modified:
         modified = outcome.recorded_at
@@ -284,8 +273,11 @@ def consultation_for_entry(entry: AgendaEntry) -> dict:
     }
 
 
-def paper(item: AgendaItem, modified) -> dict:
-    """Return an agenda item (안건) as a Paper, with its referrals and treatments."""
+def paper(item: AgendaItem, modified, outcomes: dict[tuple[int, int], Outcome]) -> dict:
+    """Return an agenda item (안건) as a Paper, with its referrals and treatments.
+
+    ``outcomes`` holds its decisions by (meeting id, item id).
+    """
     entries = [e for e in item.entries if e.meeting.public]
     entries.sort(key=lambda e: (e.meeting.date, e.meeting.start_time, e.id))
     originators = [item.lead_member, *item.co_sponsors] if item.lead_member else []
@@ -304,7 +296,7 @@ def paper(item: AgendaItem, modified) -> dict:
             "underDirectionOf": [url("organization", object_id=r.body_id) for r in item.referrals],
             "auxiliaryFile": [attachment(a) for a in item.attachments],
             "consultation": [consultation_for_referral(r) for r in item.referrals]
-            + [consultation_for_entry(e) for e in entries],
+            + [consultation_for_entry(e, outcomes.get((e.meeting_id, e.item_id))) for e in entries],
             "web": external_url("agenda.show", item_id=item.id),
             VENDOR + "status": item.status.label,
             VENDOR + "proposer": item.proposer_label,

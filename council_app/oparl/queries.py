@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.functions import GenericFunction
 
 from ..agenda.models import AgendaEntry, AgendaItem, Attachment, Outcome, Referral
@@ -54,6 +55,8 @@ class Listing:
     tombstone: ColumnElement | None = None
     #: Rows of this council only.
     scope: ColumnElement | None = None
+    #: Loader options, so a page of objects takes a few queries rather than one per row.
+    options: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def statement(listing: Listing, window: Window) -> Select:
     stmt = select(
         listing.model, listing.modified.label("modified"), listing.shown.label("shown")
     ).order_by(listing.model.id)
+    stmt = stmt.options(*listing.options)
     if listing.scope is not None:
         stmt = stmt.where(listing.scope)
     if window.modified_since is not None and listing.tombstone is not None:
@@ -105,6 +109,7 @@ def organizations(council: Council) -> Listing:
         _latest(Body.updated_at, _max(Membership.updated_at, Membership.body_id == Body.id)),
         true(),
         scope=Body.council_id == council.id,
+        options=(selectinload(Body.memberships),),
     )
 
 
@@ -116,6 +121,7 @@ def persons(council: Council) -> Listing:
         _latest(Member.updated_at, _max(Membership.updated_at, Membership.member_id == Member.id)),
         true(),
         scope=Member.council_id == council.id,
+        options=(selectinload(Member.memberships),),
     )
 
 
@@ -161,6 +167,7 @@ def meetings(council: Council) -> Listing:
         ),
         true(),
         scope=_council_meeting(council, Meeting.id),
+        options=(joinedload(Meeting.body), joinedload(Meeting.council_session)),
     )
 
 
@@ -181,6 +188,10 @@ def agenda_items(council: Council) -> Listing:
         _latest(AgendaEntry.updated_at, outcome_at),
         _open_meeting(AgendaEntry.meeting_id),
         scope=_council_meeting(council, AgendaEntry.meeting_id),
+        options=(
+            joinedload(AgendaEntry.meeting).joinedload(Meeting.body),
+            joinedload(AgendaEntry.item).selectinload(AgendaItem.attachments),
+        ),
     )
 
 
@@ -198,6 +209,16 @@ def papers(council: Council) -> Listing:
         ),
         true(),
         scope=AgendaItem.term_id.in_(select(Term.id).where(Term.council_id == council.id)),
+        options=(
+            joinedload(AgendaItem.term),
+            joinedload(AgendaItem.lead_member),
+            selectinload(AgendaItem.co_sponsors),
+            selectinload(AgendaItem.referrals),
+            selectinload(AgendaItem.attachments),
+            selectinload(AgendaItem.entries)
+            .joinedload(AgendaEntry.meeting)
+            .joinedload(Meeting.body),
+        ),
     )
 
 
@@ -248,28 +269,61 @@ def minutes_files(council: Council) -> Listing:
     )
 
 
-def meeting_files(council: Council, meeting: Meeting) -> list[MinutesFile]:
-    """Return a meeting's downloadable minutes files, the published version's first.
+def meeting_files(council: Council, meeting_ids: list[int]) -> dict[int, list[MinutesFile]]:
+    """Return each meeting's downloadable minutes files, the published version's first.
 
     Decided in SQL, as the File list decides it: reading every turn of every version to look
     for closed passages would cost a list page seconds.
     """
-    listing = minutes_files(council)
+    found: dict[int, list[MinutesFile]] = {}
+    if not meeting_ids:
+        return found
     stmt = (
-        select(MinutesFile)
+        select(MinutesFile, Minutes.meeting_id)
         .join(Minutes, MinutesFile.minutes_id == Minutes.id)
-        .where(Minutes.meeting_id == meeting.id, listing.shown)
+        .where(Minutes.meeting_id.in_(meeting_ids), minutes_files(council).shown)
         .order_by(MinutesFile.id.desc())
     )
-    files = list(db.session.scalars(stmt))
-    published = db.session.scalar(
-        select(MinutesVersion.file_id)
-        .join(Minutes, MinutesVersion.minutes_id == Minutes.id)
-        .where(Minutes.meeting_id == meeting.id, MinutesVersion.published_at.is_not(None))
-        .order_by(MinutesVersion.number.desc())
-        .limit(1)
+    for stored, meeting_id in db.session.execute(stmt):
+        found.setdefault(meeting_id, []).append(stored)
+    published = dict(
+        db.session.execute(
+            select(Minutes.meeting_id, MinutesVersion.file_id)
+            .join(Minutes, MinutesVersion.minutes_id == Minutes.id)
+            .where(Minutes.meeting_id.in_(found), MinutesVersion.published_at.is_not(None))
+            .order_by(MinutesVersion.number)
+        ).all()
     )
-    return sorted(files, key=lambda f: f.id != published)
+    return {
+        meeting_id: sorted(files, key=lambda f: f.id != published.get(meeting_id))
+        for meeting_id, files in found.items()
+    }
+
+
+def lines_of(meeting_ids: list[int]) -> dict[int, list[AgendaEntry]]:
+    """Return each meeting's order of business, in order, items and attachments loaded."""
+    stmt = (
+        select(AgendaEntry)
+        .where(AgendaEntry.meeting_id.in_(meeting_ids))
+        .options(joinedload(AgendaEntry.item).selectinload(AgendaItem.attachments))
+        .order_by(AgendaEntry.meeting_id, AgendaEntry.position)
+    )
+    found: dict[int, list[AgendaEntry]] = {}
+    for entry in db.session.scalars(stmt):
+        found.setdefault(entry.meeting_id, []).append(entry)
+    return found
+
+
+def outcomes_of(
+    *, meeting_ids: list[int] | None = None, item_ids: list[int] | None = None
+) -> dict[tuple[int, int], Outcome]:
+    """Return the outcomes at these meetings or of these items, by (meeting id, item id)."""
+    stmt = select(Outcome)
+    if meeting_ids is not None:
+        stmt = stmt.where(Outcome.meeting_id.in_(meeting_ids))
+    if item_ids is not None:
+        stmt = stmt.where(Outcome.item_id.in_(item_ids))
+    return {(o.meeting_id, o.item_id): o for o in db.session.scalars(stmt)}
 
 
 def attachments(council: Council) -> Listing:

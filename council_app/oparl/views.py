@@ -8,10 +8,10 @@ from collections.abc import Callable
 from flask import abort, current_app, jsonify, request
 from sqlalchemy import and_
 
-from ..agenda.models import AgendaEntry, AgendaItem, Attachment, Referral
+from ..agenda.models import Referral
 from ..core.errors import CouncilError
 from ..core.inputs import MAX_NUMBER, moment_arg, page_number, whole_number
-from ..council.models import Body, Council, Member, Membership, Term
+from ..council.models import Council, Term
 from ..council.services import current_council
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -23,7 +23,8 @@ FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 #: Attributes a client asking ``omit_internal=true`` goes without (OParl 1.1, 2.5).
 INTERNAL = ("agendaItem", "auxiliaryFile", "membership", "legislativeTerm", "location")
 
-Render = Callable[[object, object, bool], dict]
+#: Turns a page of ``(row, modified, shown)`` into OParl objects.
+Render = Callable[[list], list[dict]]
 
 
 def _council(body_id: int | None = None) -> Council:
@@ -66,7 +67,7 @@ def _list_page(endpoint: str, parts: list[tuple[Listing, Render]], **route_value
         room = limit - len(data)
         rows, count = queries.page(listing, window, start, room)
         total += count
-        data += [_omit_internal(render(row, modified, shown)) for row, modified, shown in rows]
+        data += [_omit_internal(obj) for obj in render(rows)]
     pages = max(1, -(-total // limit))
     kept = {k: v for k, v in request.args.items() if k in (*FILTERS, "limit", "omit_internal")}
 
@@ -96,47 +97,51 @@ def _one(listing: Listing, object_id: int, render: Render):
     found = queries.one(listing, object_id)
     if found is None:
         abort(404)
-    row, modified, shown = found
-    return jsonify(render(row, modified, shown))
+    return jsonify(render([found])[0])
 
 
-def _organization(row: Body, modified, _shown) -> dict:
-    return objects.organization(row, modified)
+def each(render: Callable[[object, object, bool], dict]) -> Render:
+    """Render a page row by row, for objects that need nothing beyond their own loaded rows."""
+    return lambda rows: [render(row, modified, shown) for row, modified, shown in rows]
 
 
-def _person(row: Member, modified, _shown) -> dict:
-    return objects.person(row, modified)
+_organizations = each(lambda row, modified, _shown: objects.organization(row, modified))
+_persons = each(lambda row, modified, _shown: objects.person(row, modified))
+_memberships = each(lambda row, _modified, _shown: objects.membership(row))
+_terms = each(lambda row, _modified, _shown: objects.legislative_term(row))
+_attachments = each(lambda row, _modified, _shown: objects.attachment(row))
 
 
-def _membership(row: Membership, _modified, _shown) -> dict:
-    return objects.membership(row)
-
-
-def _term(row: Term, _modified, _shown) -> dict:
-    return objects.legislative_term(row)
-
-
-def _meeting(row: Meeting, modified, _shown) -> dict:
-    files = queries.meeting_files(current_council(), row) if row.public else []
-    return objects.meeting(row, modified, files)
-
-
-def _agenda_item(row: AgendaEntry, modified, _shown) -> dict:
-    return objects.agenda_item_alone(row, modified)
-
-
-def _paper(row: AgendaItem, modified, _shown) -> dict:
-    return objects.paper(row, modified)
-
-
-def _minutes_file(row: MinutesFile, modified, shown) -> dict:
+@each
+def _minutes_files(row: MinutesFile, modified, shown) -> dict:
     if not shown:
         return objects.minutes_file_tombstone(row, modified)
     return objects.minutes_file(row, modified)
 
 
-def _attachment(row: Attachment, _modified, _shown) -> dict:
-    return objects.attachment(row)
+def _meetings(rows: list) -> list[dict]:
+    """Render meetings with their files, lines and outcomes read for the whole page at once."""
+    open_ids = [row.id for row, _, _ in rows if row.public]
+    files = queries.meeting_files(current_council(), open_ids)
+    lines = queries.lines_of(open_ids)
+    outcomes = queries.outcomes_of(meeting_ids=open_ids)
+    return [
+        objects.meeting(row, modified, files.get(row.id, []), lines.get(row.id, []), outcomes)
+        for row, modified, _shown in rows
+    ]
+
+
+def _agenda_items(rows: list) -> list[dict]:
+    outcomes = queries.outcomes_of(meeting_ids=list({row.meeting_id for row, _, _ in rows}))
+    return [
+        objects.agenda_item(row, outcomes.get((row.meeting_id, row.item_id)), modified)
+        for row, modified, _shown in rows
+    ]
+
+
+def _papers(rows: list) -> list[dict]:
+    outcomes = queries.outcomes_of(item_ids=[row.id for row, _, _ in rows])
+    return [objects.paper(row, modified, outcomes) for row, modified, _shown in rows]
 
 
 @bp.get("/system")
@@ -178,7 +183,7 @@ def body_organization(body_id: int):
     """List the plenary and the committees."""
     council = _council(body_id)
     return _list_page(
-        "body_organization", [(queries.organizations(council), _organization)], body_id=body_id
+        "body_organization", [(queries.organizations(council), _organizations)], body_id=body_id
     )
 
 
@@ -186,7 +191,7 @@ def body_organization(body_id: int):
 def body_person(body_id: int):
     """List the members."""
     council = _council(body_id)
-    return _list_page("body_person", [(queries.persons(council), _person)], body_id=body_id)
+    return _list_page("body_person", [(queries.persons(council), _persons)], body_id=body_id)
 
 
 @bp.get("/body/<int:body_id>/membership")
@@ -194,7 +199,7 @@ def body_membership(body_id: int):
     """List the members' seats."""
     council = _council(body_id)
     return _list_page(
-        "body_membership", [(queries.memberships(council), _membership)], body_id=body_id
+        "body_membership", [(queries.memberships(council), _memberships)], body_id=body_id
     )
 
 
@@ -203,7 +208,7 @@ def body_legislativeTermList(body_id: int):  # noqa: N802  (OParl's attribute na
     """List the terms (대)."""
     council = _council(body_id)
     return _list_page(
-        "body_legislativeTermList", [(queries.terms(council), _term)], body_id=body_id
+        "body_legislativeTermList", [(queries.terms(council), _terms)], body_id=body_id
     )
 
 
@@ -211,7 +216,7 @@ def body_legislativeTermList(body_id: int):  # noqa: N802  (OParl's attribute na
 def body_meeting(body_id: int):
     """List the meetings."""
     council = _council(body_id)
-    return _list_page("body_meeting", [(queries.meetings(council), _meeting)], body_id=body_id)
+    return _list_page("body_meeting", [(queries.meetings(council), _meetings)], body_id=body_id)
 
 
 @bp.get("/body/<int:body_id>/agendaItem")
@@ -219,7 +224,7 @@ def body_agendaItem(body_id: int):  # noqa: N802
     """List the lines of open meetings' orders of business."""
     council = _council(body_id)
     return _list_page(
-        "body_agendaItem", [(queries.agenda_items(council), _agenda_item)], body_id=body_id
+        "body_agendaItem", [(queries.agenda_items(council), _agenda_items)], body_id=body_id
     )
 
 
@@ -227,7 +232,7 @@ def body_agendaItem(body_id: int):  # noqa: N802
 def body_paper(body_id: int):
     """List the agenda items (안건) as Papers."""
     council = _council(body_id)
-    return _list_page("body_paper", [(queries.papers(council), _paper)], body_id=body_id)
+    return _list_page("body_paper", [(queries.papers(council), _papers)], body_id=body_id)
 
 
 @bp.get("/body/<int:body_id>/file")
@@ -235,8 +240,8 @@ def body_file(body_id: int):
     """List the files: original minutes files first, then agenda attachments."""
     council = _council(body_id)
     parts = [
-        (queries.minutes_files(council), _minutes_file),
-        (queries.attachments(council), _attachment),
+        (queries.minutes_files(council), _minutes_files),
+        (queries.attachments(council), _attachments),
     ]
     return _list_page("body_file", parts, body_id=body_id)
 
@@ -244,7 +249,7 @@ def body_file(body_id: int):
 @bp.get("/organization/<int:object_id>")
 def organization(object_id: int):
     """Return the plenary or a committee."""
-    return _one(queries.organizations(current_council()), object_id, _organization)
+    return _one(queries.organizations(current_council()), object_id, _organizations)
 
 
 @bp.get("/organization/<int:object_id>/meeting")
@@ -255,31 +260,31 @@ def organization_meetings(object_id: int):
         abort(404)
     listing = queries.meetings(council)
     listing = dataclasses.replace(listing, scope=and_(listing.scope, Meeting.body_id == object_id))
-    return _list_page("organization_meetings", [(listing, _meeting)], object_id=object_id)
+    return _list_page("organization_meetings", [(listing, _meetings)], object_id=object_id)
 
 
 @bp.get("/person/<int:object_id>")
 def person(object_id: int):
     """Return a member."""
-    return _one(queries.persons(current_council()), object_id, _person)
+    return _one(queries.persons(current_council()), object_id, _persons)
 
 
 @bp.get("/membership/<int:object_id>")
 def membership(object_id: int):
     """Return a member's seat in a body."""
-    return _one(queries.memberships(current_council()), object_id, _membership)
+    return _one(queries.memberships(current_council()), object_id, _memberships)
 
 
 @bp.get("/legislativeTerm/<int:object_id>")
 def term(object_id: int):
     """Return a term (대)."""
-    return _one(queries.terms(current_council()), object_id, _term)
+    return _one(queries.terms(current_council()), object_id, _terms)
 
 
 @bp.get("/meeting/<int:object_id>")
 def meeting(object_id: int):
     """Return a meeting."""
-    return _one(queries.meetings(current_council()), object_id, _meeting)
+    return _one(queries.meetings(current_council()), object_id, _meetings)
 
 
 @bp.get("/location/<int:object_id>")
@@ -295,13 +300,13 @@ def location(object_id: int):
 @bp.get("/agendaItem/<int:object_id>")
 def agenda_item(object_id: int):
     """Return a line of an open meeting's order of business."""
-    return _one(queries.agenda_items(current_council()), object_id, _agenda_item)
+    return _one(queries.agenda_items(current_council()), object_id, _agenda_items)
 
 
 @bp.get("/paper/<int:object_id>")
 def paper(object_id: int):
     """Return an agenda item (안건) as a Paper."""
-    return _one(queries.papers(current_council()), object_id, _paper)
+    return _one(queries.papers(current_council()), object_id, _papers)
 
 
 def _key(key: str, kinds: tuple[str, ...]) -> tuple[str, int]:
@@ -325,7 +330,11 @@ def consultation(key: str):
     row = queries.one(queries.agenda_items(council), object_id)
     if row is None:
         abort(404)
-    return jsonify(objects.consultation_for_entry(row[0]))
+    entry = row[0]
+    outcome = queries.outcomes_of(meeting_ids=[entry.meeting_id]).get(
+        (entry.meeting_id, entry.item_id)
+    )
+    return jsonify(objects.consultation_for_entry(entry, outcome))
 
 
 @bp.get("/file/<key>")
@@ -334,7 +343,7 @@ def file(key: str):
     kind, object_id = _key(key, ("minutes", "attachment"))
     council = current_council()
     if kind == "attachment":
-        return _one(queries.attachments(council), object_id, _attachment)
+        return _one(queries.attachments(council), object_id, _attachments)
     found = queries.one(queries.minutes_files(council), object_id)
     if found is None:
         abort(404)
