@@ -20,8 +20,14 @@ from . import bp, objects, queries
 from .queries import Listing, Window
 
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
-#: Attributes a client asking ``omit_internal=true`` goes without (OParl 1.1, 2.5).
-INTERNAL = ("agendaItem", "auxiliaryFile", "membership", "legislativeTerm", "location")
+#: Attributes a client asking ``omit_internal=true`` goes without (OParl 1.1, 2.5), by type.
+#: Body keeps ``legislativeTerm``: its schema requires it.
+INTERNAL = {
+    "AgendaItem": ("auxiliaryFile",),
+    "Meeting": ("auxiliaryFile", "agendaItem"),
+    "Paper": ("auxiliaryFile", "location"),
+    "Person": ("membership",),
+}
 
 #: Turns a page of ``(row, modified, shown)`` into OParl objects.
 Render = Callable[[list], list[dict]]
@@ -53,7 +59,8 @@ def _limit() -> int:
 def _omit_internal(data: dict) -> dict:
     if request.args.get("omit_internal") != "true":
         return data
-    return {k: v for k, v in data.items() if k not in INTERNAL}
+    internal = INTERNAL.get(data["type"].removeprefix(objects.SCHEMA), ())
+    return {k: v for k, v in data.items() if k not in internal}
 
 
 def _list_page(endpoint: str, parts: list[tuple[Listing, Render]], **route_values):

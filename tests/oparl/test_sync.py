@@ -16,7 +16,7 @@ from council_app.meetings.services import MeetingCommand
 from council_app.minutes import publication
 from council_app.minutes.models import Minutes
 from council_app.minutes.publication import WithdrawMinutes
-from tests.oparl.conftest import ROOT
+from tests.oparl.conftest import ROOT, problems
 
 LISTS = (
     "organization",
@@ -108,6 +108,17 @@ def test_filters_bound_lists_by_creation_and_change(demo_files, oparl_get, clock
         read_list(oparl_get, f"{ROOT}body/1/meeting?modified_until=2000-01-01T00:00:00%2B09:00")
         == []
     )
+
+
+def test_omit_internal_leaves_out_embedded_lists_and_stays_valid(demo, oparl_get):
+    full = read_list(oparl_get, f"{ROOT}body/1/meeting")
+    assert any("agendaItem" in m for m in full)
+    short = read_list(oparl_get, f"{ROOT}body/1/meeting?omit_internal=true&limit=30")
+    assert [m["id"] for m in short] == [m["id"] for m in full]
+    assert not any("agendaItem" in m for m in short)
+    assert all(problems(m) == [] for m in short)
+    persons = read_list(oparl_get, f"{ROOT}body/1/person?omit_internal=true")
+    assert persons and not any("membership" in p for p in persons)
 
 
 def test_a_filter_that_is_not_a_date_time_answers_400_in_korean(demo, oparl_get):
