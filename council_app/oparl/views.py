@@ -10,7 +10,7 @@ from sqlalchemy import and_
 
 from ..agenda.models import Referral
 from ..core.errors import CouncilError
-from ..core.inputs import MAX_NUMBER, moment_arg, page_number, whole_number
+from ..core.inputs import MAX_ID, MAX_NUMBER, moment_arg, page_number, whole_number
 from ..council.models import Council, Term
 from ..council.services import current_council
 from ..extensions import db
@@ -319,9 +319,10 @@ def paper(object_id: int):
 def _key(key: str, kinds: tuple[str, ...]) -> tuple[str, int]:
     """Split ``minutes-12`` into its kind and id, or answer 404."""
     kind, _, raw = key.partition("-")
-    if kind not in kinds or not raw.isdigit() or len(raw) > 10:
+    number = whole_number(raw, MAX_ID) if raw.isdigit() else None
+    if kind not in kinds or number is None:
         abort(404)
-    return kind, int(raw)
+    return kind, number
 
 
 @bp.get("/consultation/<key>")

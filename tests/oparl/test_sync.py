@@ -135,3 +135,8 @@ def test_a_page_kept_for_the_next_visitor_still_allows_any_origin(demo, client):
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
     assert second.headers["Access-Control-Allow-Origin"] == "*"
     assert second.get_json() == first.get_json()
+
+
+def test_keys_past_the_largest_id_name_nothing(demo, oparl_get):
+    for key in ("file/minutes-2147483648", "file/attachment-99999999999", "consultation/entry-x"):
+        assert oparl_get(f"{ROOT}{key}", status=404)["errors"]
