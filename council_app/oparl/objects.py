@@ -90,8 +90,10 @@ def body(council: Council, terms: list[Term]) -> dict:
             "legislativeTermList",
         )
     }
+    # The terms are embedded: a change of one is a change of the Body.
+    modified = max([council.updated_at, *(t.updated_at for t in terms)])
     return _compact(
-        _base("Body", url("body", body_id=council.id), council.created_at, council.updated_at)
+        _base("Body", url("body", body_id=council.id), council.created_at, modified)
         | {
             "system": url("system"),
             "name": council.name,
@@ -99,11 +101,10 @@ def body(council: Council, terms: list[Term]) -> dict:
             "license": current_app.config["DATA_LICENSE_URL"],
             "classification": "구의회",
             "mainOrganization": url("organization", object_id=plenary.id) if plenary else None,
-            "legislativeTerm": [legislative_term(t) for t in terms],
             "web": external_url("home.index"),
         }
         | lists
-    )
+    ) | {"legislativeTerm": [legislative_term(t) for t in terms]}  # required, even when empty
 
 
 def legislative_term(term: Term) -> dict:
