@@ -87,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
     from .meetings import bp as meetings_bp
     from .meetings import order_views, views  # noqa: F401  (their routes join meetings_bp)
     from .minutes.views import bp as minutes_bp
+    from .oparl import bp as oparl_bp
+    from .opendata.views import bp as opendata_bp
     from .search.views import bp as search_bp
     from .sessions.views import bp as sessions_bp
 
@@ -101,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(oparl_bp)
+    app.register_blueprint(opendata_bp)
     register_error_pages(app)
 
 
@@ -111,6 +115,7 @@ def register_commands(app: Flask) -> None:
     from .core.cli import backup_cli, files_cli
     from .demo.cli import demo_cli
     from .minutes.cli import minutes_cli
+    from .opendata.cli import data_cli
     from .search.cli import search_cli
     from .sessions.cli import sessions_cli
 
@@ -122,6 +127,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(files_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(alerts_cli)
+    app.cli.add_command(data_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -192,6 +192,14 @@ class DefaultConfig:
     ALERT_MAX_PER_ADDRESS = 20
     #: The stenographers' addresses the reminders go to.
     MINUTES_REMINDER_TO: tuple[str, ...] = ()
+    #: The licence line of the open data (/data/, the OParl endpoint), as the council sets it.
+    DATA_LICENSE = "공공누리 제1유형: 출처표시 (출처를 표시하면 상업적 이용과 변경을 포함해 자유롭게 이용할 수 있습니다)"
+    #: Where the licence is explained in full (OParl's ``license`` is a URL).
+    DATA_LICENSE_URL = "https://www.kogl.or.kr/info/licenseType1.do"
+    #: Where the bulk downloads are built; unset: ``data-export`` in the instance folder.
+    DATA_EXPORT_PATH: str | None = None
+    #: OParl list pages hold this many objects (a client's ``limit`` may ask for fewer).
+    OPARL_PER_PAGE = 100
 
 
 def instance_path_from_env() -> str | None:
@@ -224,6 +232,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         shared = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
         app.config["SEARCH_POLL_SECONDS"] = 1.0 if shared else 0.0
     app.config.setdefault("UPLOAD_PATH", os.path.join(app.instance_path, "uploads"))
+    if not app.config.get("DATA_EXPORT_PATH"):
+        app.config["DATA_EXPORT_PATH"] = os.path.join(app.instance_path, "data-export")
     if app.config["FILE_STORE"] not in ("local", "database"):
         raise ValueError(f"COUNCIL_FILE_STORE: local or database, not {app.config['FILE_STORE']!r}")
     if not app.config.get("SECRET_KEY"):

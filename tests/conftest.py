@@ -202,6 +202,7 @@ def app(request, database_url, tmp_path):
             "SEARCH_POLL_SECONDS": 0,
             "UPLOAD_PATH": str(tmp_path / "uploads"),
             "PDF_PATH": str(tmp_path / "pdf"),
+            "DATA_EXPORT_PATH": str(tmp_path / "data-export"),
             # Uploads are extracted in the test's own process; the sandbox has tests of its
             # own (tests/minutes/test_extract.py), and a child process per upload is slow.
             "MINUTES_EXTRACT_SECONDS": None,

@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"minutes"},
     {"agenda"},
     {"search"},
-    {"calendars", "home", "demo", "api"},
+    {"calendars", "home", "demo", "api", "oparl", "opendata"},
     {"feeds", "alerts"},
     {"models", "council_app"},
 ]

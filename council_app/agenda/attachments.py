@@ -64,6 +64,7 @@ def store(upload: FileStorage, *, max_bytes: int) -> dict:
         "content_type": content_type,
         "size": saved.size,
         "sha256": saved.sha256,
+        "sha512": saved.sha512,
     }
 
 

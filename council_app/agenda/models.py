@@ -170,6 +170,9 @@ class Referral(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     referred_on: Mapped[date] = mapped_column(Date)
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     item: Mapped[AgendaItem] = relationship(back_populates="referrals")
     body: Mapped[Body] = relationship()
@@ -186,6 +189,9 @@ class AgendaEntry(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
     #: 1, 2, 3 … as read out (의사일정 제1항); kept gapless by the services.
     position: Mapped[int]
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     meeting: Mapped[Meeting] = relationship()
     item: Mapped[AgendaItem] = relationship(back_populates="entries")
@@ -226,6 +232,8 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
+    #: OParl's ``sha512Checksum``; null for files stored before it was kept.
+    sha512: Mapped[str | None] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
 
     item: Mapped[AgendaItem] = relationship(back_populates="attachments")

@@ -16,7 +16,8 @@ from ..agenda.models import AgendaItem, Outcome
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command, sent_as
 from ..core.errors import NotFound
-from ..core.inputs import page_number, per_page_arg
+from ..core.inputs import moment_arg, page_number, per_page_arg
+from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
 from ..council.services import current_council
@@ -63,6 +64,7 @@ def item_summary_json(item: AgendaItem) -> dict:
         "status_label": item.status.label,
         "date": item.submitted_on.isoformat(),
         "term": item.term.number,
+        "modified": as_kst(item.updated_at).isoformat(),
         "web": external_url("agenda.show", item_id=item.id),
     }
 
@@ -79,6 +81,7 @@ def outcome_json(outcome: Outcome) -> dict:
             "abstain": outcome.votes_abstain,
         },
         "note": outcome.note,
+        "modified": as_kst(outcome.recorded_at).isoformat(),
     }
 
 
@@ -100,6 +103,7 @@ def item_json(item: AgendaItem) -> dict:
             {
                 "organization": _ref(r.body, slug=r.body.slug),
                 "referred_on": r.referred_on.isoformat(),
+                "modified": as_kst(r.updated_at).isoformat(),
             }
             for r in item.referrals
         ],
@@ -111,6 +115,7 @@ def item_json(item: AgendaItem) -> dict:
                 "mime_type": a.content_type,
                 "size": a.size,
                 "sha256_checksum": a.sha256,
+                "modified": as_kst(a.uploaded_at).isoformat(),
                 "access_url": external_url(
                     "agenda.attachment", item_id=item.id, attachment_id=a.id
                 ),
@@ -130,6 +135,9 @@ def agenda_json(meeting: Meeting) -> list[dict]:
             "agenda_item": item_summary_json(entry.item),
             "result": outcome.result.value if outcome else None,
             "result_label": outcome.result.label if outcome else None,
+            "modified": as_kst(
+                max(entry.updated_at, outcome.recorded_at) if outcome else entry.updated_at
+            ).isoformat(),
         }
         for entry, outcome in queries.order_of_business(meeting)
     ]
@@ -137,16 +145,24 @@ def agenda_json(meeting: Meeting) -> list[dict]:
 
 @bp.get("/agenda-items")
 def agenda_items():
-    """List agenda items; filter by session, year, term, kind, status, proposer, committee."""
+    """List agenda items; filter by session, year, term, kind, status, proposer, committee.
+
+    ``modified_since`` (ISO 8601 date-time) keeps the items changed since then.
+    """
     filters = read_command(queries.ItemFilter, request.args)
+    query = queries.filtered_items(filters)
+    kept = {}
+    if (since := moment_arg(request.args, "modified_since")) is not None:
+        query = query.where(AgendaItem.updated_at >= since)
+        kept["modified_since"] = request.args["modified_since"]
     # A per_page beyond the bound is refused, as the documented schema says, not cut down.
     page = db.paginate(
-        queries.filtered_items(filters),
+        query,
         page=page_number(request.args),
         per_page=per_page_arg(request.args, PER_PAGE, MAX_PER_PAGE),
     )
     links = {"self": request.full_path.rstrip("?")}
-    args = {**filters.as_args(), "per_page": page.per_page}
+    args = {**filters.as_args(), **kept, "per_page": page.per_page}
     if page.has_next:
         links["next"] = url_for("api.agenda_items", page=page.next_num, **args)
     if page.has_prev:

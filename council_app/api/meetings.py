@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
-from ..core.inputs import page_number, per_page_arg
+from ..core.inputs import moment_arg, page_number, per_page_arg
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
@@ -64,6 +64,8 @@ MAX_PER_PAGE = 500
 def meetings():
     """List meetings, filtered by ``from``/``to`` dates, ``body`` slug or ``session`` number.
 
+    ``modified_since`` (ISO 8601 date-time) keeps those changed since then.
+
     A page at a time (``page``, ``per_page`` up to ``MAX_PER_PAGE``), with ``next``/``prev``.
     """
     council = current_council()
@@ -79,9 +81,12 @@ def meetings():
         council_session = find_session(council, session_number)
         if council_session is None:
             raise RuleViolation(f"제{session_number}회 회기가 없습니다.", "session")
+    query = services.meetings_query(council, start, end, body, council_session)
+    if (since := moment_arg(request.args, "modified_since")) is not None:
+        query = query.where(Meeting.updated_at >= since)
     # Ten years are 2,000 meetings: a page at a time, as the agenda list.
     page = db.paginate(
-        services.meetings_query(council, start, end, body, council_session),
+        query,
         page=page_number(request.args),
         per_page=per_page_arg(request.args, PER_PAGE, MAX_PER_PAGE),
     )

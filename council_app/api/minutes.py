@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command
 from ..core.errors import CouncilError, NotFound, RuleViolation
-from ..core.inputs import MAX_ID, page_number, whole_number
+from ..core.inputs import MAX_ID, moment_arg, page_number, whole_number
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
@@ -42,6 +42,7 @@ def minutes_json(minutes: Minutes, warnings: bool = False) -> dict:
         "late_reason": minutes.late_reason,
         "due": compliance.due_date(minutes.meeting).isoformat(),
         "version": version.number if version else None,
+        "modified": _moment(minutes.updated_at),
         "web": external_url("minutes.show", minutes_id=minutes.id),
     }
     draft = minutes.draft_version
@@ -64,7 +65,7 @@ def _readable(minutes_id: int) -> Minutes:
 
 @bp.get("/minutes")
 def minutes_list():
-    """List minutes, filtered by ``meeting`` id and ``status``."""
+    """List minutes, filtered by ``meeting`` id, ``status`` and ``modified_since`` (date-time)."""
     stmt = select(Minutes).order_by(Minutes.id)
     if raw_meeting := request.args.get("meeting"):
         meeting = whole_number(raw_meeting, MAX_ID)
@@ -78,6 +79,8 @@ def minutes_list():
         except ValueError:
             allowed = ", ".join(s.value for s in MinutesStatus)
             raise RuleViolation(f"상태는 {allowed} 중 하나입니다.", "status") from None
+    if (since := moment_arg(request.args, "modified_since")) is not None:
+        stmt = stmt.where(Minutes.updated_at >= since)
     rows = [m for m in db.session.scalars(stmt) if queries.visible_to(m, current_user)]
     return list_response([minutes_json(m) for m in rows], len(rows))
 

@@ -6,7 +6,7 @@ from flask import abort, jsonify, request
 
 from ..auth.permissions import Permission, permission_required
 from ..core.commands import read_command
-from ..core.inputs import year_arg
+from ..core.inputs import moment_arg, year_arg
 from ..core.time import as_kst
 from ..core.urls import external_url
 from ..core.writes import api_write
@@ -44,9 +44,19 @@ def session_json(council_session: CouncilSession) -> dict:
 
 @bp.get("/sessions")
 def sessions():
-    """List the sessions with days in a year (``year``, default this year)."""
-    year = year_arg(request.args)
-    rows = services.sessions_in_year(current_council(), year)
+    """List the sessions with days in a year (``year``, default this year).
+
+    With ``modified_since`` (ISO 8601 date-time), the sessions of any year changed since then,
+    unless ``year`` is given too.
+    """
+    council = current_council()
+    since = moment_arg(request.args, "modified_since")
+    if since is not None and not request.args.get("year"):
+        rows = services.sessions_changed_since(council, since)
+    else:
+        rows = services.sessions_in_year(council, year_arg(request.args))
+        if since is not None:
+            rows = [s for s in rows if s.updated_at >= since]
     return list_response([session_json(s) for s in rows], len(rows))
 
 

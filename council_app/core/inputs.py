@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from werkzeug.routing import IntegerConverter
@@ -74,6 +74,29 @@ def per_page_arg(args: Mapping[str, str], default: int, maximum: int) -> int:
     if number is None or number < 1:
         raise CouncilError(f"쪽당 개수는 1부터 {maximum}까지의 숫자입니다.", field="per_page")
     return number
+
+
+#: The longest date-time a query string may carry (``2026-12-04T13:45:00.123456+09:00``).
+MAX_MOMENT_LENGTH = 40
+
+
+def moment_arg(args: Mapping[str, str], name: str) -> datetime | None:
+    """Return an ISO 8601 date-time with its offset (``created_since`` …), or None when absent."""
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    moment = None
+    if len(raw) <= MAX_MOMENT_LENGTH:
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            moment = None
+    if moment is None or moment.tzinfo is None or not FIRST_YEAR <= moment.year <= 9000:
+        raise CouncilError(
+            f"{name}에는 시간대가 있는 ISO 8601 일시를 적어 주세요 (예: 2026-01-01T00:00:00+09:00).",
+            field=name,
+        )
+    return moment
 
 
 def year_arg(args: Mapping[str, str], name: str = "year") -> int:

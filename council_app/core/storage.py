@@ -65,12 +65,14 @@ class TooLarge(Exception):
 
 @dataclass(frozen=True)
 class Saved:
-    """A file written for a row: its path under the root, size, SHA-256 and first bytes."""
+    """A file written for a row: its path under the root, size, SHA-256, first bytes, SHA-512."""
 
     relative: str
     size: int
     sha256: str
     head: bytes
+    #: What OParl clients check a download against (``sha512Checksum``).
+    sha512: str = ""
 
 
 def root() -> Path:
@@ -119,9 +121,10 @@ def save(
     return store().save(relative, stream, max_bytes=max_bytes, check=check)
 
 
-def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[int, str, bytes]:
-    """Copy ``stream`` into ``out`` chunk by chunk; return its size, SHA-256 and head."""
+def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[int, str, bytes, str]:
+    """Copy ``stream`` into ``out`` chunk by chunk; return its size, SHA-256, head and SHA-512."""
     digest, size, head = hashlib.sha256(), 0, b""
+    long_digest = hashlib.sha512()
     while chunk := stream.read(_CHUNK):
         size += len(chunk)
         if max_bytes is not None and size > max_bytes:
@@ -129,8 +132,9 @@ def _copy(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[int, 
         if len(head) < HEAD_BYTES:
             head += chunk[: HEAD_BYTES - len(head)]
         digest.update(chunk)
+        long_digest.update(chunk)
         out.write(chunk)
-    return size, digest.hexdigest(), head
+    return size, digest.hexdigest(), head, long_digest.hexdigest()
 
 
 def delete(relative: str) -> None:
@@ -189,8 +193,8 @@ class LocalStore:
         part = part_path(final)
         try:
             with part.open("wb") as out:
-                size, digest, head = _copy(stream, out, max_bytes)
-            saved = Saved(relative, size, digest, head)
+                size, digest, head, sha512 = _copy(stream, out, max_bytes)
+            saved = Saved(relative, size, digest, head, sha512)
             if check is not None:
                 check(saved, part)
         except BaseException:
@@ -244,9 +248,9 @@ class DatabaseStore:
         # The check reads a file (the UTF-8 test): spool to a temporary one, then keep the
         # bytes in the row, added to the session that adds the owning row.
         with tempfile.NamedTemporaryFile(prefix="council-upload-") as spool:
-            size, digest, head = _copy(stream, spool, max_bytes)
+            size, digest, head, sha512 = _copy(stream, spool, max_bytes)
             spool.flush()
-            saved = Saved(relative, size, digest, head)
+            saved = Saved(relative, size, digest, head, sha512)
             if check is not None:
                 check(saved, Path(spool.name))
             spool.seek(0)

@@ -28,7 +28,7 @@ CSRF_MESSAGE = N_("보안 토큰이 없거나 만료되었습니다. 페이지�
 
 def wants_json() -> bool:
     """Tell whether the request came to the JSON API."""
-    return request.blueprint == "api" or request.path.startswith("/api/")
+    return request.blueprint in ("api", "oparl") or request.path.startswith(("/api/", "/oparl/"))
 
 
 def _respond(status: int, message: str, headers: dict | None = None):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..config import RulesProfile
-from ..core.types import LabelledEnum, enum_column
+from ..core.time import now
+from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
 from ..i18n import N_
 
@@ -24,6 +25,9 @@ class Council(db.Model):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Seoul")
     #: Overrides of the ordinance numbers; anything missing falls back to configuration.
     rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     terms: Mapped[list[Term]] = relationship(back_populates="council", order_by="Term.number")
     bodies: Mapped[list[Body]] = relationship(back_populates="council", order_by="Body.id")
@@ -44,6 +48,9 @@ class Term(db.Model):
     number: Mapped[int]
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date] = mapped_column(Date)
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     council: Mapped[Council] = relationship(back_populates="terms")
 
@@ -81,6 +88,9 @@ class Body(db.Model):
     #: Special committees exist for a period; standing ones usually have no end.
     active_from: Mapped[date | None] = mapped_column(Date)
     active_to: Mapped[date | None] = mapped_column(Date)
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     council: Mapped[Council] = relationship(back_populates="bodies")
     memberships: Mapped[list[Membership]] = relationship(back_populates="body")
@@ -108,6 +118,9 @@ class Member(db.Model):
     #: Optional: the party or district, as the council lists them.
     party: Mapped[str | None] = mapped_column(String(50))
     district: Mapped[str | None] = mapped_column(String(50))
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     council: Mapped[Council] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="member")
@@ -132,6 +145,9 @@ class Membership(db.Model):
     role: Mapped[MembershipRole] = mapped_column(enum_column(MembershipRole))
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
+    #: When the row was made and last changed: OParl's ``created`` and ``modified``.
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
     member: Mapped[Member] = relationship(back_populates="memberships")
     body: Mapped[Body] = relationship(back_populates="memberships")

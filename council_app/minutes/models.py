@@ -107,6 +107,9 @@ class MinutesFile(db.Model):
     #: The uploader's file name (often Korean), offered again on download.
     original_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: OParl's ``sha512Checksum``; null for files stored before it was kept
+    #: (``flask data checksums`` fills it in).
+    sha512: Mapped[str | None] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(BigInteger)
     #: The type found in the content: hwp, hwpx, pdf, docx, text, or what was refused.
     file_type: Mapped[str] = mapped_column(String(20))

@@ -185,6 +185,7 @@ def store_file(minutes: Minutes, data: bytes, filename: str, actor=None) -> Minu
         stored_name=relative.removeprefix(f"{FOLDER}/"),
         original_name=storage.display_name(filename) or "회의록",
         sha256=saved.sha256,
+        sha512=saved.sha512,
         size=saved.size,
         file_type="",
         uploaded_by_id=getattr(actor, "id", None),

@@ -7,7 +7,7 @@ on :data:`session_changing`, and the meetings package checks and follows its mee
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from blinker import Namespace
@@ -213,6 +213,16 @@ def sessions_in_year(council: Council, year: int) -> list[CouncilSession]:
             CouncilSession.start <= date(year, 12, 31),
             CouncilSession.end >= date(year, 1, 1),
         )
+        .order_by(CouncilSession.start)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def sessions_changed_since(council: Council, since: datetime) -> list[CouncilSession]:
+    """Return the sessions changed at or after ``since``, in date order (for syncing clients)."""
+    stmt = (
+        select(CouncilSession)
+        .where(CouncilSession.council_id == council.id, CouncilSession.updated_at >= since)
         .order_by(CouncilSession.start)
     )
     return list(db.session.scalars(stmt))

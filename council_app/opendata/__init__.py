@@ -1,0 +1,1 @@
+"""Open data for researchers: bulk downloads at ``/data/`` and ``flask data export``."""
