@@ -83,6 +83,14 @@ def test_a_huge_id_in_a_path_is_404(staff_client):
     assert staff_client.get("/api/v1/meetings/2147483648").status_code == 404
 
 
+def test_a_huge_id_is_404_whatever_the_method(staff_client):
+    # Not 405: the route for that method exists, the object does not.
+    for huge in ("2147483648", "6064871597"):
+        assert staff_client.patch(f"/api/v1/sessions/{huge}", json={}).status_code == 404
+        assert staff_client.patch(f"/api/v1/meetings/{huge}", json={}).status_code == 404
+    assert staff_client.patch("/api/v1/sessions/2147483647", json={}).status_code == 404
+
+
 def test_an_id_in_other_scripts_digits_is_404(staff_client):
     # '٣' is the Arabic-Indic digit three: Python's int() reads it, a URL should not.
     assert staff_client.get("/api/v1/minutes/%D9%A3").status_code == 404

@@ -76,7 +76,9 @@ OPERATIONS: dict[str, Operation] = {
     # council
     "api.bodies": Operation(s.list_of(s.Body)),
     # sessions
-    "api.sessions": Operation(s.list_of(s.Session), query=(s.YearQuery,), not_found=True),
+    "api.sessions": Operation(
+        s.list_of(s.Session), query=(s.YearQuery, s.ModifiedSinceQuery), not_found=True
+    ),
     "api.sessions_plan": Operation(s.Plan, query=(s.YearQuery,), not_found=True),
     "api.session_detail": Operation(s.Session),
     "api.create_session": Operation(
@@ -91,6 +93,7 @@ OPERATIONS: dict[str, Operation] = {
         query=(
             s.command_model(MeetingFilter, keys=MEETING_FILTER_KEYS, name="MeetingFilter"),
             s.MeetingsQuery,
+            s.ModifiedSinceQuery,
             s.paging(MEETINGS_MAX_PER_PAGE),
         ),
         not_found=True,
@@ -105,7 +108,7 @@ OPERATIONS: dict[str, Operation] = {
     # agenda
     "api.agenda_items": Operation(
         s.list_of(s.ItemSummary),
-        query=(s.command_model(ItemFilter), s.paging(ITEMS_MAX_PER_PAGE)),
+        query=(s.command_model(ItemFilter), s.ModifiedSinceQuery, s.paging(ITEMS_MAX_PER_PAGE)),
         # A page beyond the last is Flask-SQLAlchemy's 404.
         not_found=True,
     ),
@@ -130,7 +133,9 @@ OPERATIONS: dict[str, Operation] = {
         body=s.command_model(ItemRef, OutcomeCommand, name="OutcomeRecord"),
     ),
     # minutes
-    "api.minutes_list": Operation(s.list_of(s.Minutes), query=(s.MinutesQuery,)),
+    "api.minutes_list": Operation(
+        s.list_of(s.Minutes), query=(s.MinutesQuery, s.ModifiedSinceQuery)
+    ),
     "api.minutes_detail": Operation(s.MinutesDetail, query=(_minutes_paging,)),
     "api.minutes_deadlines": Operation(s.list_of(s.Deadline), query=(s.DeadlinesQuery,)),
     "api.minutes_upload": Operation(

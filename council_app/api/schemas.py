@@ -233,6 +233,7 @@ class ItemSummary(Answer):
     status_label: str
     date: Date = Field(description="접수일.")
     term: int
+    modified: DateTime
     web: str
 
 
@@ -264,6 +265,7 @@ class Referral(Answer):
 
     organization: NamedBody
     referred_on: Date
+    modified: DateTime
 
 
 class Votes(Answer):
@@ -282,6 +284,7 @@ class Outcome(Answer):
     result_label: str
     votes: Votes
     note: str
+    modified: DateTime
 
 
 class RecordedOutcome(Outcome):
@@ -298,6 +301,7 @@ class Attachment(Answer):
     mime_type: str
     size: int
     sha256_checksum: str
+    modified: DateTime
     access_url: str
 
 
@@ -321,6 +325,7 @@ class AgendaLine(Answer):
     agenda_item: ItemSummary
     result: Result | None
     result_label: str | None
+    modified: DateTime
 
 
 class KindCount(Answer):
@@ -364,6 +369,7 @@ class Minutes(Answer):
     late_reason: str | None
     due: Date
     version: int | None = Field(description="The public version's number.")
+    modified: DateTime
     web: str
     draft_version: int = absent(description="Staff only.")
     warnings: list[Finding] = absent(description="Staff only.")
@@ -471,6 +477,12 @@ def paging(max_per_page: int) -> type[BaseModel]:
         __base__=PageQuery,
         per_page=(int, absent(ge=1, le=max_per_page, description="쪽당 개수.")),
     )
+
+
+class ModifiedSinceQuery(Query):
+    """What changed since a moment (``core.inputs.moment_arg``), for a client that syncs."""
+
+    modified_since: DateTime = absent(description="시간대가 있는 ISO 8601 일시.")
 
 
 class YearQuery(Query):

@@ -127,10 +127,25 @@ def date_problem(value: date, label: str) -> str | None:
     return f"{label}은(는) {first.year}년부터 {last.year}년 사이의 날짜여야 합니다."
 
 
-class IdConverter(IntegerConverter):
-    """An ``<int:…>`` URL part: ASCII digits up to MAX_ID, so a huge id is 404, not a 500."""
+def _digits_up_to(limit: int) -> str:
+    """Return a regex of the decimal numbers from 0 to ``limit`` (``[0-9]{1,9}|1[0-9]{9}|…``)."""
+    digits = str(limit)
+    parts = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for at, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - at - 1
+            parts.append(f"{digits[:at]}[0-{int(digit) - 1}][0-9]{{{rest}}}")
+    return "|".join([*parts, digits])
 
-    regex = r"[0-9]{1,10}"
+
+class IdConverter(IntegerConverter):
+    """An ``<int:…>`` URL part: ASCII digits up to MAX_ID, so a huge id is 404, not a 500.
+
+    The bound is in the regex, not only in ``to_python``: Werkzeug answers 405 for a path
+    whose number fails conversion on a route of another method, and 404 is the truth.
+    """
+
+    regex = f"(?:{_digits_up_to(MAX_ID)})"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
