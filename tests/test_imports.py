@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"minutes"},
     {"agenda"},
     {"search"},
+    {"members"},
     {"calendars", "home", "demo", "api"},
     {"feeds"},
     {"models", "council_app"},

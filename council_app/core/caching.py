@@ -42,7 +42,17 @@ cache = Cache()
 
 #: Blueprints whose GET pages anyone may read; views that need a permission are left out.
 PUBLIC_BLUEPRINTS = frozenset(
-    {"sessions", "meetings", "agenda", "minutes", "search", "api", "calendars", "feeds"}
+    {
+        "sessions",
+        "meetings",
+        "agenda",
+        "members",
+        "minutes",
+        "search",
+        "api",
+        "calendars",
+        "feeds",
+    }
 )
 PUBLIC_ENDPOINTS = frozenset({"home.index"})
 #: Files go out through send_file, with validators of their own, and are never held in memory.
