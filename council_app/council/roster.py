@@ -11,7 +11,12 @@ from datetime import date
 #: Titles a councillor speaks under; any other (구청장, 과장, 전문위원 …) is no member's turn.
 MEMBER_TITLES = ("의장", "부의장", "위원장", "부위원장", "위원", "의원", "간사", "직무대리")
 #: Titles that hold the chair of the plenary (의장) or of a committee (위원장).
-CHAIR_TITLES = {"의장": "chair", "위원장": "chair", "부의장": "vice_chair", "부위원장": "vice_chair"}
+CHAIR_TITLES = {
+    "의장": "chair",
+    "위원장": "chair",
+    "부의장": "vice_chair",
+    "부위원장": "vice_chair",
+}
 
 
 @dataclass(frozen=True)
