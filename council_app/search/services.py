@@ -358,12 +358,41 @@ def filter_choices(
 
 
 def item_choices(items) -> list[tuple[str, str]]:
-    """Label each item by its title, and by its day where titles repeat (구정질문 each session)."""
-    repeated = Counter(row.title for row in items)
-    return [
-        (
-            str(row.id),
-            f"{row.title} ({date_filter(row.submitted_on)})" if repeated[row.title] > 1 else row.title,
-        )
-        for row in items
-    ]
+    """Label each item by its title and the session that first dealt with it, each item once.
+
+    구정질문 comes every session: the session tells them apart, and the day where one
+    session has two items of one title.
+    """
+    sessions = first_sessions([row.id for row in items])
+    labels = {}
+    for row in items:
+        session_name = sessions.get(row.id)
+        labels[row.id] = f"{row.title} ({session_name})" if session_name else row.title
+    repeated = Counter(labels.values())
+    choices, seen = [], set()
+    for row in items:
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        label = labels[row.id]
+        if repeated[label] > 1:
+            label = f"{label} {date_filter(row.submitted_on)}"
+        choices.append((str(row.id), label))
+    return choices
+
+
+def first_sessions(item_ids: list[int]) -> dict[int, str]:
+    """Return the name of the session of each item's first public meeting, in one query."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(AgendaEntry.item_id, CouncilSession.number, CouncilSession.kind)
+        .join(Meeting, Meeting.id == AgendaEntry.meeting_id)
+        .join(CouncilSession, CouncilSession.id == Meeting.session_id)
+        .where(AgendaEntry.item_id.in_(item_ids), Meeting.public.is_(True))
+        .order_by(AgendaEntry.item_id, Meeting.date, Meeting.id)
+    )
+    names: dict[int, str] = {}
+    for item_id, number, kind in rows:
+        names.setdefault(item_id, f"제{number}회 {kind.label}")
+    return names
