@@ -102,3 +102,14 @@ def names_in(text: str, names: list[str]) -> list[str]:
             found.append(name)
         index += len(name)
     return found
+
+
+def person_of(label: str, names: set[str]) -> str | None:
+    """Return the member's name a speaker label carries (``위원장 김가상`` → 김가상), or None
+    when it names no member or its title is no councillor's (``과장 김가상``)."""
+    words = label.split("(", 1)[0].split()
+    found = [w for w in words if w in names]
+    if len(found) != 1:
+        return None
+    title = " ".join(w for w in words if w != found[0])
+    return found[0] if is_member_title(title) else None

@@ -18,6 +18,7 @@ from ..council.roster import Seat, match_member
 from ..council.services import seats
 from ..extensions import db
 from ..meetings.models import Meeting
+from . import outbox
 from .attendance import read_attendance
 from .extract import ExtractionError, Limits, extract_text
 from .models import (
@@ -325,3 +326,52 @@ def _turns(blocks, roster: SpeakerRoster) -> tuple[list[dict], str]:
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
     return list(turns.values()), public_text(blocks, closed)
+
+
+@dataclass
+class Reread:
+    """What reading a kept version again changed."""
+
+    turns: int = 0
+    attendance: int = 0
+
+
+def reread(version: MinutesVersion) -> Reread:
+    """Match a kept version's speakers to members again and read its attendance again.
+
+    For minutes stored before the roster or the matching rules changed. The text and the
+    turns stay as they are; only each turn's member and the attendance rows change, and
+    the index is told when the version is the one citizens read.
+    """
+    meeting = version.minutes.meeting
+    council_seats = seats(meeting.council_session.council)
+    parsed = parse_minutes(version.text, sorted({s.name for s in council_seats}))
+    rows, _ = _turns(parsed.blocks, SpeakerRoster(council_seats, meeting))
+    wanted = {row["order"]: row["member_id"] for row in rows}
+    done = Reread()
+    for turn in version.utterances:
+        member_id = wanted.get(turn.order, turn.member_id)
+        if turn.member_id != member_id:
+            turn.member_id = member_id
+            done.turns += 1
+    listed = {
+        a.member_id: a.status
+        for a in read_attendance(parsed.blocks, council_seats, meeting.date, meeting.body_id)
+    }
+    kept = {a.member_id: a for a in version.attendance}
+    for member_id, row in kept.items():
+        if member_id not in listed:
+            version.attendance.remove(row)
+            done.attendance += 1
+        elif row.status is not listed[member_id]:
+            row.status = listed[member_id]
+            done.attendance += 1
+    for member_id, status in listed.items():
+        if member_id not in kept:
+            version.attendance.append(Attendance(member_id=member_id, status=status))
+            done.attendance += 1
+    minutes = version.minutes
+    if done.turns and minutes.is_public and minutes.published_version is version:
+        outbox.queue(minutes)
+    db.session.flush()
+    return done

@@ -17,6 +17,7 @@ from ..core import caching
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
+from ..council.roster import person_of
 from ..extensions import db
 from ..i18n import date_filter
 from ..meetings.models import Meeting
@@ -195,7 +196,27 @@ def search(request: SearchRequest) -> SearchResult:
         sync.catch_up_later()
     if behind or result.partial:
         caching.dont_store()
-    return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
+    facets = dict(result.facets)
+    if facets.get("speaker"):
+        facets["speaker"] = one_entry_per_member(facets["speaker"], member_names())
+    return replace(result, hits=still_public(result.hits), facets=facets, rebuilding=rebuilding)
+
+
+def member_names() -> set[str]:
+    """Return the names of the council's members (tens of rows)."""
+    return set(db.session.scalars(select(Member.name)))
+
+
+def one_entry_per_member(counts: dict[str, int], names: set[str]) -> dict[str, int]:
+    """Count each member once in the speaker facet, whatever title they spoke under.
+
+    ``위원장 김가상`` and ``의장 김가상`` become one ``김가상``, whose link filters by the
+    name, so it finds the turns under every title; other speakers stay as labelled.
+    """
+    merged: Counter[str] = Counter()
+    for label, count in counts.items():
+        merged[person_of(label, names) or label] += count
+    return dict(merged)
 
 
 def _run(index, request: SearchRequest, budget: float | None) -> SearchResult:
