@@ -17,7 +17,7 @@ def seat_json(seat: Membership) -> dict:
     return {
         "organization": {"id": seat.body.id, "slug": seat.body.slug, "name": seat.body.name},
         "role": seat.role.value,
-        "role_label": seat.role.label,
+        "role_label": seat.title,
         "start_date": seat.start.isoformat(),
         "end_date": seat.end.isoformat() if seat.end else None,
     }
