@@ -129,3 +129,27 @@ def test_the_box_reads_members_items_sessions_and_meetings():
     assert (meeting.sitting, meeting.body_words, meeting.title_words) == (2, ("본회의",), ())
     assert read_query("주차장 조례").title_words == ("주차장", "조례")
     assert read_query("가" * 101) == read_query("")
+
+
+#: 청주시의회's 42 councillors in the 제88회 plenary minutes (corpus minutes-3424).
+CHEONGJU = (
+    "김병국 남일현 김성택 박봉규 이상조 신승호 이화정 박완희 안성현 임은성 김기동 김태순 이완복 "
+    "김영근 신민수 홍성각 김현기 박노학 허철 남연심 이우균 한동순 김준석 유광욱 김은숙 정연숙 "
+    "홍순철 정영석 최재호 이영신 이예숙 정재우 임정수 정태훈 변은영 이한국 남인범 박근영 박승찬 "
+    "송병호 이인숙 김완식"
+).split()
+
+
+def test_attendance_of_real_minutes_skips_vote_and_quorum_lists():
+    from tests.corpus import require_corpus
+
+    text = require_corpus("city-council", "text", "minutes-3424.txt").read_text("utf-8")
+    seats = [Seat(n, name, PLENARY, "member", None, None) for n, name in enumerate(CHEONGJU, 1)]
+    blocks = parse_minutes(text, list(CHEONGJU)).blocks
+    listed = read_attendance(blocks, seats, date(2024, 4, 1), PLENARY)
+    by_status: dict[AttendanceStatus, list[str]] = {}
+    for entry in listed:
+        by_status.setdefault(entry.status, []).append(CHEONGJU[entry.member_id - 1])
+    assert by_status[AttendanceStatus.LEAVE] == ["김완식"]
+    assert len(by_status[AttendanceStatus.PRESENT]) == 41
+    assert set(by_status) == {AttendanceStatus.PRESENT, AttendanceStatus.LEAVE}
