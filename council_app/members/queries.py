@@ -19,7 +19,6 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..minutes.attendance import AttendanceStatus
 from ..minutes.models import Attendance, Minutes, MinutesStatus, MinutesVersion, Utterance
-from ..sessions.models import CouncilSession
 
 #: Turns on one page of a member's speeches (and the API's default).
 SPEECHES_PER_PAGE = 50
@@ -249,12 +248,6 @@ def yearly_rates(lines: list[AttendanceLine]) -> list[YearRate]:
         else:
             year.absent += 1
     return [years[y] for y in sorted(years, reverse=True)]
-
-
-def sessions_of(lines: list[AttendanceLine]) -> list[CouncilSession]:
-    """Return the sessions the lines fall in (for grouping), newest first."""
-    seen = {line.meeting.council_session.id: line.meeting.council_session for line in lines}
-    return sorted(seen.values(), key=lambda s: s.number, reverse=True)
 
 
 def today_seated(member: Member, day: date) -> list[Membership]:
