@@ -55,7 +55,12 @@ def match_member(
     member only, who has no seat recorded that day, still matches: rosters are often kept
     for the current term alone, and a councillor's title with the name is strong evidence.
     """
-    if not name or not is_member_title(title):
+    if not name:
+        return None
+    # A label that lost its spaces (위원장김가상) is all title to the parser: the name goes.
+    if title and name in title:
+        title = title.replace(name, "").strip()
+    if not is_member_title(title):
         return None
     named = [s for s in seats if s.name == name]
     if not named:

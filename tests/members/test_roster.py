@@ -27,6 +27,12 @@ def test_a_name_is_the_member_seated_on_the_day():
     assert match_member("김가상", "위원장", SEATS, date(2023, 5, 1), BUDGET) == 2
 
 
+def test_labels_that_lost_their_spaces_or_title_still_match():
+    assert match_member("김가상", "위원장김가상", SEATS, date(2023, 5, 1), BUDGET) == 2
+    assert match_member("이가상", "이가상", SEATS, date(2023, 5, 1), PLENARY) == 3
+    assert match_member("김가상", "과장김가상", SEATS, date(2023, 5, 1), PLENARY) is None
+
+
 def test_officials_of_a_members_name_stay_text():
     assert match_member("김가상", "과장", SEATS, date(2023, 5, 1), PLENARY) is None
     assert match_member("김가상", "구청장", SEATS, date(2023, 5, 1), PLENARY) is None
