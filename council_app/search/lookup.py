@@ -29,7 +29,7 @@ MAX_LOOKUP_CHARS = 100
 MEMBER_TITLES = ("부위원장", "위원장", "부의장", "의장", "의원", "위원", "님")
 _SESSION = re.compile(r"^제?(\d{1,4})회(정례회|임시회)?$")
 _SITTING = re.compile(r"^제?(\d{1,3})차(.*)$")
-_BILL = re.compile(r"^(?:의안번호)?제?(\d{1,6})호$")
+_BILL = re.compile(r"^(?:의안번호제?(\d{1,6})호?|제?(\d{1,6})호)$")
 _NUMBER = re.compile(r"^\d{1,6}$")
 _KINDS = {"정례회": SessionKind.REGULAR, "임시회": SessionKind.EXTRAORDINARY}
 _NOT_TITLE_WORDS = {"의안번호", "의안", "번호", "안건"}
@@ -66,14 +66,13 @@ def read_query(q: str) -> LookupQuery:
     title_words: list[str] = []
     words = q.replace('"', " ").split()
     for index, word in enumerate(words):
-        following = words[index + 1] if index + 1 < len(words) else ""
-        if word in _NOT_TITLE_WORDS and _NUMBER.match(following):
+        if word in _NOT_TITLE_WORDS:
             continue
         if _NUMBER.match(word) and index and words[index - 1] == "의안번호":
             bill_number = int(word)
             continue
         if match := _BILL.match(word):
-            bill_number = int(match[1])
+            bill_number = int(match[1] or match[2])
             continue
         if match := _SESSION.match(word):
             session_number = int(match[1])

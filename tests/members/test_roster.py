@@ -128,6 +128,8 @@ def test_the_box_reads_members_items_sessions_and_meetings():
     assert read_query("김가상의원").names == ("김가상",)
     assert read_query("제11호").bill_number == 11
     assert read_query("의안번호 11").bill_number == 11
+    assert read_query("의안번호11").bill_number == 11
+    assert read_query("의안번호 제11호").bill_number == 11
     assert read_query("제244회").session_number == 244
     both = read_query("244회 정례회")
     assert (both.session_number, both.session_kind) == (244, SessionKind.REGULAR)
