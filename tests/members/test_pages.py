@@ -123,3 +123,18 @@ def test_the_api_refuses_pages_out_of_bounds(client, demo, query):
 def test_an_unknown_member_is_not_found(client, demo):
     assert client.get("/members/99999").status_code == 404
     assert client.get("/api/v1/members/99999").status_code == 404
+
+
+def test_the_minutes_link_a_members_turns_to_the_member_and_leave_officials_as_text(client, demo):
+    member = _member()
+    minutes_id = db.session.execute(
+        select(MinutesVersion.minutes_id)
+        .join(Utterance, Utterance.version_id == MinutesVersion.id)
+        .where(Utterance.member_id == member.id, MinutesVersion.id.in_(queries.public_versions()))
+        .limit(1)
+    ).scalar_one()
+    page = _text(client.get(f"/minutes/{minutes_id}"))
+    assert f'<a class="speaker-member" href="/members/{member.id}"><strong>' in page
+    # The demo's 행정국장 홍예시 is no member: the label stays text.
+    assert "<strong>행정국장 홍예시</strong>" in page
+    assert not re.search(r'href="/members/\d+"><strong>행정국장', page)
