@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     from .meetings import bp as meetings_bp
     from .meetings import order_views, views  # noqa: F401  (their routes join meetings_bp)
+    from .members.views import bp as members_bp
     from .minutes.views import bp as minutes_bp
     from .oparl import bp as oparl_bp
     from .opendata.views import bp as opendata_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)

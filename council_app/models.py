@@ -6,7 +6,14 @@ from .auth.models import ApiToken, LoginAttempt, User
 from .core.models import AuditEvent, DataVersion, PublicHoliday, StoredFile
 from .council.models import Body, Council, Member, Membership, Term
 from .meetings.models import Meeting
-from .minutes.models import IndexOutbox, Minutes, MinutesFile, MinutesVersion, Utterance
+from .minutes.models import (
+    Attendance,
+    IndexOutbox,
+    Minutes,
+    MinutesFile,
+    MinutesVersion,
+    Utterance,
+)
 from .search.models import IndexNode
 from .sessions.models import CouncilSession
 
@@ -16,6 +23,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "Attachment",
+    "Attendance",
     "AuditEvent",
     "Body",
     "Council",

@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"minutes"},
     {"agenda"},
     {"search"},
+    {"members"},
     {"calendars", "home", "demo", "api", "oparl", "opendata"},
     {"feeds", "alerts"},
     {"models", "council_app"},

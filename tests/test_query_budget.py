@@ -48,10 +48,15 @@ BUDGETS = {
     "/minutes/<id>": 10,  # and the items its headings name
     "/agenda": 9,
     "/agenda/<id>": 9,
-    "/search?q=예산": 9,
+    # and what the query names (members, items), the members for the speaker facet, and the
+    # session of each item in the agenda filter: a fixed few each.
+    "/search?q=예산": 13,
+    "/members": 3,
+    "/members/<id>": 10,
     "/calendar.ics": 3,
     "/calendar": 5,
-    "/api/v1/search?q=예산": 2,
+    "/api/v1/search?q=예산": 3,  # and the members' names for the speaker facet
+    "/api/v1/members/<id>": 10,
     "/api/v1/meetings": 3,  # the page and its count
     "/api/v1/sessions/<n>": 3,
     "/api/v1/agenda-items": 4,
@@ -90,6 +95,13 @@ def _pages() -> dict[str, str]:
     ).first()
     assert item is not None, "the demo's longest public minutes should have an agenda item"
     q = urllib.parse.quote("예산")
+    speaker = db.session.scalars(
+        select(Utterance.member_id)
+        .join(MinutesVersion)
+        .where(MinutesVersion.minutes_id == minutes.id, Utterance.member_id.is_not(None))
+        .order_by(Utterance.order)
+    ).first()
+    assert speaker is not None, "a member should speak in the demo's longest public minutes"
     return {
         "/": "/",
         "/sessions": "/sessions",
@@ -100,9 +112,12 @@ def _pages() -> dict[str, str]:
         "/agenda": "/agenda",
         "/agenda/<id>": f"/agenda/{item.id}",
         "/search?q=예산": f"/search?q={q}",
+        "/members": "/members",
+        "/members/<id>": f"/members/{speaker}",
         "/calendar.ics": "/calendar.ics",
         "/calendar": "/calendar",
         "/api/v1/search?q=예산": f"/api/v1/search?q={q}",
+        "/api/v1/members/<id>": f"/api/v1/members/{speaker}",
         "/api/v1/meetings": "/api/v1/meetings",
         "/api/v1/sessions/<n>": f"/api/v1/sessions/{council_session.number}",
         "/api/v1/agenda-items": "/api/v1/agenda-items",

@@ -71,4 +71,4 @@ def list_response(items: list[dict], total: int, links: dict | None = None):
     )
 
 
-from . import agenda, meetings, minutes, openapi, search, sessions, views  # noqa: E402,F401  (routes register on import)
+from . import agenda, meetings, members, minutes, openapi, search, sessions, views  # noqa: E402,F401  (routes register on import)

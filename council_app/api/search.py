@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from ..core.errors import CouncilError, NotFound
 from ..core.limits import search_limit
 from ..core.urls import external_url
-from ..search import services
+from ..council.services import current_council
+from ..search import lookup, services
 from ..search.index import Hit
 from . import bp
 
@@ -55,3 +57,67 @@ def search_minutes():
 
 def _page_url(search_request: services.SearchRequest, page: int) -> str:
     return external_url("api.search_minutes", **search_request.as_args(page=page))
+
+
+#: The longest query the lookup reads; the speech search bounds its own.
+MAX_LOOKUP_INPUT = 1000
+
+
+@bp.get("/lookup")
+@search_limit
+def lookup_query():
+    """Say which members, agenda items, sessions and open meetings a search query names (q)."""
+    q = request.args.get("q", "")
+    if len(q) > MAX_LOOKUP_INPUT:
+        raise CouncilError(f"검색어는 {MAX_LOOKUP_INPUT}자 이하로 입력해 주세요.", field="q")
+    try:
+        council = current_council()
+    except NotFound:
+        council = None
+    found = lookup.lookup(council, q)
+    return jsonify(
+        {
+            "query": q,
+            "members": [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "web": external_url("members.show", member_id=m.id),
+                    "speeches": external_url("search.index", member=m.id),
+                    "url": external_url("api.member_detail", member_id=m.id),
+                }
+                for m in found.members
+            ],
+            "agenda_items": [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "reference": i.reference,
+                    "term": i.term.number,
+                    "status": i.status.value,
+                    "web": external_url("agenda.show", item_id=i.id),
+                }
+                for i in found.agenda_items
+            ],
+            "sessions": [
+                {
+                    "id": s.id,
+                    "number": s.number,
+                    "name": s.name,
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "web": external_url("sessions.show", number=s.number),
+                }
+                for s in found.sessions
+            ],
+            "meetings": [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "date": m.date.isoformat(),
+                    "web": external_url("meetings.show", meeting_id=m.id),
+                }
+                for m in found.meetings
+            ],
+        }
+    )

@@ -42,7 +42,18 @@ cache = Cache()
 
 #: Blueprints whose GET pages anyone may read; views that need a permission are left out.
 PUBLIC_BLUEPRINTS = frozenset(
-    {"sessions", "meetings", "agenda", "minutes", "search", "api", "calendars", "feeds", "oparl"}
+    {
+        "sessions",
+        "meetings",
+        "agenda",
+        "members",
+        "minutes",
+        "search",
+        "api",
+        "calendars",
+        "feeds",
+        "oparl",
+    }
 )
 PUBLIC_ENDPOINTS = frozenset({"home.index"})
 #: Files go out through send_file, with validators of their own, and are never held in memory.

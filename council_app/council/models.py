@@ -151,3 +151,12 @@ class Membership(db.Model):
 
     member: Mapped[Member] = relationship(back_populates="memberships")
     body: Mapped[Body] = relationship(back_populates="memberships")
+
+    @property
+    def title(self) -> str:
+        """Return the seat's title as said: 의장 and 부의장 in the plenary, else the role."""
+        if self.body.kind is BodyKind.PLENARY and self.role is not MembershipRole.MEMBER:
+            return N_("의장") if self.role is MembershipRole.CHAIR else N_("부의장")
+        if self.body.kind is BodyKind.PLENARY:
+            return N_("의원")
+        return self.role.label

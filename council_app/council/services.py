@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from ..core.errors import NotFound
 from ..extensions import db
-from .models import Body, Council, Term
+from .models import Body, Council, Member, Membership, Term
+from .roster import Seat
 
 
 def current_council() -> Council:
@@ -27,3 +28,27 @@ def term_on(council: Council, day) -> Term | None:
 def body_by_slug(council: Council, slug: str) -> Body | None:
     """Return the council's body with this URL name."""
     return next((b for b in council.bodies if b.slug == slug), None)
+
+
+def seats(council: Council) -> list[Seat]:
+    """Return every membership of the council's members as seats, and members without any.
+
+    A member with no membership recorded still gets one dateless seat, so the name matches.
+    """
+    rows = db.session.execute(
+        select(
+            Member.id,
+            Member.name,
+            Membership.body_id,
+            Membership.role,
+            Membership.start,
+            Membership.end,
+        )
+        .outerjoin(Membership, Membership.member_id == Member.id)
+        .where(Member.council_id == council.id)
+        .order_by(Member.id, Membership.start)
+    )
+    return [
+        Seat(member_id, name, body_id, role.value if role else None, start, end)
+        for member_id, name, body_id, role, start, end in rows
+    ]

@@ -77,6 +77,30 @@ def _chair(meeting: Meeting) -> str:
     return seat.member.name if seat else "김가상"
 
 
+def _roll(meeting: Meeting, chair: str) -> tuple[list[str], list[str]]:
+    """Return who attended and who was on leave: the body's members that day.
+
+    Every third meeting one member who does not speak in the example is on leave (청가),
+    so the member pages show rates below 100 %. Before anyone is seated, the speakers.
+    """
+    seated = [
+        seat.member.name
+        for seat in db.session.scalars(
+            select(Membership)
+            .where(Membership.body_id == meeting.body_id, Membership.start <= meeting.date)
+            .order_by(Membership.member_id)
+        )
+        if seat.end is None or seat.end >= meeting.date
+    ]
+    if not seated:
+        return [chair, "이가상", "박가상"], []
+    quiet = [name for name in seated if name not in (chair, "이가상", "박가상")]
+    if quiet and meeting.id % 3 == 0:
+        away = quiet[meeting.id // 3 % len(quiet)]
+        return [name for name in seated if name != away], [away]
+    return seated, []
+
+
 def text_for(meeting: Meeting) -> str:
     """Return example minutes for ``meeting`` in the council's layout (○ marks, wide spaces)."""
     council_session = meeting.council_session
@@ -87,6 +111,8 @@ def text_for(meeting: Meeting) -> str:
     day = meeting.date
     items = titles_by_meeting([meeting.id]).get(meeting.id) or ["구정 현안 보고(예시)"]
     first, *rest = items
+    present, away = _roll(meeting, chair)
+    leave = f"○청가 {member_title}({len(away)}인)\n{'  '.join(away)}\n" if away else ""
     agenda = "\n".join(f"{n}. {title}" for n, title in enumerate(items, start=1))
     later = "".join(
         f"{n}. {title}\n○{chair_title} {chair}\u2003의사일정 제{n}항을 상정합니다.\n"
@@ -120,9 +146,9 @@ def text_for(meeting: Meeting) -> str:
 {later}○{chair_title} {chair}\u2003이상으로 오늘 회의를 마치겠습니다. 산회를 선포합니다.
 (의사봉 3타)
 (11시20분 산회)
-○출석 {member_title}(3인)
-{chair}  이가상  박가상
-○출석 공무원
+○출석 {member_title}({len(present)}인)
+{"  ".join(present)}
+{leave}○출석 공무원
 행정국장 홍예시
 ○기록 담당
 속기사 예시

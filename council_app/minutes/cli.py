@@ -1,4 +1,5 @@
-"""``flask --app council_app minutes deadlines``: what is due and overdue, for cron."""
+"""``flask --app council_app minutes deadlines``: what is due and overdue, for cron;
+``minutes reread``: match the kept minutes' speakers and attendance to members again."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ..core.time import format_date
-from . import compliance, mail
+from ..core.writes import cli_write
+from ..extensions import db
+from . import compliance, mail, versions
+from .models import MinutesVersion
 
 minutes_cli = AppGroup("minutes", help="회의록 (Minutes).")
 
@@ -51,3 +56,26 @@ def _mail(lines: list[str], overdue: int, recipients: list[str]) -> None:
     except mail.MailError as error:
         raise click.ClickException(f"메일을 보내지 못했습니다: {error}") from error
     click.echo(f"메일 보냄: {', '.join(recipients)}")
+
+
+@minutes_cli.command("reread")
+@click.option("--minutes", "minutes_id", type=click.IntRange(1), help="이 회의록만 (번호)")
+def reread(minutes_id: int | None) -> None:
+    """Match every kept version's speakers to members again, and read its attendance again.
+
+    Run after adding members or seats, or after an upgrade that reads more of the minutes:
+    the texts stay; each version is committed on its own, so a stop loses nothing done.
+    """
+    stmt = select(MinutesVersion.id).order_by(MinutesVersion.id)
+    if minutes_id is not None:
+        stmt = stmt.where(MinutesVersion.minutes_id == minutes_id)
+    ids = db.session.scalars(stmt).all()
+    if minutes_id is not None and not ids:
+        raise click.ClickException(f"회의록 {minutes_id}번이 없거나 판이 없습니다.")
+    turns = attendance = 0
+    for version_id in ids:
+        done = cli_write(lambda v=version_id: versions.reread(db.session.get(MinutesVersion, v)))
+        turns += done.turns
+        attendance += done.attendance
+        db.session.expire_all()
+    click.echo(f"판 {len(ids)}개를 다시 읽었습니다: 발언자 {turns}건, 출석 {attendance}건 바뀜")

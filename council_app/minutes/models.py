@@ -14,6 +14,7 @@ from ..core.time import now
 from ..core.types import AwareDateTime, LabelledEnum, enum_column
 from ..extensions import db
 from ..i18n import N_
+from .attendance import AttendanceStatus
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -162,6 +163,9 @@ class MinutesVersion(db.Model):
     utterances: Mapped[list[Utterance]] = relationship(
         back_populates="version", order_by="Utterance.order", cascade="all, delete-orphan"
     )
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
 
 
 class Utterance(db.Model):
@@ -191,6 +195,21 @@ class Utterance(db.Model):
 
     version: Mapped[MinutesVersion] = relationship(back_populates="utterances")
     member: Mapped[Member | None] = relationship()
+
+
+class Attendance(db.Model):
+    """One member's attendance at the meeting, as one version's closing lists give it."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("version_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("minutes_version.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
+
+    version: Mapped[MinutesVersion] = relationship(back_populates="attendance")
+    member: Mapped[Member] = relationship()
 
 
 class OutboxAction(enum.Enum):

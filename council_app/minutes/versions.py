@@ -8,18 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from ..core import audit, storage
 from ..core.commands import spec
 from ..core.errors import RuleViolation
 from ..core.time import format_date, now
-from ..council.models import Council, Member
+from ..council.roster import Seat, match_member
+from ..council.services import seats
 from ..extensions import db
 from ..i18n import N_
 from ..meetings.models import Meeting
+from . import outbox
+from .attendance import read_attendance
 from .extract import ExtractionError, Limits, extract_text
-from .models import FOLDER, Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
+from .models import (
+    FOLDER,
+    Attendance,
+    Minutes,
+    MinutesFile,
+    MinutesStatus,
+    MinutesVersion,
+    Utterance,
+)
 from .parse import Block, closed_flags, parse_minutes, public_text
 from .queries import has_happened, minutes_for
 
@@ -209,10 +220,10 @@ def add_version(
         raise RuleViolation("메모는 500자 이내여야 합니다.", "note")
     field = "text" if extractor == PASTED else "file"
     _check_bounds(text, field)
-    council = minutes.meeting.council_session.council
-    roster = _roster(council)
-    parsed = parse_minutes(text, list(roster))
-    turns, public_text = _turns(parsed.blocks, roster)
+    meeting = minutes.meeting
+    council_seats = seats(meeting.council_session.council)
+    parsed = parse_minutes(text, sorted({s.name for s in council_seats}))
+    turns, public_text = _turns(parsed.blocks, SpeakerRoster(council_seats, meeting))
     _check_turn_count(len(turns), field)
     _keep_video_offsets(minutes.latest_version, turns)
     version = MinutesVersion(
@@ -233,6 +244,15 @@ def add_version(
     # object for each made a 1 MB upload take over a second longer.
     if turns:
         db.session.execute(insert(Utterance), [{**t, "version_id": version.id} for t in turns])
+    present = read_attendance(parsed.blocks, council_seats, meeting.date, meeting.body_id)
+    if present:
+        db.session.execute(
+            insert(Attendance),
+            [
+                {"version_id": version.id, "member_id": a.member_id, "status": a.status}
+                for a in present
+            ],
+        )
     db.session.expire(version, ["utterances"])
     audit.record(
         "minutes.version",
@@ -286,10 +306,16 @@ def restore(minutes: Minutes, number: int, actor=None) -> MinutesVersion:
     return version
 
 
-def _roster(council: Council) -> dict[str, int]:
-    """Return the council's members by name, for matching speakers."""
-    rows = db.session.execute(select(Member.name, Member.id).where(Member.council_id == council.id))
-    return {name: member_id for name, member_id in rows}
+@dataclass(frozen=True)
+class SpeakerRoster:
+    """The council's seats and the meeting a turn was said in: who a label names there."""
+
+    seats: list[Seat]
+    meeting: Meeting
+
+    def member_id(self, name: str | None, title: str | None) -> int | None:
+        """Return the member the label names at this meeting, by name, title and seat dates."""
+        return match_member(name, title, self.seats, self.meeting.date, self.meeting.body_id)
 
 
 def _header_json(header) -> dict:
@@ -298,7 +324,7 @@ def _header_json(header) -> dict:
     return data
 
 
-def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
+def _turns(blocks, roster: SpeakerRoster) -> tuple[list[dict], str]:
     """Return the rows of one Utterance per turn (continued parts joined) and the public text."""
     turns: dict[int, dict] = {}
     closed = closed_flags(blocks)
@@ -315,7 +341,7 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
                 "order": block.order,
                 "speaker": block.speaker[:100],
                 "title": (block.title or "")[:100] or None,
-                "member_id": roster.get(block.member) if block.member else None,
+                "member_id": roster.member_id(block.member, block.title),
                 "text": block.text,
                 "agenda_heading": block.agenda_heading,
                 "closed": hidden,
@@ -325,3 +351,52 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
     return list(turns.values()), public_text(blocks, closed)
+
+
+@dataclass
+class Reread:
+    """What reading a kept version again changed."""
+
+    turns: int = 0
+    attendance: int = 0
+
+
+def reread(version: MinutesVersion) -> Reread:
+    """Match a kept version's speakers to members again and read its attendance again.
+
+    For minutes stored before the roster or the matching rules changed. The text and the
+    turns stay as they are; only each turn's member and the attendance rows change, and
+    the index is told when the version is the one citizens read.
+    """
+    meeting = version.minutes.meeting
+    council_seats = seats(meeting.council_session.council)
+    parsed = parse_minutes(version.text, sorted({s.name for s in council_seats}))
+    rows, _ = _turns(parsed.blocks, SpeakerRoster(council_seats, meeting))
+    wanted = {row["order"]: row["member_id"] for row in rows}
+    done = Reread()
+    for turn in version.utterances:
+        member_id = wanted.get(turn.order, turn.member_id)
+        if turn.member_id != member_id:
+            turn.member_id = member_id
+            done.turns += 1
+    listed = {
+        a.member_id: a.status
+        for a in read_attendance(parsed.blocks, council_seats, meeting.date, meeting.body_id)
+    }
+    kept = {a.member_id: a for a in version.attendance}
+    for member_id, row in kept.items():
+        if member_id not in listed:
+            version.attendance.remove(row)
+            done.attendance += 1
+        elif row.status is not listed[member_id]:
+            row.status = listed[member_id]
+            done.attendance += 1
+    for member_id, status in listed.items():
+        if member_id not in kept:
+            version.attendance.append(Attendance(member_id=member_id, status=status))
+            done.attendance += 1
+    minutes = version.minutes
+    if done.turns and minutes.is_public and minutes.published_version is version:
+        outbox.queue(minutes)
+    db.session.flush()
+    return done

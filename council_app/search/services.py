@@ -17,6 +17,7 @@ from ..core import caching
 from ..core.commands import read_command, spec
 from ..core.errors import RuleViolation
 from ..council.models import Body, Council, Member
+from ..council.roster import person_of
 from ..extensions import db
 from ..i18n import N_, date_filter
 from ..meetings.models import Meeting
@@ -195,7 +196,27 @@ def search(request: SearchRequest) -> SearchResult:
         sync.catch_up_later()
     if behind or result.partial:
         caching.dont_store()
-    return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
+    facets = dict(result.facets)
+    if facets.get("speaker"):
+        facets["speaker"] = one_entry_per_member(facets["speaker"], member_names())
+    return replace(result, hits=still_public(result.hits), facets=facets, rebuilding=rebuilding)
+
+
+def member_names() -> set[str]:
+    """Return the names of the council's members (tens of rows)."""
+    return set(db.session.scalars(select(Member.name)))
+
+
+def one_entry_per_member(counts: dict[str, int], names: set[str]) -> dict[str, int]:
+    """Count each member once in the speaker facet, whatever title they spoke under.
+
+    ``위원장 김가상`` and ``의장 김가상`` become one ``김가상``, whose link filters by the
+    name, so it finds the turns under every title; other speakers stay as labelled.
+    """
+    merged: Counter[str] = Counter()
+    for label, count in counts.items():
+        merged[person_of(label, names) or label] += count
+    return dict(merged)
 
 
 def _run(index, request: SearchRequest, budget: float | None) -> SearchResult:
@@ -358,12 +379,41 @@ def filter_choices(
 
 
 def item_choices(items) -> list[tuple[str, str]]:
-    """Label each item by its title, and by its day where titles repeat (구정질문 each session)."""
-    repeated = Counter(row.title for row in items)
-    return [
-        (
-            str(row.id),
-            f"{row.title} ({date_filter(row.submitted_on)})" if repeated[row.title] > 1 else row.title,
-        )
-        for row in items
-    ]
+    """Label each item by its title and the session that first dealt with it, each item once.
+
+    구정질문 comes every session: the session tells them apart, and the day where one
+    session has two items of one title.
+    """
+    sessions = first_sessions([row.id for row in items])
+    labels = {}
+    for row in items:
+        session_name = sessions.get(row.id)
+        labels[row.id] = f"{row.title} ({session_name})" if session_name else row.title
+    repeated = Counter(labels.values())
+    choices, seen = [], set()
+    for row in items:
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        label = labels[row.id]
+        if repeated[label] > 1:
+            label = f"{label} {date_filter(row.submitted_on)}"
+        choices.append((str(row.id), label))
+    return choices
+
+
+def first_sessions(item_ids: list[int]) -> dict[int, str]:
+    """Return the name of the session of each item's first public meeting, in one query."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(AgendaEntry.item_id, CouncilSession.number, CouncilSession.kind)
+        .join(Meeting, Meeting.id == AgendaEntry.meeting_id)
+        .join(CouncilSession, CouncilSession.id == Meeting.session_id)
+        .where(AgendaEntry.item_id.in_(item_ids), Meeting.public.is_(True))
+        .order_by(AgendaEntry.item_id, Meeting.date, Meeting.id)
+    )
+    names: dict[int, str] = {}
+    for item_id, number, kind in rows:
+        names.setdefault(item_id, f"제{number}회 {kind.label}")
+    return names

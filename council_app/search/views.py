@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from ..core.errors import NotFound, RuleViolation
 from ..core.limits import search_limit
 from ..council.services import current_council
-from . import services
+from . import lookup, services
 
 bp = Blueprint("search", __name__)
 
@@ -21,16 +21,20 @@ def index():
     except NotFound:
         council = None
     search_request, result, errors, status = None, None, {}, 200
+    found = None
     try:
         search_request = services.read_request(request.args)
         if not search_request.is_blank:
             result = services.search(search_request)
+        if search_request.q.strip() and search_request.page == 1:
+            found = lookup.lookup(council, search_request.q)
     except RuleViolation as error:
         errors, status = dict(error.errors), 400
     return render_template(
         "search/index.html",
         search=search_request,
         result=result,
+        found=found,
         groups=services.group_by_meeting(result.hits) if result else [],
         errors=errors,
         body_names=services.body_names(council),

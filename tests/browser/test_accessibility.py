@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from council_app.agenda.models import AgendaItem
+from council_app.council.models import Member
 from council_app.council.services import current_council
 from council_app.extensions import db
 from council_app.minutes.queries import latest_published
@@ -38,6 +39,9 @@ PUBLIC = {
     "search": "/search?q=추가경정예산",
     "search-empty": "/search?q=없는낱말없는낱말",
     "alerts": "/alerts/new?q=주차",
+    "search-member": "/search?q=김가상",
+    "members": "/members",
+    "member": "/members/{member}",
     "not-found": "/no/such/page",
     "api-docs": "/api/v1/docs",
 }
@@ -90,6 +94,7 @@ def demo_site(tmp_path_factory, demo_template):
                 "meeting": meeting.id,
                 "item": item.id,
                 "minutes": minutes.id,
+                "member": db.session.scalar(select(Member.id).where(Member.name == "김가상")),
             }
         yield app.config["LIVE_URL"], ids
 

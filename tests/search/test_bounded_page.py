@@ -85,18 +85,23 @@ def test_an_item_page_links_to_the_search_for_it(client, demo):
     assert found.status_code == 200 and "검색 결과" in found.get_data(as_text=True)
 
 
-def test_items_of_one_title_are_told_apart_by_their_day(client, demo):
+def test_items_of_one_title_are_told_apart_by_their_session(client, demo):
     every = services.filter_choices(current_council())["agenda"]
     labels = [label for _, label in every]
     assert len(labels) == len(set(labels)), "two options read the same"
+    assert len({value for value, _ in every}) == len(every), "an item is listed twice"
     titles = [db.session.get(AgendaItem, int(value)).title for value, _ in every]
     repeated = {t for t in titles if titles.count(t) > 1}
     assert repeated, "the demo has question times (구정질문) in several sessions"
     for (value, label), title in zip(every, titles, strict=True):
-        item = db.session.get(AgendaItem, int(value))
-        if title in repeated:
-            assert label.startswith(f"{title} (") and f"{item.submitted_on.year}. " in label
-        else:
-            assert label == title
+        session = db.session.scalar(
+            select(CouncilSession)
+            .join(Meeting)
+            .join(AgendaEntry, AgendaEntry.meeting_id == Meeting.id)
+            .where(AgendaEntry.item_id == int(value))
+            .order_by(Meeting.date)
+            .limit(1)
+        )
+        assert label == f"{title} ({session.name})"
     page = client.get("/search?q=예산").get_data(as_text=True)
     assert f">{labels[0]}<" in page

@@ -1,0 +1,1 @@
+"""Pages and reads about each council member: seats, speeches, bills, attendance."""
