@@ -33,6 +33,7 @@ from ..agenda.commands import ItemCommand, ItemRef, OutcomeCommand, ReferralComm
 from ..agenda.queries import ItemFilter
 from ..meetings.order import Addition, NewOrder
 from ..meetings.services import MeetingCommand
+from ..members.queries import MAX_SPEECHES_PER_PAGE
 from ..minutes.publication import PublishMinutes, WithdrawMinutes
 from ..minutes.versions import UploadMinutes
 from ..sessions.services import SessionCommand
@@ -156,6 +157,10 @@ OPERATIONS: dict[str, Operation] = {
     "api.search_minutes": Operation(
         s.SearchResult, query=(s.search_query(),), not_found=True, extra_statuses=(429,)
     ),
+    # members and the lookup
+    "api.members": Operation(s.list_of(s.Member)),
+    "api.member_detail": Operation(s.MemberDetail, query=(s.paging(MAX_SPEECHES_PER_PAGE),)),
+    "api.lookup_query": Operation(s.Lookup, query=(s.LookupQuery,), extra_statuses=(429,)),
     # this document and its page
     "api.openapi_document": Operation(s.Document),
     "api.docs": Operation(None, media="text/html"),

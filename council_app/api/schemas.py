@@ -27,8 +27,9 @@ from pydantic.json_schema import models_json_schema
 from ..agenda.models import ItemKind, ItemStatus, ProposerKind, Result
 from ..core.commands import command_fields
 from ..core.inputs import MAX_ID, MAX_NUMBER, MAX_PAGE, PLAN_YEARS
-from ..council.models import BodyKind
+from ..council.models import BodyKind, MembershipRole
 from ..meetings.models import MeetingStatus
+from ..minutes.attendance import AttendanceStatus
 from ..minutes.models import MinutesStatus
 from ..search.index import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
 from ..search.services import MAX_PAGE as SEARCH_MAX_PAGE
@@ -346,6 +347,157 @@ class YearCount(Answer):
     text: str
 
 
+# --- members ----------------------------------------------------------------------------------
+
+
+class Seat(Answer):
+    """A member's seat in a body over a time (OParl Membership)."""
+
+    organization: NamedBody
+    role: MembershipRole
+    role_label: str = Field(description="위원장, 의장, 위원 …")
+    start_date: Date
+    end_date: Date | None
+
+
+class Member(Answer):
+    """A council member (OParl Person): only what the council publishes."""
+
+    id: int
+    name: str
+    party: str | None
+    district: str | None
+    web: str
+    url: str = Field(description="This member in the API.")
+    membership: list[Seat]
+
+
+class MeetingBrief(Answer):
+    """A meeting by id, name and day."""
+
+    id: int
+    name: str
+    date: Date
+
+
+class Speech(Answer):
+    """One public turn the member spoke."""
+
+    meeting: MeetingBrief
+    minutes_id: int
+    order: int
+    anchor: str
+    speaker: str = Field(description="The label as printed in the minutes.")
+    agenda_heading: str | None
+    snippet: str
+    web: str
+
+
+class Speeches(Answer):
+    """A page of the member's turns, newest meeting first."""
+
+    data: list[Speech]
+    total: int = Field(ge=0)
+    links: Links
+
+
+class Bill(Answer):
+    """An item the member proposed (lead) or co-sponsored."""
+
+    id: int
+    title: str
+    reference: str | None
+    role: Literal["lead", "co_sponsor"]
+    submitted_on: Date
+    status: ItemStatus
+    status_label: str
+    web: str
+
+
+class AttendanceYear(Answer):
+    """A year's attendance as read from the minutes' closing lists."""
+
+    year: int
+    counted: int = Field(ge=0, description="Meetings whose minutes list the member.")
+    present: int = Field(ge=0)
+    leave: int = Field(ge=0, description="청가.")
+    absent: int = Field(ge=0, description="결석.")
+    rate: float | None = Field(ge=0, le=1)
+
+
+class AttendanceLine(Answer):
+    """The member's attendance at one meeting."""
+
+    meeting_id: int
+    name: str
+    date: Date
+    status: AttendanceStatus
+
+
+class Attendance(Answer):
+    """Attendance per year and per meeting."""
+
+    years: list[AttendanceYear]
+    meetings: list[AttendanceLine]
+
+
+class MemberDetail(Member):
+    """A member with terms, bills, attendance and a page of public speeches."""
+
+    terms: list[int]
+    bills: list[Bill]
+    attendance: Attendance
+    speeches: Speeches
+
+
+class FoundMember(Answer):
+    """A member the query names."""
+
+    id: int
+    name: str
+    web: str
+    speeches: str = Field(description="The search page filtered to the member's turns.")
+    url: str
+
+
+class FoundItem(Answer):
+    """An agenda item the query names by title words or number."""
+
+    id: int
+    title: str
+    reference: str | None
+    term: int
+    status: ItemStatus
+    web: str
+
+
+class FoundSession(Answer):
+    """A session the query names (제244회, 244회 정례회)."""
+
+    id: int
+    number: int
+    name: str
+    start: Date
+    end: Date
+    web: str
+
+
+class FoundMeeting(MeetingBrief):
+    """A public meeting the query names (제2차 본회의)."""
+
+    web: str
+
+
+class Lookup(Answer):
+    """What a search query names besides words in speeches; closed meetings never."""
+
+    query: str
+    members: list[FoundMember]
+    agenda_items: list[FoundItem]
+    sessions: list[FoundSession]
+    meetings: list[FoundMeeting]
+
+
 # --- minutes ----------------------------------------------------------------------------------
 
 
@@ -483,6 +635,12 @@ class ModifiedSinceQuery(Query):
     """What changed since a moment (``core.inputs.moment_arg``), for a client that syncs."""
 
     modified_since: DateTime = absent(description="시간대가 있는 ISO 8601 일시.")
+
+
+class LookupQuery(Query):
+    """The words the lookup reads."""
+
+    q: str = absent(max_length=1000, description="검색어 (앞 100자를 읽습니다).")
 
 
 class YearQuery(Query):

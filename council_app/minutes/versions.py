@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from ..core import audit, storage
 from ..core.commands import spec

@@ -9,7 +9,7 @@ import pytest
 from flask import g
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from council_app.agenda.models import AgendaEntry, AgendaItem
 from council_app.api import openapi
@@ -20,6 +20,7 @@ from council_app.core.errors import RuleViolation
 from council_app.council.services import current_council
 from council_app.extensions import db
 from council_app.meetings.models import Meeting
+from council_app.minutes.models import Utterance
 from council_app.minutes.queries import latest_published
 from tests.minutes import samples
 
@@ -50,13 +51,13 @@ def test_every_route_has_its_schemas(app, document):
 
 
 def test_a_route_without_schemas_is_still_listed_and_named(app, client):
-    app.add_url_rule("/api/v1/members", "api.members", lambda: {"data": []})
+    app.add_url_rule("/api/v1/committees", "api.committees", lambda: {"data": []})
     document = client.get(f"{API}/openapi.json").get_json()
-    assert document["paths"]["/api/v1/members"]["get"]["responses"] == {
+    assert document["paths"]["/api/v1/committees"]["get"]["responses"] == {
         "200": {"description": "OK"}
     }
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
-    assert endpoints - set(openapi.OPERATIONS) == {"api.members"}
+    assert endpoints - set(openapi.OPERATIONS) == {"api.committees"}
 
 
 def test_writes_name_their_credentials_and_refusals(document):
@@ -113,7 +114,16 @@ def _demo_ids() -> dict:
     items = db.session.scalars(select(AgendaItem)).all()
     item = max(items, key=lambda i: (len(i.outcomes), len(i.referrals), len(i.co_sponsors)))
     meeting = db.session.get(Meeting, entry.meeting_id)
+    # The member with the most public turns: speeches, bills and attendance all filled.
+    member_id = db.session.scalar(
+        select(Utterance.member_id)
+        .where(Utterance.member_id.is_not(None))
+        .group_by(Utterance.member_id)
+        .order_by(func.count().desc(), Utterance.member_id)
+        .limit(1)
+    )
     return {
+        "member_id": member_id,
         "minutes_id": minutes.id,
         "meeting_id": meeting.id,
         "item_id": item.id,
@@ -135,6 +145,8 @@ VARIANTS = {
     "/api/v1/search": ["?q=예산&per_page=2&page=2", "?q=예산&sort=date&body=plenary", "?sort=x"],
     "/api/v1/sessions": ["?year=2023", "?year=1"],
     "/api/v1/sessions/plan": ["?year=2023"],
+    "/api/v1/members/{member_id}": ["?per_page=1&page=2", "?per_page=999"],
+    "/api/v1/lookup": ["?q=김가상", "?q=제11호", "?q=제244회", "?q=제2차 본회의", "?q=" + "가" * 1001],
 }
 
 
