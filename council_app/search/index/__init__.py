@@ -123,7 +123,14 @@ class SearchIndex:
 
     def open(self) -> "SearchIndex":
         """Open the existing index at the path."""
-        self._ix = whoosh_index.open_dir(self.path)
+        for attempt in range(1, SEARCH_ATTEMPTS + 1):
+            try:
+                self._ix = whoosh_index.open_dir(self.path)
+                break
+            except FileNotFoundError:
+                # A writer deleted the generation found newest a moment ago: read again.
+                if attempt == SEARCH_ATTEMPTS:
+                    raise
         self.morphemes = "morphs" in self._ix.schema
         return self
 
@@ -367,12 +374,16 @@ class SearchIndex:
         """Open a searcher with every file a search reads, retried if a writer was cleaning."""
         attempts = 1
         while True:
-            searcher = self._ix.searcher()
+            searcher = None
             try:
+                # The table of contents too: a writer may delete the generation this
+                # process just found to be the newest.
+                searcher = self._ix.searcher()
                 hold_files(searcher, FACET_FIELDS)
                 return searcher
             except FileNotFoundError:
-                searcher.close()
+                if searcher is not None:
+                    searcher.close()
                 if attempts == SEARCH_ATTEMPTS:
                     raise
                 attempts += 1
