@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..core.time import format_date
-from . import compliance, mail
+from ..core.writes import cli_write
+from . import compliance, mail, versions
 
 minutes_cli = AppGroup("minutes", help="회의록 (Minutes).")
 
@@ -51,3 +52,10 @@ def _mail(lines: list[str], overdue: int, recipients: list[str]) -> None:
     except mail.MailError as error:
         raise click.ClickException(f"메일을 보내지 못했습니다: {error}") from error
     click.echo(f"메일 보냄: {', '.join(recipients)}")
+
+
+@minutes_cli.command("label-turns")
+def label_turns() -> None:
+    """Label stored turns as speech or procedural again, by the parser's current rules."""
+    changed = cli_write(versions.relabel_turns)
+    click.echo(f"발언 종류를 고친 발언: {changed}건")

@@ -161,6 +161,13 @@ class MinutesVersion(db.Model):
     )
 
 
+class UtteranceKind(LabelledEnum):
+    """Whether a turn discusses something or runs the meeting (``procedure`` tells them)."""
+
+    SPEECH = "speech", N_("발언")
+    PROCEDURAL = "procedural", N_("절차 발언")
+
+
 class Utterance(db.Model):
     """One speaker turn (발언) in one version; its anchor on the page is ``u-<order>``."""
 
@@ -181,6 +188,11 @@ class Utterance(db.Model):
     agenda_heading: Mapped[str | None] = mapped_column(Text)
     #: Said in a closed passage (비공개): never shown to the public, never indexed.
     closed: Mapped[bool] = mapped_column(default=False)
+    #: The chair's formulas, time marks and roll calls are procedural; search ranks them
+    #: below discussion. Labelled when the minutes are parsed.
+    kind: Mapped[UtteranceKind] = mapped_column(
+        enum_column(UtteranceKind), default=UtteranceKind.SPEECH, server_default="speech"
+    )
 
     version: Mapped[MinutesVersion] = relationship(back_populates="utterances")
     member: Mapped[Member | None] = relationship()

@@ -17,9 +17,11 @@ from ..core.time import format_date, now
 from ..council.models import Council, Member
 from ..extensions import db
 from ..meetings.models import Meeting
+from . import outbox
 from .extract import ExtractionError, Limits, extract_text
 from .models import FOLDER, Minutes, MinutesFile, MinutesStatus, MinutesVersion, Utterance
 from .parse import Block, closed_flags, parse_minutes, public_text
+from .procedure import turn_kind
 from .queries import has_happened, minutes_for
 
 PASTED = "붙여 넣기"
@@ -299,4 +301,28 @@ def _turns(blocks, roster: dict[str, int]) -> tuple[list[dict], str]:
             }
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
+    for turn in turns.values():
+        turn["kind"] = turn_kind(turn["speaker"], turn["title"], turn["text"])
     return list(turns.values()), public_text(blocks, closed)
+
+
+def relabel_turns() -> int:
+    """Label every stored turn again by today's rules; return how many changed.
+
+    For minutes stored before the rules existed or changed: the index is told to look
+    again at the minutes whose turns changed, so search ranks them by the new labels.
+    """
+    changed_minutes: set[int] = set()
+    changed = 0
+    turns = db.session.execute(
+        select(Utterance, MinutesVersion.minutes_id).join(Utterance.version)
+    ).yield_per(1000)
+    for turn, minutes_id in turns:
+        kind = turn_kind(turn.speaker, turn.title, turn.text)
+        if kind is not turn.kind:
+            turn.kind = kind
+            changed += 1
+            changed_minutes.add(minutes_id)
+    for minutes in db.session.scalars(select(Minutes).where(Minutes.id.in_(changed_minutes))):
+        outbox.queue(minutes)
+    return changed
