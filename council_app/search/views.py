@@ -35,6 +35,7 @@ def index():
         errors=errors,
         body_names=services.body_names(council),
         sorts=services.SORTS,
+        kinds=services.KINDS,
         max_page=services.MAX_PAGE,
         choices=services.filter_choices(council, search_request and search_request.filters),
         facets=services.top_facets(result.facets, search_request.filters) if result else {},

@@ -33,7 +33,7 @@ from .whoosh_private import folder_lock, hold_files
 
 WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
-FACET_FIELDS = ("body", "speaker")
+FACET_FIELDS = ("body", "speaker", "kind")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
