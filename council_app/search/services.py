@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import parse_qsl
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core import caching
@@ -24,7 +27,9 @@ from ..minutes.models import Minutes, MinutesStatus, MinutesVersion, UtteranceKi
 from ..sessions.models import CouncilSession
 from . import sync
 from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
+from .index.compile import needles
 from .query import MAX_QUERY_CHARS, QueryError, parse_query
+from .snippets import match_pattern
 
 PER_PAGE = 20
 #: Items offered in the search form's list when no session is chosen: the newest.
@@ -377,3 +382,38 @@ def item_choices(items) -> list[tuple[str, str]]:
         )
         for row in items
     ]
+
+
+#: The longest search a minutes page reached from the results remembers for the way back.
+MAX_BACK_CHARS = 2000
+
+
+def words_pattern(q: str) -> re.Pattern[str] | None:
+    """Return the pattern of a query's words, to mark them on a page reached from a search."""
+    try:
+        parsed = parse_query(q[: 20 * MAX_QUERY_CHARS])
+    except QueryError:
+        return None
+    return match_pattern(needles(parsed))
+
+
+def back_args(raw: str) -> dict[str, str] | None:
+    """Return the search arguments a link back to the results carries, or None if unusable.
+
+    Only the search page's own arguments pass, checked as the page checks them, so the
+    way back can lead nowhere but to a search.
+    """
+    if not raw or len(raw) > MAX_BACK_CHARS:
+        return None
+    args = MultiDict(parse_qsl(raw, keep_blank_values=False))
+    known = {name: value for name, value in args.items() if name in _BACK_KEYS}
+    try:
+        return read_request(known).as_args() or None
+    except RuleViolation:
+        return None
+
+
+_BACK_KEYS = frozenset(
+    {"q", "term", "session", "body", "speaker", "member", "agenda", "from", "to", "sort", "page"}
+    | {"per_page", "kind"}
+)
