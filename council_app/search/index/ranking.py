@@ -54,7 +54,7 @@ KINDS = (SPEECH, PROCEDURAL)
 #: Query words that name procedure or an agenda item: with them the formulas are wanted.
 _PROCEDURE_WORDS = re.compile(
     r"의사일정|제\s*\d+\s*항|상정|가결|부결|의결|선포|개의|산회|정회|속개|폐회|개회|성원|"
-    r"출석|결석|청가|회기\s*결정|의\s*건$|(?<![가-힣])건$|이의"
+    r"출석|결석|청가|회기\s*결정|의\s*건$|(?<![가-힣])건$|이의\s*(?:있|없)"
 )
 
 
