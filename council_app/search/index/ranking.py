@@ -39,6 +39,10 @@ set beside it), ``python bench/search_quality.py`` and the same with one signal 
 b 0 scores best here, but the judged set's grade 2 ("the word at least twice") favours
 long turns by its own rule; at 0 a ten-page speech naming a word once ties a one-line
 answer about it, so b stays 0.3, where most of the gain is already had.
+
+The tiers and ties read two columns (kind, date) of every matched turn: at 200,000
+utterances (``bench/search_speed.py --scale 200000 --engines whoosh --index DIR``, two runs
+each, alternated) the median query went from 4.3–4.4 to 5.3 ms, p95 stayed 24–27 ms.
 """
 
 import re
