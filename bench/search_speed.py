@@ -58,9 +58,11 @@ def scaled_utterances(size: int, seed: int = 246) -> list[dict]:
         text = " ".join(sentences[start : start + rng.randint(1, 4)])
         rows.append({"speaker": rng.choice(base)["speaker"], "text": text})
     dates = [f"20{y:02d}-{m:02d}-15" for y in range(15, 25) for m in range(1, 13)]
+    kind = _labeller()
     return [
         {
             **row,
+            "kind": kind(row["speaker"], row["text"]),
             "minutes_id": n // 200 + 1,
             "order": n % 200 + 1,
             "body": "plenary",
@@ -70,6 +72,15 @@ def scaled_utterances(size: int, seed: int = 246) -> list[dict]:
         }
         for n, row in enumerate(rows)
     ]
+
+
+def _labeller():
+    """Label turns speech or procedural as parsing does (issue 21), where the code can."""
+    try:
+        from council_app.minutes.procedure import is_procedural
+    except ImportError:
+        return lambda speaker, text: "speech"
+    return lambda speaker, text: "procedural" if is_procedural(speaker, None, text) else "speech"
 
 
 def load_queries() -> list[dict]:

@@ -25,6 +25,9 @@ def hit_json(hit: Hit) -> dict:
         "body": hit.body,
         "snippet": hit.snippet,
         "score": round(hit.score, 4),
+        # The chair's formulas, time marks and roll calls are "procedural"; by relevance
+        # they come after every "speech" hit unless ``kind`` asks for one of the two.
+        "kind": hit.kind,
         "web": external_url("minutes.show", minutes_id=hit.minutes_id, _anchor=hit.anchor),
     }
 
@@ -32,7 +35,7 @@ def hit_json(hit: Hit) -> dict:
 @bp.get("/search")
 @search_limit
 def search_minutes():
-    """Search utterances of public minutes (q, body, speaker, member, from, to, page, per_page)."""
+    """Search utterances of public minutes (q, body, speaker, member, from, to, kind, sort, page, per_page)."""
     search_request = services.read_request(request.args)
     result = services.search(search_request)
     links = {"self": external_url("api.search_minutes", **search_request.as_args())}

@@ -61,9 +61,10 @@ def _mail(lines: list[str], overdue: int, recipients: list[str]) -> None:
 @minutes_cli.command("reread")
 @click.option("--minutes", "minutes_id", type=click.IntRange(1), help="이 회의록만 (번호)")
 def reread(minutes_id: int | None) -> None:
-    """Match every kept version's speakers to members again, and read its attendance again.
+    """Match every kept version's speakers to members, label its turns and read its attendance again.
 
-    Run after adding members or seats, or after an upgrade that reads more of the minutes:
+    Run after adding members or seats, or after an upgrade that reads more of the minutes
+    (the members matching or the speech/procedural rules):
     the texts stay; each version is committed on its own, so a stop loses nothing done.
     """
     stmt = select(MinutesVersion.id).order_by(MinutesVersion.id)
@@ -78,4 +79,4 @@ def reread(minutes_id: int | None) -> None:
         turns += done.turns
         attendance += done.attendance
         db.session.expire_all()
-    click.echo(f"판 {len(ids)}개를 다시 읽었습니다: 발언자 {turns}건, 출석 {attendance}건 바뀜")
+    click.echo(f"판 {len(ids)}개를 다시 읽었습니다: 발언 {turns}건, 출석 {attendance}건 바뀜")

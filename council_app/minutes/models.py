@@ -168,6 +168,13 @@ class MinutesVersion(db.Model):
     )
 
 
+class UtteranceKind(LabelledEnum):
+    """Whether a turn discusses something or runs the meeting (``procedure`` tells them)."""
+
+    SPEECH = "speech", N_("발언")
+    PROCEDURAL = "procedural", N_("절차 발언")
+
+
 class Utterance(db.Model):
     """One speaker turn (발언) in one version; its anchor on the page is ``u-<order>``."""
 
@@ -192,6 +199,11 @@ class Utterance(db.Model):
     clock_time: Mapped[str | None] = mapped_column(String(5))
     #: Seconds from the start of the meeting's video, as the stenographer imported them.
     video_offset: Mapped[int | None]
+    #: The chair's formulas, time marks and roll calls are procedural; search ranks them
+    #: below discussion. Labelled when the minutes are parsed.
+    kind: Mapped[UtteranceKind] = mapped_column(
+        enum_column(UtteranceKind), default=UtteranceKind.SPEECH, server_default="speech"
+    )
 
     version: Mapped[MinutesVersion] = relationship(back_populates="utterances")
     member: Mapped[Member | None] = relationship()

@@ -32,6 +32,7 @@ from .models import (
     Utterance,
 )
 from .parse import Block, closed_flags, parse_minutes, public_text
+from .procedure import turn_kind
 from .queries import has_happened, minutes_for
 
 PASTED = N_("붙여 넣기")
@@ -350,6 +351,8 @@ def _turns(blocks, roster: SpeakerRoster) -> tuple[list[dict], str]:
             clock = None
         else:
             turn["text"] = "\n".join(filter(None, [turn["text"], block.text]))
+    for turn in turns.values():
+        turn["kind"] = turn_kind(turn["speaker"], turn["title"], turn["text"])
     return list(turns.values()), public_text(blocks, closed)
 
 
@@ -362,10 +365,10 @@ class Reread:
 
 
 def reread(version: MinutesVersion) -> Reread:
-    """Match a kept version's speakers to members again and read its attendance again.
+    """Match a kept version's speakers to members, label its turns and read its attendance again.
 
     For minutes stored before the roster or the matching rules changed. The text and the
-    turns stay as they are; only each turn's member and the attendance rows change, and
+    turns stay as they are; only each turn's member and kind and the attendance rows change, and
     the index is told when the version is the one citizens read.
     """
     meeting = version.minutes.meeting
@@ -376,8 +379,9 @@ def reread(version: MinutesVersion) -> Reread:
     done = Reread()
     for turn in version.utterances:
         member_id = wanted.get(turn.order, turn.member_id)
-        if turn.member_id != member_id:
-            turn.member_id = member_id
+        kind = turn_kind(turn.speaker, turn.title, turn.text)
+        if turn.member_id != member_id or turn.kind is not kind:
+            turn.member_id, turn.kind = member_id, kind
             done.turns += 1
     listed = {
         a.member_id: a.status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -117,6 +119,7 @@ def version_page(
         deadline=reports.deadline(minutes.meeting, minutes),
         files=public_files,
         has_pdf=pdf.is_published(version),
+        arrival=None if printing else _arrival(),
         staff_files=[f for f in minutes.files if f not in public_files] if editor else [],
         history=minutes.versions if editor else queries.public_versions(minutes),
         draft=minutes.draft_version if editor else None,
@@ -135,6 +138,44 @@ def version_page(
             if current_user.is_authenticated
             else {}
         ),
+    )
+
+
+#: The longest query a minutes page reached from a search marks (the search's own bound
+#: is 200 characters once cleaned), and the longest way back to the results it keeps.
+MAX_ARRIVAL_QUERY = 400
+MAX_BACK = 2000
+
+
+def _arrival() -> dict | None:
+    """Return what a search hit's link says: the words to mark, the turn, the way back.
+
+    Only strings and a number reach the page; the search package turns them into the
+    pattern and the link (template globals ``search_words`` and ``search_back``).
+    """
+    q = request.args.get("q", "")[:MAX_ARRIVAL_QUERY].strip()
+    if not q:
+        return None
+    return {
+        "q": q,
+        "turn": whole_number(request.args.get("turn", ""), 1_000_000),
+        "back": request.args.get("back", "")[:MAX_BACK],
+    }
+
+
+@bp.get("/minutes/<int:minutes_id>/text")
+def text(minutes_id: int):
+    """Send the text citizens read, closed passages left out, as a UTF-8 text file."""
+    minutes = _readable(minutes_id)
+    version = minutes.current_version
+    if version is None:
+        abort(404)
+    name = gettext("%(meeting)s 회의록 제%(n)s판", meeting=minutes.meeting.name, n=version.number)
+    return send_file(
+        BytesIO(version.public_text.encode("utf-8")),
+        mimetype="text/plain",  # Flask adds "; charset=utf-8" to text types
+        as_attachment=True,
+        download_name=f"{name}.txt",
     )
 
 

@@ -9,7 +9,9 @@ Two token streams describe a text:
   the same; the first syllable of each run is also indexed as a unigram at the run's
   first position, which serves one-syllable words (제, 년) and one-syllable prefixes.
 * morphemes from mecab-ko (content tags only), which rank a whole-word hit above a
-  bigram that merely straddles two words (회의 inside 위원회의).
+  bigram that merely straddles two words (회의 inside 위원회의). Names of committees and
+  councils (``NAME``: 예산결산특별위원회, 금천구의회) are kept whole rather than tagged, so
+  a word only inside such a name (예산) is no whole-word hit.
 
 Latin letters and digits are kept as whole lower-cased tokens in both streams.
 """
@@ -33,6 +35,10 @@ _CONTENT_TAGS = frozenset(
 )
 # A line of mecab's output whose tag (the feature's first field) is a content tag.
 _CONTENT_LINE = re.compile(rf"^([^\t\n]+)\t(?:{'|'.join(sorted(_CONTENT_TAGS))}),", re.MULTILINE)
+
+#: A committee's or council's name written as one word: one morpheme, never split by the
+#: tagger into 예산 · 결산 · 특별 · 위원회.
+NAME = re.compile(r"[가-힣]{2,}(?:위원회|[구시군도]의회)")
 
 # Particles and endings stripped from the end of a query word, longest first. Only a
 # stem of two or more syllables is kept, so 회의 never becomes 회.
@@ -161,8 +167,29 @@ def morpheme_counts(text: str) -> Counter[str]:
     The indexer's fast path: mecab's text output scanned by one regular expression instead
     of a Python object per lattice node, three times faster on long minutes.
     """
-    lattice = _lattice(text)
-    return Counter(map(normalize, _CONTENT_LINE.findall(lattice.to_string())))
+    names, rest = _names(text)
+    counts = Counter(map(normalize, _CONTENT_LINE.findall(_lattice(rest).to_string())))
+    if names:
+        counts[_PLACEHOLDER] -= len(names)
+        counts.update(normalize(name.group()) for name in names)
+        counts = +counts  # drops the placeholder when only names put it there
+    return counts
+
+
+def _names(text: str) -> tuple[list[re.Match[str]], str]:
+    """Return the names (``NAME``) in text, and the text with a placeholder for each.
+
+    The placeholder is a plain noun, so the tagger reads the words around it as it read
+    them around the name.
+    """
+    names = list(NAME.finditer(text))
+    if not names:
+        return [], text
+    return names, NAME.sub(_PLACEHOLDER, text)
+
+
+#: What stands for a name while the rest of the text is tagged (a noun of its own).
+_PLACEHOLDER = "위원회"
 
 
 def _lattice(text: str):
@@ -177,12 +204,30 @@ def morpheme_tokens(text: str) -> list[Token]:
     """Return the content morphemes of text with consecutive positions."""
     # The lattice is read directly: ``MeCab.parse`` builds a Morpheme and a Feature tuple
     # per node, which cost more than the tagging itself when indexing.
-    lattice = _lattice(text)
+    names, rest = _names(text)
+    placeholders = [
+        match.start() + n * (len(_PLACEHOLDER)) - sum(len(m.group()) for m in names[:n])
+        for n, match in enumerate(names)
+    ]
+    lattice = _lattice(rest)
     tokens: list[Token] = []
     for (start, end), node in lattice:
         feature = node.feature
-        if feature[: feature.find(",")] in _CONTENT_TAGS:
-            tokens.append(Token(normalize(node.surface), len(tokens), start, end))
+        if feature[: feature.find(",")] not in _CONTENT_TAGS:
+            continue
+        surface = node.surface
+        if names and surface == _PLACEHOLDER and start in placeholders:
+            name = names[placeholders.index(start)]
+            start, end, surface = name.start(), name.end(), name.group()
+        elif names:
+            # Back to offsets in text: each name before it is longer than its placeholder.
+            shift = sum(
+                len(m.group()) - len(_PLACEHOLDER)
+                for m, at in zip(names, placeholders, strict=True)
+                if at < start
+            )
+            start, end = start + shift, end + shift
+        tokens.append(Token(normalize(surface), len(tokens), start, end))
     return tokens
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import parse_qsl
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from ..agenda.models import AgendaEntry, AgendaItem
 from ..core import caching
@@ -21,11 +24,13 @@ from ..council.roster import person_of
 from ..extensions import db
 from ..i18n import N_, date_filter
 from ..meetings.models import Meeting
-from ..minutes.models import Minutes, MinutesStatus, MinutesVersion
+from ..minutes.models import Minutes, MinutesStatus, MinutesVersion, UtteranceKind
 from ..sessions.models import CouncilSession
 from . import sync
 from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
+from .index.compile import needles
 from .query import MAX_QUERY_CHARS, QueryError, parse_query
+from .snippets import match_pattern
 
 PER_PAGE = 20
 #: Items offered in the search form's list when no session is chosen: the newest.
@@ -36,6 +41,11 @@ FACET_VALUES = 10
 MAX_PAGE = 200
 MAX_SPEAKER_CHARS = 50
 SORTS = {"relevance": N_("관련도순"), "date": N_("최신순")}
+#: Which turns a search shows: all (procedural ones after discussion, the default, so
+#: nothing is hidden), discussion only (the "절차 발언 포함" box unticked), procedure only.
+ALL_KINDS = "all"
+KINDS = {ALL_KINDS: N_("모든 발언"), **{kind.value: kind.label for kind in UtteranceKind}}
+BAD_KIND = "발언 종류는 all, speech(발언) 또는 procedural(절차 발언)입니다."
 BAD_DATE = "날짜는 2024-03-05처럼 입력해 주세요."
 BAD_SORT = "정렬은 relevance(관련도순) 또는 date(최신순)입니다."
 NO_SUCH_BODY = "그런 위원회가 없습니다. 목록에서 골라 주세요."
@@ -79,6 +89,7 @@ class SearchRequest:
             "speaker": f.speaker,
             "member": f.member_id,
             "agenda": f.agenda_item_id,
+            "kind": f.kind,
             "from": f.date_from and f.date_from.isoformat(),
             "to": f.date_to and f.date_to.isoformat(),
             "sort": request.sort if request.sort != "relevance" else None,
@@ -114,6 +125,7 @@ class SearchArgs:
     speaker: str = spec("발언자", default="", max_length=1000, invalid=SPEAKER_TOO_LONG)
     body: str = spec("위원회", default="", max_length=100, invalid=NO_SUCH_BODY)
     sort: str = spec("정렬", default="relevance", max_length=20, invalid=BAD_SORT)
+    kind: str = spec("발언 종류", default=ALL_KINDS, max_length=20, invalid=BAD_KIND)
     page: int | None = spec("쪽", default=None, minimum=0, invalid="쪽에는 숫자를 입력해 주세요.")
     per_page: int | None = spec(
         "쪽당 결과 수", default=None, minimum=0, invalid="쪽당 결과 수에는 숫자를 입력해 주세요."
@@ -138,6 +150,8 @@ def read_request(args: Mapping[str, str]) -> SearchRequest:
         errors.append(("body", NO_SUCH_BODY))
     if given.sort not in SORTS:
         errors.append(("sort", BAD_SORT))
+    if given.kind not in KINDS:
+        errors.append(("kind", BAD_KIND))
     page = given.page or 1
     if not 1 <= page <= MAX_PAGE:
         errors.append(("page", f"쪽 번호는 1부터 {MAX_PAGE}까지입니다."))
@@ -155,6 +169,7 @@ def read_request(args: Mapping[str, str]) -> SearchRequest:
         date_from=given.date_from,
         date_to=given.date_to,
         agenda_item_id=given.agenda,
+        kind=None if given.kind == ALL_KINDS else given.kind,
     )
     return SearchRequest(given.q, filters, given.sort, page, per_page)
 
@@ -305,7 +320,7 @@ def top_facets(facets: dict[str, dict[str, int]], filters: SearchFilters) -> dic
     A common word is said by hundreds of speakers; listing each with its own link made the
     page several times larger and slower, and nobody reads past the first few.
     """
-    chosen = {"body": filters.body, "speaker": filters.speaker}
+    chosen = {"body": filters.body, "speaker": filters.speaker, "kind": filters.kind}
     shown = {}
     for name, counts in facets.items():
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -417,3 +432,38 @@ def first_sessions(item_ids: list[int]) -> dict[int, str]:
     for item_id, number, kind in rows:
         names.setdefault(item_id, f"제{number}회 {kind.label}")
     return names
+
+
+#: The longest search a minutes page reached from the results remembers for the way back.
+MAX_BACK_CHARS = 2000
+
+
+def words_pattern(q: str) -> re.Pattern[str] | None:
+    """Return the pattern of a query's words, to mark them on a page reached from a search."""
+    try:
+        parsed = parse_query(q[: 20 * MAX_QUERY_CHARS])
+    except QueryError:
+        return None
+    return match_pattern(needles(parsed))
+
+
+def back_args(raw: str) -> dict[str, str] | None:
+    """Return the search arguments a link back to the results carries, or None if unusable.
+
+    Only the search page's own arguments pass, checked as the page checks them, so the
+    way back can lead nowhere but to a search.
+    """
+    if not raw or len(raw) > MAX_BACK_CHARS:
+        return None
+    args = MultiDict(parse_qsl(raw, keep_blank_values=False))
+    known = {name: value for name, value in args.items() if name in _BACK_KEYS}
+    try:
+        return read_request(known).as_args() or None
+    except RuleViolation:
+        return None
+
+
+_BACK_KEYS = frozenset(
+    {"q", "term", "session", "body", "speaker", "member", "agenda", "from", "to", "sort", "page"}
+    | {"per_page", "kind"}
+)

@@ -38,3 +38,18 @@ def snippet(text: str, pattern: re.Pattern[str] | None) -> str:
     if end < len(text):
         pieces.append("…")
     return "".join(pieces)
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None) -> str:
+    """Return the whole text escaped, with ``<mark>`` around each match of pattern."""
+    if pattern is None:
+        return html.escape(text)
+    pieces, cursor = [], 0
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            continue
+        pieces += [html.escape(text[cursor : match.start()]), "<mark>"]
+        pieces += [html.escape(match.group()), "</mark>"]
+        cursor = match.end()
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces)

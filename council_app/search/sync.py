@@ -239,6 +239,7 @@ def documents(minutes: Minutes) -> Iterator[dict]:
             "date": meeting.date,
             "agenda_item_id": item_for_heading(turn.agenda_heading, items),
             "minutes_status": minutes.status.value,
+            "kind": turn.kind.value,
         }
 
 

@@ -145,7 +145,8 @@ def test_the_whole_mission_in_one_browser(browser, journey_app, icaljs):
     page.get_by_role("search").get_by_role("button", name="검색").click()
     hit = page.locator(".hit-speaker", has_text="김가상").first
     hit.click()
-    page.wait_for_url(re.compile(r"/minutes/\d+#u-\d+$"))
+    # The hit's link carries the searched words and the way back (issue 18).
+    page.wait_for_url(re.compile(r"/minutes/\d+\?q=.*#u-\d+$"))
     turn = page.locator("#" + page.url.rsplit("#", 1)[1])
     expect(turn).to_be_in_viewport()
     expect(turn).to_contain_text("독산로 보행환경 개선")

@@ -31,8 +31,14 @@ def test_citizen_finds_a_committee_speech_on_supplementary_budget(page):
     speaker = hit.locator(".hit-speaker").inner_text()
     hit.locator(".hit-speaker").click()
 
-    page.wait_for_url(re.compile(r"/minutes/\d+#u-\d+$"))
+    page.wait_for_url(re.compile(r"/minutes/\d+\?.*#u-\d+$"))
     turn = page.locator("#" + page.url.rsplit("#", 1)[1])
     expect(turn).to_be_in_viewport()
     expect(turn).to_contain_text(speaker)
-    expect(turn).to_contain_text("추가경정예산")
+    # The searched word is marked in the turn, and the way back keeps the filter.
+    expect(turn.locator("mark").first).to_have_text("추가경정예산")
+    expect(page.get_by_role("button", name="인쇄")).to_be_visible()
+    page.get_by_role("link", name="검색 결과로 돌아가기").click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    expect(page.get_by_label("검색어")).to_have_value("추가경정예산")
+    assert all(committee in text for text in groups.get_by_role("heading").all_inner_texts())

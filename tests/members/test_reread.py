@@ -83,7 +83,7 @@ def test_new_members_are_matched_in_kept_minutes_by_the_reread_command(
 
     result = runner.invoke(args=["minutes", "reread"])
     assert result.exit_code == 0, result.output
-    assert "발언자 1건" in result.output
+    assert "발언 1건" in result.output
     db.session.expire_all()
     assert _turns(minutes)["위원장 홍신입"] == new.id
     assert _attendance(minutes)["홍신입"] is AttendanceStatus.PRESENT
@@ -93,7 +93,7 @@ def test_new_members_are_matched_in_kept_minutes_by_the_reread_command(
     page = client.get(f"/members/{new.id}").get_data(as_text=True)
     assert "회의를 시작하겠습니다." in page
     again = runner.invoke(args=["minutes", "reread"])
-    assert "발언자 0건, 출석 0건 바뀜" in again.output
+    assert "발언 0건, 출석 0건 바뀜" in again.output
 
 
 def test_the_reread_command_names_unknown_minutes(runner, council):  # noqa: F811

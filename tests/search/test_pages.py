@@ -1,6 +1,7 @@
 """The search page and the JSON API: filters, facets, grouping, escaping, hostile input."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -111,7 +112,10 @@ def test_page_groups_hits_by_meeting_and_links_the_utterance(client, two_meeting
     assert 'role="search"' in html and '<label class="field-label" for="s-q">검색어</label>' in html
     assert "발언 2건" in html
     assert html.count('class="hit-group"') == 2
-    assert f'href="/minutes/{committee.id}#u-1"' in html
+    # The link carries the words to mark and the way back (issue 18), then the turn's anchor.
+    assert re.search(
+        rf'href="/minutes/{committee.id}\?q=[^"#]*&amp;turn=1&amp;back=[^"#]*#u-1"', html
+    )
     assert "제300회 임시회 제1차 행정재경위원회" in html
     assert '행정재경위원회</a> <span class="muted">(1)</span>' in html
 

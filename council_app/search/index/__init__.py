@@ -26,13 +26,14 @@ from . import matching
 from .batch import IndexBatch
 from .compile import filter_node, needles, query_node
 from .merge import merge_plan, merged_segments
+from .ranking import SPEECH, names_procedure
 from .schema import build_schema, document, same_schema
 from .segments import build_segments
 from .whoosh_private import folder_lock, hold_files
 
 WRITE_LOCK_TIMEOUT = 30.0
 MAX_PER_PAGE = 100
-FACET_FIELDS = ("body", "speaker")
+FACET_FIELDS = ("body", "speaker", "kind")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
@@ -63,6 +64,8 @@ class SearchFilters:
     minutes_status: str | None = None
     #: One minutes only (mail alerts look at what was just published).
     minutes_id: int | None = None
+    #: Only turns of one kind (``ranking.KINDS``): speech, or procedural.
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ class Hit:
     snippet: str
     #: The minutes version the utterance was indexed from.
     version: int | None = None
+    #: ``speech``, or ``procedural`` for the chair's formulas, time marks and roll calls.
+    kind: str = SPEECH
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +307,9 @@ class SearchIndex:
     ) -> SearchResult:
         """Run a query string; raise QueryError for input that cannot be searched.
 
+        By relevance, procedural turns come after discussion unless the query is about
+        procedure or the filters ask for one kind (see ``ranking``).
+
         After ``time_budget`` seconds the search stops and answers with what it found so
         far, marked ``partial``; IndexMissing when the index's files are gone.
         """
@@ -326,6 +334,7 @@ class SearchIndex:
                         facets=FACET_FIELDS,
                         columns=self._columns,
                         budget=matching.Budget(time_budget),
+                        demote=(filters is None or filters.kind is None) and not names_procedure(q),
                     )
                     break
                 except Exception:
@@ -424,4 +433,5 @@ def _hit(fields: Mapping, score: float, pattern) -> Hit:
         score=score,
         snippet=snippet(fields["text"], pattern),
         version=fields.get("version"),
+        kind=fields.get("kind") or SPEECH,
     )

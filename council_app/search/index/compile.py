@@ -48,7 +48,7 @@ def filter_node(schema, filters):
         return None
     parts = [
         TermNode(name, value)
-        for name in ("body", "minutes_status")
+        for name in ("body", "minutes_status", "kind")
         if (value := getattr(filters, name))
     ]
     parts += [

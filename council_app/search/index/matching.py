@@ -65,6 +65,7 @@ from operator import neg
 
 from council_app.core.time import now
 
+from .ranking import K1, PROCEDURAL, B
 from .whoosh_private import LENGTHS, PostingBlocks, deleted_docs, field_lengths, posting_blocks
 
 #: Beyond this many matches, facet and sort values are read from a whole cached column
@@ -72,8 +73,6 @@ from .whoosh_private import LENGTHS, PostingBlocks, deleted_docs, field_lengths,
 COLUMN_CACHE_FROM = 2_000
 #: Documents checked (or scored) between two looks at the clock.
 CHECK_EVERY = 128
-#: Whoosh's BM25F defaults.
-B, K1 = 0.75, 1.2
 
 
 class OutOfTime(Exception):
@@ -368,9 +367,11 @@ def run(
     facets,
     columns,
     budget: Budget | None = None,
+    demote: bool = False,
 ):
     """Match query (and filters) in every segment; rank, page and count what matched.
 
+    With ``demote``, procedural turns rank after every other match (``ranking``, signal 1).
     Once the budget is spent, segments not yet searched are left out, and so is the one
     being searched unless what it matched so far is sure to match.
     """
@@ -385,7 +386,7 @@ def run(
             break
         leaf = Leaf(reader, offset, stats, columns, budget)
         try:
-            found = _match(leaf, query, filters, sort, first + count)
+            found = _match(leaf, query, filters, sort, first + count, demote)
         except OutOfTime:
             break
         if found is None:
@@ -397,14 +398,16 @@ def run(
         ranked += entries
     best = heapq.nsmallest(first + count, ranked, key=lambda entry: entry[:-2])[first:]
     page = [
-        (entry[-2].reader.stored_fields(entry[-1]), -entry[0] if sort == "relevance" else 0.0)
+        (entry[-2].reader.stored_fields(entry[-1]), -entry[1] if sort == "relevance" else 0.0)
         for entry in best
     ]
     facets = {name: dict(c) for name, c in facet_counts.items()}
     return Found(total, page, facets, partial=budget.cut)
 
 
-def _match(leaf: Leaf, query, filters, sort: str, keep: int) -> tuple[list[int], list] | None:
+def _match(
+    leaf: Leaf, query, filters, sort: str, keep: int, demote: bool = False
+) -> tuple[list[int], list] | None:
     """Return one segment's matching documents and the ranking entries of its best ``keep``.
 
     The best of the whole index are among the best of each segment.
@@ -424,9 +427,16 @@ def _match(leaf: Leaf, query, filters, sort: str, keep: int) -> tuple[list[int],
     docs = sorted(docs)
     if sort == "relevance":
         scores = query.scores(leaf, docs)
-        # Best first; among equals, the earlier document, as Whoosh orders them.
-        best = heapq.nsmallest(keep, zip(map(neg, scores), docs, strict=True))
-        return docs, [(score, offset + d, leaf, d) for score, d in best]
+        tiers = (
+            [kind == PROCEDURAL for kind in leaf.values("kind", docs)]
+            if demote
+            else repeat(False, len(docs))
+        )
+        dates = map(_Descending, leaf.values("date", docs))
+        # Discussion first (``ranking``); best score first; among equals the newest
+        # meeting, then the earlier document.
+        best = heapq.nsmallest(keep, zip(tiers, map(neg, scores), dates, docs, strict=True))
+        return docs, [(tier, score, date, offset + d, leaf, d) for tier, score, date, d in best]
     dates = leaf.values("date", docs)
     orders = leaf.values("order", docs)
     # Newest first, then in spoken order, then the earlier document: the greatest of

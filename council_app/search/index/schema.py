@@ -11,12 +11,13 @@ from whoosh.formats import Frequency, Positions
 
 from council_app.search import analysis
 
+from .ranking import SPEECH
 from .whoosh_private import pack_uint
 
 #: Raised whenever analysis or schema change what an index holds. It is kept in the text
 #: fields' format options, so ``same_schema`` tells an index built by another version,
 #: which is rebuilt, never searched with analysis it was not made with.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Numbers looked up by value (filters, deletion by minutes). One term per value: Whoosh's
 #: default of 16 tiered terms per 64-bit number serves range queries, which we never run.
@@ -154,6 +155,8 @@ def build_schema(morphemes: bool = True) -> Schema:
         # Sortable fields are kept in columns, which ``fingerprints`` reads without
         # decompressing every stored document.
         "minutes_status": ID(stored=True, sortable=True),
+        #: speech or procedural (``ranking.KINDS``): a filter, and a tier in the ranking.
+        "kind": ID(stored=True, sortable=True),
         **{name: NUMERIC(int, bits=64, shift_step=64, stored=True) for name in INDEXED_NUMBERS},
         **{name: StoredNumber() for name in COLUMN_NUMBERS},
     }
@@ -200,6 +203,7 @@ def document(utterance: Mapping, morphemes: bool) -> dict:
         "body": utterance.get("body") or "",
         "date": iso(utterance.get("date")),
         "minutes_status": utterance.get("minutes_status") or "",
+        "kind": utterance.get("kind") or SPEECH,
     }
     doc.update(
         {
