@@ -30,10 +30,10 @@ from ..core.inputs import MAX_ID, MAX_NUMBER, MAX_PAGE, PLAN_YEARS
 from ..council.models import BodyKind, MembershipRole
 from ..meetings.models import MeetingStatus
 from ..minutes.attendance import AttendanceStatus
-from ..minutes.models import MinutesStatus
+from ..minutes.models import MinutesStatus, UtteranceKind
 from ..search.index import MAX_PER_PAGE as SEARCH_MAX_PER_PAGE
+from ..search.services import KINDS, SEARCH_KEYS, SORTS, SearchArgs
 from ..search.services import MAX_PAGE as SEARCH_MAX_PAGE
-from ..search.services import SEARCH_KEYS, SORTS, SearchArgs
 from ..sessions.models import SessionKind, SessionStatus
 
 #: A wall-clock time as the API writes and reads it.
@@ -588,6 +588,9 @@ class Hit(Answer):
     body: str
     snippet: str = Field(description="HTML: the text, escaped, with <mark> around matches.")
     score: float
+    kind: UtteranceKind = Field(
+        description="procedural: the chair's formulas, time marks, roll calls."
+    )
     web: str
 
 
@@ -791,6 +794,7 @@ def search_query() -> type[BaseModel]:
         name="SearchQuery",
         overrides={
             "sort": Literal[tuple(SORTS)],
+            "kind": Literal[tuple(KINDS)],
             # 0 reads as "not given": the first page, the usual page size.
             "page": Annotated[int, Field(ge=0, le=SEARCH_MAX_PAGE)],
             "per_page": Annotated[int, Field(ge=0, le=SEARCH_MAX_PER_PAGE)],
