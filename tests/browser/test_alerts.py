@@ -49,7 +49,7 @@ def test_subscribe_confirm_receive_and_unsubscribe(page, live_app, mailbox, log_
     base = live_app.config["LIVE_URL"]
     page.goto("/search?q=주차")
     page.get_by_role("link", name="새 발언을 메일로 알림 받기").click()
-    assert page.get_by_label("검색어").input_value() == "주차"
+    assert page.get_by_label("검색어", exact=True).input_value() == "주차"
     page.get_by_label("메일 주소").fill("citizen@example.org")
     page.get_by_role("button", name="확인 메일 받기").click()
     assert "확인 메일을 보냈습니다" in page.get_by_role("status").last.inner_text()

@@ -69,7 +69,7 @@ def add_meeting(page, body: str, day, start: str = "10:00") -> None:
     page.get_by_role("link", name="회의 추가").click()
     page.get_by_label("회의체").select_option(label=body)
     page.get_by_label("날짜").fill(day.isoformat())
-    page.get_by_label("시작 시각").fill(start)
+    page.get_by_label("시작 시각", exact=True).fill(start)
     page.get_by_role("button", name="저장").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(body)
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_citizen_finds_a_committee_speech_on_supplementary_budget(page):
     page.goto("/")
     page.get_by_role("navigation", name="주 메뉴").get_by_role("link", name="회의록 검색").click()
-    page.get_by_label("검색어").fill("추가경정예산")
+    page.get_by_label("검색어", exact=True).fill("추가경정예산")
     page.get_by_role("button", name="검색", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("검색 결과"))).to_be_visible()
 
@@ -40,5 +40,5 @@ def test_citizen_finds_a_committee_speech_on_supplementary_budget(page):
     expect(page.get_by_role("button", name="인쇄")).to_be_visible()
     page.get_by_role("link", name="검색 결과로 돌아가기").click()
     page.wait_for_url(re.compile(r"/search\?"))
-    expect(page.get_by_label("검색어")).to_have_value("추가경정예산")
+    expect(page.get_by_label("검색어", exact=True)).to_have_value("추가경정예산")
     assert all(committee in text for text in groups.get_by_role("heading").all_inner_texts())
