@@ -167,6 +167,11 @@ class MinutesVersion(db.Model):
         back_populates="version", cascade="all, delete-orphan"
     )
 
+    @property
+    def was_published(self) -> bool:
+        """Tell whether the version was ever made public (only those have a PDF)."""
+        return self.published_at is not None
+
 
 class UtteranceKind(LabelledEnum):
     """Whether a turn discusses something or runs the meeting (``procedure`` tells them)."""

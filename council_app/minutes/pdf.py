@@ -1,6 +1,6 @@
 """Each published version as a PDF: its page's own HTML laid out by WeasyPrint, made once.
 
-The PDF comes from the page's template (``views.version_page`` with ``printing``): the
+The PDF comes from the page's template (``pages.version_page`` with ``printing``): the
 print stylesheet hides navigation and forms, and ``@page`` rules put the version's label
 (임시회의록 제2판, 확정회의록 제3판) at the top of every page and its number at the bottom;
 Korean fonts are embedded. Laying out a long budget debate takes seconds, so no request
@@ -25,6 +25,7 @@ from ..core.background import Worker
 from ..extensions import db
 from .events import minutes_changed
 from .models import Minutes, MinutesVersion
+from .pages import version_page
 
 RETRY_AFTER_SECONDS = 10
 #: Builds one process keeps waiting; more requests for PDFs not made yet ask again later.
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 def is_published(version: MinutesVersion | None) -> bool:
     """Tell whether the version was ever made public (only those have a PDF)."""
-    return version is not None and version.published_at is not None
+    return version is not None and version.was_published
 
 
 def path_for(version: MinutesVersion, language: str) -> Path:
@@ -117,8 +118,6 @@ def _lay_out(html: str, root: str, read) -> bytes:
 
 def _page(minutes: Minutes, version: MinutesVersion, language: str) -> tuple[str, str]:
     """Render the version's page as an anonymous reader in ``language`` would get it."""
-    from .views import version_page  # the views send the PDFs this module makes
-
     path = f"/minutes/{minutes.id}"
     with current_app.test_request_context(path, query_string={"lang": language}):
         return version_page(minutes, version, printing=True), request.url_root
