@@ -39,7 +39,11 @@ def build_document() -> dict:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "summary": summary,
                 "parameters": params,
-                "responses": {"200": {"description": "OK"}, "4XX": {"description": "errors"}},
+                "responses": {
+                    # A route may describe its answer's fields (``openapi_response``).
+                    "200": getattr(view, "openapi_response", {"description": "OK"}),
+                    "4XX": {"description": "errors"},
+                },
             }
             permission = getattr(view, "required_permission", None)
             if permission is not None:

@@ -48,9 +48,55 @@ def search_minutes():
             "partial": result.partial,
             # The index is being rebuilt: some minutes are not searchable yet.
             "rebuilding": result.rebuilding,
+            # Few or no hits: the query as it was probably meant, from the index's words.
+            "suggestions": [
+                {
+                    "q": suggestion.q,
+                    "links": {"self": external_url("api.search_minutes", q=suggestion.q)},
+                }
+                for suggestion in result.suggestions
+            ],
             "links": links,
         }
     )
+
+
+search_minutes.openapi_response = {
+    "description": "Matching utterances, newest or best first",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "data": {"type": "array", "items": {"type": "object"}},
+                    "facets": {"type": "object"},
+                    "total": {"type": "integer"},
+                    "partial": {"type": "boolean"},
+                    "rebuilding": {"type": "boolean"},
+                    "suggestions": {
+                        "description": (
+                            "For a query with few or no hits, the query as it was probably "
+                            "meant (이것을 찾으셨나요?), corrected from the words the minutes "
+                            "hold; the most likely first, empty otherwise."
+                        ),
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "q": {"type": "string", "example": "예산"},
+                                "links": {
+                                    "type": "object",
+                                    "properties": {"self": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
+                    "links": {"type": "object"},
+                },
+            }
+        }
+    },
+}
 
 
 def _page_url(search_request: services.SearchRequest, page: int) -> str:

@@ -195,7 +195,22 @@ def search(request: SearchRequest) -> SearchResult:
         sync.catch_up_later()
     if behind or result.partial:
         caching.dont_store()
-    return replace(result, hits=still_public(result.hits), rebuilding=rebuilding)
+    suggestions = _suggestions(index, request, result)
+    return replace(
+        result, hits=still_public(result.hits), rebuilding=rebuilding, suggestions=suggestions
+    )
+
+
+def _suggestions(index, request: SearchRequest, result: SearchResult) -> list:
+    """Return corrections of a query with few hits, from the words the index holds."""
+    if result.total >= current_app.config["SEARCH_SUGGEST_BELOW_HITS"] or not request.q.strip():
+        return []
+    suggestions = index.suggest(request.q)
+    if suggestions is None or not index.speller_is_current():
+        # This process has no speller of the index's words yet: its thread builds one.
+        sync.catch_up_later()
+        caching.dont_store()
+    return suggestions or []
 
 
 def _run(index, request: SearchRequest, budget: float | None) -> SearchResult:
@@ -363,7 +378,9 @@ def item_choices(items) -> list[tuple[str, str]]:
     return [
         (
             str(row.id),
-            f"{row.title} ({date_filter(row.submitted_on)})" if repeated[row.title] > 1 else row.title,
+            f"{row.title} ({date_filter(row.submitted_on)})"
+            if repeated[row.title] > 1
+            else row.title,
         )
         for row in items
     ]

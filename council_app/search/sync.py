@@ -36,6 +36,7 @@ from ..minutes.events import minutes_changed
 from ..minutes.headings import item_for_heading
 from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
+from . import variants
 from .index import IndexBusy, IndexMissing, SearchIndex
 from .models import IndexNode
 
@@ -45,7 +46,10 @@ _WORKER = "council_search_catch_up"
 
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
-    app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
+    app.extensions[_EXTENSION] = SearchIndex(
+        app.config["SEARCH_INDEX_PATH"],
+        variants=variants.load(app.config["SEARCH_ABBREVIATIONS_FILE"]),
+    )
     app.extensions[_WORKER] = worker = CatchUpThread(app)
     minutes_changed.connect(_on_minutes_changed)
     # Started by the first request of each process: gunicorn forks its workers after
@@ -160,6 +164,15 @@ def merge_segments() -> int:
         return 0
 
 
+def prepare_speller() -> bool:
+    """Build this process's spelling suggestions from the index's words, if they changed.
+
+    Never in a request: it reads the whole vocabulary. Until it is done, searches suggest
+    from the previous generation's words, or nothing.
+    """
+    return search_index().prepare_speller()
+
+
 def catch_up_later() -> None:
     """Have this process's thread bring the index up to date, outside any request."""
     current_app.extensions[_WORKER].wake()
@@ -269,6 +282,7 @@ class CatchUpThread:
                 bring_up_to_date()
                 # After the changes are searchable, not before them.
                 merge_segments()
+                prepare_speller()
                 self._failed_at = None
             except Exception:
                 self._failed_at = now()
@@ -363,13 +377,17 @@ class Lag:
 def lag(cursor: int, session: Session | None = None) -> Lag:
     """Measure how far ``cursor`` is behind the outbox, in one statement."""
     later = IndexOutbox.id > cursor
-    latest, pending, oldest = (session or db.session).execute(
-        select(
-            func.max(IndexOutbox.id),
-            func.count(IndexOutbox.id).filter(later),
-            func.min(IndexOutbox.created_at).filter(later),
+    latest, pending, oldest = (
+        (session or db.session)
+        .execute(
+            select(
+                func.max(IndexOutbox.id),
+                func.count(IndexOutbox.id).filter(later),
+                func.min(IndexOutbox.created_at).filter(later),
+            )
         )
-    ).one()
+        .one()
+    )
     return Lag(cursor, latest or 0, pending, oldest)
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from council_app.search import analysis, spelling
 from council_app.search.query import parse_query
 from council_app.search.snippets import match_pattern, snippet
 
@@ -91,14 +92,21 @@ class SearchResult:
     partial: bool = False
     #: The index is being rebuilt from the database: some minutes may be missing.
     rebuilding: bool = False
+    #: Queries as they were probably meant (``spelling.Suggestion``), for few or no hits.
+    suggestions: list = field(default_factory=list)
 
 
 class SearchIndex:
     """A Whoosh index of utterances in one directory."""
 
-    def __init__(self, path: str | os.PathLike, *, morphemes: bool = True):
+    def __init__(self, path: str | os.PathLike, *, morphemes: bool = True, variants=None):
         self.path = os.fspath(path)
         self.morphemes = morphemes
+        #: Other spellings searched beside each query word (``search.variants.Variants``).
+        self.variants = variants
+        #: The speller of the words of one generation of the index, and that generation.
+        self._speller: tuple[int, spelling.Speller] | None = None
+        self._speller_lock = threading.Lock()
         self._ix = None
         # One searcher per process, refreshed when a writer commits: opening one reads
         # every segment's metadata, too slow to repeat per query.
@@ -299,14 +307,17 @@ class SearchIndex:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
-        query = query_node(parsed, self.morphemes)
-        if query is None:
+        if query_node(parsed, self.morphemes) is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._unless_gone(), self._searcher_lock:
             for attempt in range(SEARCH_ATTEMPTS):
                 searcher = self._current_searcher()
                 try:
+                    # Hanja readings are searched only where some text had Hanja: elsewhere
+                    # the exact-hit bonus would only change the scores.
+                    readings = searcher.field_length("readings") > 0
+                    query = query_node(parsed, self.morphemes, self.variants, readings)
                     found = matching.run(
                         searcher,
                         query,
@@ -324,9 +335,59 @@ class SearchIndex:
                     # broke on the way, the next generation of the index is whole.
                     if searcher.up_to_date() or attempt == SEARCH_ATTEMPTS - 1:
                         raise
-        pattern = match_pattern(needles(parsed))
+        pattern = match_pattern(needles(parsed, self.variants))
         hits = [_hit(fields, score, pattern) for fields, score in found.page]
         return SearchResult(found.total, hits, found.facets, partial=found.partial)
+
+    def suggest(self, q: str, limit: int = 3) -> list[spelling.Suggestion] | None:
+        """Return the query as it was probably meant, from the index's own words.
+
+        None while this process has no speller yet (``prepare_speller`` builds it, outside
+        requests); a speller of an older generation serves until the new one is ready.
+        Only queries of plain words are corrected. Work is bounded by the query's words.
+        """
+        built = self._speller
+        if built is None:
+            return None
+        parsed = parse_query(q)
+        terms = [term for clause in parsed.clauses for term in clause.terms]
+        plain = all(len(c.terms) == 1 and not c.negated for c in parsed.clauses) and not any(
+            term.phrase or term.prefix for term in terms
+        )
+        if not terms or not plain:
+            return []
+        with self._unless_gone(), self._searcher_lock:
+            searcher = self._current_searcher()
+            return spelling.suggest(
+                [term.text for term in terms],
+                built[1],
+                lambda word: searcher.doc_frequency("words", word),
+                analysis.strip_suffix,
+                limit,
+            )
+
+    def speller_is_current(self) -> bool:
+        """Tell whether the speller was built from the index's latest generation."""
+        with self._unless_gone():
+            return self._speller is not None and self._speller[0] == self._ix.latest_generation()
+
+    def prepare_speller(self) -> bool:
+        """Build the speller from the words of the index's latest generation; True if built.
+
+        Reads the whole vocabulary: for the catch-up thread, never a request.
+        """
+        with self._speller_lock, self._unless_gone():
+            generation = self._ix.latest_generation()
+            if self._speller is not None and self._speller[0] == generation:
+                return False
+            with self._ix.reader() as reader:
+                words = (
+                    (term.decode(), info.doc_frequency())
+                    for term, info in reader.iter_field("words")
+                )
+                speller = spelling.Speller(words)
+            self._speller = (generation, speller)
+            return True
 
     @contextmanager
     def _unless_gone(self) -> Iterator[None]:
@@ -405,7 +466,8 @@ def _hit(fields: Mapping, score: float, pattern) -> Hit:
         meeting_id=fields.get("meeting_id"),
         order=order,
         anchor=f"u-{order}",
-        speaker=fields["speaker"],
+        # The label as the minutes print it (in Hanja, say); the facet shows its reading.
+        speaker=fields.get("speaker_label") or fields["speaker"],
         date=fields["date"],
         body=fields["body"],
         score=score,
