@@ -121,15 +121,18 @@ class Speller:
     def __len__(self) -> int:
         return len(self.frequencies)
 
-    def corrections(self, word: str, typed_frequency: int = 0, limit: int = 3) -> list[Correction]:
+    def corrections(
+        self, word: str, typed_frequency: int = 0, limit: int = 3, most: float | None = None
+    ) -> list[Correction]:
         """Return the words near ``word`` that are far more common, the best first.
 
-        ``typed_frequency`` is how many utterances hold the word as typed.
+        ``typed_frequency`` is how many utterances hold the word as typed; ``most`` the
+        greatest distance allowed (by default, more for longer words).
         """
         if not is_word(word):
             return []
         found: dict[str, float] = {}
-        most = max_distance(word)
+        most = max_distance(word) if most is None else most
         for key in dict.fromkeys(_keys(word)):
             for candidate in self._keys.get(key, ()):
                 if candidate in found or candidate == word:
@@ -137,12 +140,31 @@ class Speller:
                 frequency = self.frequencies[candidate]
                 if frequency < max(MIN_FREQUENCY, typed_frequency * MORE_COMMON):
                     continue
-                found[candidate] = distance(word, candidate)
+                found[candidate] = _cost(word, candidate)
         ranked = sorted(
             (Correction(w, d, self.frequencies[w]) for w, d in found.items() if d <= most),
             key=lambda c: (c.distance, -c.frequency, c.word),
         )
         return ranked[:limit]
+
+
+def _cost(typed: str, candidate: str) -> float:
+    """Return how unlikely a candidate is as what was meant by the typed word.
+
+    A syllable typed twice (예산산) costs one slip, as a wrong jamo does; one left out
+    (행정무감사) a quarter more, an extra one of another sound half more. A different first
+    consonant costs half more, since a word's first letter is rarely mistyped.
+    """
+    cost = distance(typed, candidate)
+    if abs(len(typed) - len(candidate)) == 1:
+        shorter, longer = sorted((typed, candidate), key=len)
+        for i in range(len(longer)):
+            if longer[:i] + longer[i + 1 :] == shorter:
+                doubled = longer[i] in (longer[i - 1 : i], longer[i + 1 : i + 2])
+                cost = min(cost, 1.0 if doubled else 1.25 if longer is candidate else 1.5)
+    if jamo(typed[0])[0] != jamo(candidate[0])[0]:
+        cost += 0.5
+    return cost
 
 
 def vocabulary_words(text: str, stem) -> set[str]:
@@ -171,23 +193,32 @@ def suggest(
     frequency: Callable[[str], int],
     stem: Callable[[str], str | None],
     limit: int = 3,
+    occurrences: Callable[[str], int] | None = None,
 ) -> list[Suggestion]:
     """Return corrected queries for the query's words, the most likely first.
 
     ``frequency`` tells how many utterances hold a word as typed (0 if none); ``stem`` is
-    as for :func:`vocabulary_words`. A word the index holds often enough is left alone;
-    two neighbouring words that are one word mistyped with a space are joined.
+    as for :func:`vocabulary_words`; ``occurrences`` (optional) how many utterances hold
+    a word anywhere, inside longer words too. A word the index holds often enough is left
+    alone; two neighbouring words that are one word mistyped with a space are joined.
     """
+
+    def typed(word: str) -> int:
+        found = frequency(word)
+        if found < MIN_FREQUENCY and occurrences is not None:
+            found = max(found, occurrences(word))
+        return found
+
     options: list[list[tuple[str, float]]] = []
     i = 0
     while i < len(words):
         if i + 1 < len(words):
-            joined = _join(words[i], words[i + 1], speller, frequency, stem)
+            joined = _join(words[i], words[i + 1], speller, frequency, stem, typed)
             if joined:
                 options.append(joined)
                 i += 2
                 continue
-        options.append(_word_options(words[i], speller, frequency, stem))
+        options.append(_word_options(words[i], speller, frequency, stem, typed))
         i += 1
     if all(len(choices) == 1 for choices in options):
         return []
@@ -204,25 +235,33 @@ def suggest(
     return suggestions
 
 
-def _word_options(word: str, speller: Speller, frequency, stem) -> list[tuple[str, float]]:
-    """Return the word as typed, then its corrections (a particle typed after it kept)."""
-    base = stem(word) or word
-    suffix = word[len(base) :]
-    typed = frequency(base)
-    if typed >= MIN_FREQUENCY or not is_word(base):
+def _word_options(word: str, speller: Speller, frequency, stem, typed) -> list[tuple[str, float]]:
+    """Return the word as typed, then its corrections if the index hardly holds it.
+
+    A word whose stem the index holds (본회 of 본회이) may be that stem and a particle:
+    then only a correction one slip away and far more common is offered.
+    """
+    count = typed(word)
+    if count >= MIN_FREQUENCY or not is_word(word):
         return [(word, 0.0)]
-    return [(word, 0.0)] + [(c.word + suffix, c.distance) for c in speller.corrections(base, typed)]
+    base = stem(word)
+    known_stem = frequency(base) if base else 0
+    if known_stem >= MIN_FREQUENCY:
+        found = speller.corrections(word, count, most=1.0)
+    else:
+        found = speller.corrections(word, count)
+    return [(word, 0.0)] + [(c.word, c.distance) for c in found]
 
 
-def _join(first: str, second: str, speller: Speller, frequency, stem):
+def _join(first: str, second: str, speller: Speller, frequency, stem, typed):
     """Return options for two words typed apart that make one word, else None."""
     if not (is_word(first) and _HANGUL_WORD.fullmatch(second)):
         return None
-    if frequency(first) >= MIN_FREQUENCY and frequency(stem(second) or second) >= MIN_FREQUENCY:
+    # Words of the vocabulary, not just anywhere: 의희 occurs inside 민의희망.
+    if frequency(first) >= MIN_FREQUENCY and frequency(second) >= MIN_FREQUENCY:
         return None
     joined = first + second
-    options = _word_options(joined, speller, frequency, stem)
-    base = stem(joined) or joined
-    if frequency(base) >= MIN_FREQUENCY:
+    if frequency(joined) >= MIN_FREQUENCY:
         return [(f"{first} {second}", 0.0), (joined, 0.0)]
-    return options if len(options) > 1 else None
+    options = _word_options(joined, speller, frequency, stem, typed)
+    return [(f"{first} {second}", 0.0), *options[1:]] if len(options) > 1 else None

@@ -37,6 +37,8 @@ FACET_FIELDS = ("body", "speaker")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
+#: Seconds a suggestion may spend counting where one typed word occurs.
+SUGGEST_BUDGET = 0.2
 #: A file in the index's folder while its content is not yet built from the database.
 REBUILD_MARK = "REBUILD_NEEDED"
 
@@ -104,6 +106,8 @@ class SearchIndex:
         self.morphemes = morphemes
         #: Other spellings searched beside each query word (``search.variants.Variants``).
         self.variants = variants
+        #: Whether a Hangul word also finds Hanja read as it (off: to measure what it adds).
+        self.readings = True
         #: The speller of the words of one generation of the index, and that generation.
         self._speller: tuple[int, spelling.Speller] | None = None
         self._speller_lock = threading.Lock()
@@ -316,7 +320,7 @@ class SearchIndex:
                 try:
                     # Hanja readings are searched only where some text had Hanja: elsewhere
                     # the exact-hit bonus would only change the scores.
-                    readings = searcher.field_length("readings") > 0
+                    readings = self.readings and searcher.field_length("readings") > 0
                     query = query_node(parsed, self.morphemes, self.variants, readings)
                     found = matching.run(
                         searcher,
@@ -364,7 +368,26 @@ class SearchIndex:
                 lambda word: searcher.doc_frequency("words", word),
                 analysis.strip_suffix,
                 limit,
+                occurrences=lambda word: self._occurrences(searcher, word),
             )
+
+    def _occurrences(self, searcher, word: str) -> int:
+        """Return how many utterances hold a word as typed, inside longer words too."""
+        query = query_node(parse_query(f'"{word}"'), morphemes=False)
+        if query is None:
+            return 0
+        found = matching.run(
+            searcher,
+            query,
+            None,
+            sort="relevance",
+            first=0,
+            count=0,
+            facets=(),
+            columns=self._columns,
+            budget=matching.Budget(SUGGEST_BUDGET),
+        )
+        return found.total
 
     def speller_is_current(self) -> bool:
         """Tell whether the speller was built from the index's latest generation."""
