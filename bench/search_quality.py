@@ -1,9 +1,13 @@
-"""Recall@10 and MRR of minutes search over the real corpus, per analyzer.
+"""Recall@10 and MRR of minutes search over the real corpus, per analyzer; then spelling
+suggestions and the other spellings (abbreviations, numbers, Hanja) the search adds.
 
 Run: python bench/search_quality.py [--queries bench/search_queries.json]
 
 Relevant utterances in the query file were judged from the text itself (the excerpt in
-each entry shows why), never from the output of an engine measured here.
+each entry shows why), never from the output of an engine measured here. In
+``search_variants.json`` an utterance is relevant when its text holds one of the entry's
+``judged_by`` forms (and the speaker label one of ``speaker_label``): the word written
+either way. ``search_suggestions.json`` gives the word meant by each misspelled query.
 """
 
 import argparse
@@ -11,6 +15,7 @@ import json
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -25,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import corpus_dir, load_utterances  # noqa: E402
 
+from council_app.search import variants  # noqa: E402
 from council_app.search.index import SearchFilters, SearchIndex  # noqa: E402
 
 TOP = 10
@@ -75,7 +81,7 @@ class CouncilEngine:
 
     def __init__(self, path, rows, morphemes):
         self.name = "ours: bigrams + morphemes" if morphemes else "ours: bigrams only"
-        self.index = SearchIndex(path, morphemes=morphemes).create()
+        self.index = SearchIndex(path, morphemes=morphemes, variants=variants.load()).create()
         self.index.add_utterances(rows)
         self.uids = {(r["minutes_id"], r["order"]): r["uid"] for r in rows}
 
@@ -121,7 +127,113 @@ def main():
             engine = build(str(path))
             table[engine.name] = score(engine, queries)
             print(f"built and queried {engine.name} in {time.perf_counter() - started:.1f} s")
-    print_table(table)
+        print_table(table)
+        # The app's engine, as the last builder made it.
+        print_variants(engine.index, load_utterances())
+        print_suggestions(engine.index, queries)
+
+
+def judged_variants(utterances):
+    """Return each variant query with the keys of the utterances holding its word either way."""
+    items = json.loads(Path(__file__).with_name("search_variants.json").read_text("utf-8"))
+    for item in items:
+        forms = [_fold(form) for form in item["judged_by"]]
+        labels = [_fold(label) for label in item.get("speaker_label", [])]
+        unwanted = [_fold(form) for form in item.get("not", [])]
+        item["relevant"] = {
+            u["key"]
+            for u in utterances
+            if any(form in _fold(u["text"]) for form in forms)
+            and not any(form in _fold(u["text"]) for form in unwanted)
+            and (not labels or any(label in _fold(u["speaker"]) for label in labels))
+        }
+    return items
+
+
+def _fold(text):
+    # The index reads compatibility ideographs (金 U+F90A) as the unified ones.
+    return unicodedata.normalize("NFKC", text)
+
+
+def found_keys(index, item, uids):
+    """Return the keys of every utterance the search finds, best first."""
+    keys, page = [], 1
+    while True:
+        result = index.search(
+            item["query"], SearchFilters(speaker=item.get("speaker")), page=page, per_page=100
+        )
+        keys += [uids[(hit.minutes_id, hit.order)] for hit in result.hits]
+        if len(keys) >= result.total or not result.hits or page == 20:
+            return keys
+        page += 1
+
+
+def print_variants(index, utterances):
+    """Print recall of the words written another way, without and with the other spellings.
+
+    Recall counts every hit (up to 2,000), not the first ten: an utterance that holds only
+    the other spelling ranks below all that hold the word as typed, by design. "Order" is
+    the share of queries where every hit found without the other spellings ranks above
+    every hit they add.
+    """
+    rows = as_index_rows(utterances)
+    uids = {(r["minutes_id"], r["order"]): r["uid"] for r in rows}
+    items = judged_variants(utterances)
+    figures = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    saved = index.variants
+    for item in items:
+        index.variants, index.readings = None, False
+        before = found_keys(index, item, uids)
+        index.variants, index.readings = saved, True
+        after = found_keys(index, item, uids)
+        relevant = item["relevant"]
+        # Found without the other spellings: a hit of the query as typed.
+        exact = [key in before for key in after]
+        in_order = exact == sorted(exact, reverse=True)
+        for kind in (item["kind"], "all"):
+            row = figures[kind]
+            row[0] += len(relevant.intersection(before)) / len(relevant)
+            row[1] += len(relevant.intersection(after)) / len(relevant)
+            row[2] += in_order
+            row[3] += 1
+    print("\nwords written another way (search_variants.json): recall over all hits")
+    print(f"{'kind':16}{'n':>4}{'before':>9}{'after':>9}{'order':>8}")
+    for kind in sorted(figures, key=lambda k: (k == "all", k)):
+        before, after, ordered, n = figures[kind]
+        print(f"{kind:16}{n:>4}{before / n:>9.3f}{after / n:>9.3f}{ordered / n:>8.2f}")
+
+
+def print_suggestions(index, queries):
+    """Print how often the first suggestion is the word meant, and how often a correctly
+    spelled query with hits gets one (it should not)."""
+    judged = json.loads(Path(__file__).with_name("search_suggestions.json").read_text("utf-8"))
+    index.prepare_speller()
+    started = time.perf_counter()
+    print("\nspelling suggestions (search_suggestions.json)")
+    for name in ("misspelled", "held_out"):
+        hits, kinds = 0, defaultdict(lambda: [0, 0])
+        for item in judged[name]:
+            suggestions = index.suggest(item["query"])
+            good = bool(suggestions) and suggestions[0].q == item["expect"]
+            hits += good
+            kinds[item["kind"]][0] += good
+            kinds[item["kind"]][1] += 1
+        detail = ", ".join(f"{kind} {good}/{n}" for kind, (good, n) in sorted(kinds.items()))
+        print(
+            f"{name:11} first suggestion is the word meant: {hits}/{len(judged[name])}"
+            f" = {hits / len(judged[name]):.3f} ({detail})"
+        )
+    correct = judged["correct"] + [item["query"] for item in queries]
+    with_hits = [q for q in correct if index.search(q, per_page=1).total]
+    wrong = [q for q in with_hits if index.suggest(q)]
+    print(
+        f"correct     no suggestion on {len(with_hits) - len(wrong)}/{len(with_hits)} spelled"
+        f" right with hits = {1 - len(wrong) / len(with_hits):.3f}"
+        + (f" (suggested for: {', '.join(wrong)})" if wrong else "")
+    )
+    count = sum(len(judged[name]) for name in ("misspelled", "held_out")) + 2 * len(with_hits)
+    spent = (time.perf_counter() - started) / count
+    print(f"time per suggestion (and search of the correct ones), mean: {spent * 1000:.1f} ms")
 
 
 def print_table(table):

@@ -170,7 +170,8 @@ def prepare_speller() -> bool:
     Never in a request: it reads the whole vocabulary. Until it is done, searches suggest
     from the previous generation's words, or nothing.
     """
-    return search_index().prepare_speller()
+    every = current_app.config["SEARCH_SPELLER_REFRESH_SECONDS"]
+    return search_index().prepare_speller(every=every)
 
 
 def catch_up_later() -> None:

@@ -13,11 +13,12 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from council_app.core.time import now
 from council_app.search import analysis, spelling
 from council_app.search.query import parse_query
 from council_app.search.snippets import match_pattern, snippet
@@ -37,8 +38,12 @@ FACET_FIELDS = ("body", "speaker")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
-#: Seconds a suggestion may spend counting where one typed word occurs.
-SUGGEST_BUDGET = 0.2
+#: Seconds a suggestion may spend counting where one typed word occurs, and words counted
+#: per query at most.
+SUGGEST_BUDGET = 0.1
+SUGGEST_MAX_COUNTS = 4
+#: Up to this many utterances, a search builds the missing speller itself (a few ms).
+SPELLER_IN_REQUEST_DOCS = 1_000
 #: A file in the index's folder while its content is not yet built from the database.
 REBUILD_MARK = "REBUILD_NEEDED"
 
@@ -108,8 +113,9 @@ class SearchIndex:
         self.variants = variants
         #: Whether a Hangul word also finds Hanja read as it (off: to measure what it adds).
         self.readings = True
-        #: The speller of the words of one generation of the index, and that generation.
-        self._speller: tuple[int, spelling.Speller] | None = None
+        #: The speller of the words of one generation of the index: (generation, speller,
+        #: when it was built).
+        self._speller: tuple[int, spelling.Speller, datetime] | None = None
         self._speller_lock = threading.Lock()
         self._ix = None
         # One searcher per process, refreshed when a writer commits: opening one reads
@@ -347,10 +353,15 @@ class SearchIndex:
         """Return the query as it was probably meant, from the index's own words.
 
         None while this process has no speller yet (``prepare_speller`` builds it, outside
-        requests); a speller of an older generation serves until the new one is ready.
+        requests, but for an index of at most ``SPELLER_IN_REQUEST_DOCS`` utterances); a
+        speller of an older generation serves until the new one is ready.
         Only queries of plain words are corrected. Work is bounded by the query's words.
         """
         built = self._speller
+        if built is None and self.doc_count() <= SPELLER_IN_REQUEST_DOCS:
+            # A small index's words are read in a few milliseconds: no need to wait.
+            self.prepare_speller()
+            built = self._speller
         if built is None:
             return None
         parsed = parse_query(q)
@@ -360,15 +371,26 @@ class SearchIndex:
         )
         if not terms or not plain:
             return []
+        counted: dict[str, int] = {}
         with self._unless_gone(), self._searcher_lock:
             searcher = self._current_searcher()
+
+            def occurrences(word: str) -> int:
+                # Each count is a phrase search: a few per query, then a word is taken
+                # as known, so a long query's suggestions never cost many searches.
+                if word not in counted:
+                    if len(counted) >= SUGGEST_MAX_COUNTS:
+                        return spelling.MIN_FREQUENCY
+                    counted[word] = self._occurrences(searcher, word)
+                return counted[word]
+
             return spelling.suggest(
                 [term.text for term in terms],
                 built[1],
                 lambda word: searcher.doc_frequency("words", word),
                 analysis.strip_suffix,
                 limit,
-                occurrences=lambda word: self._occurrences(searcher, word),
+                occurrences=occurrences,
             )
 
     def _occurrences(self, searcher, word: str) -> int:
@@ -389,27 +411,27 @@ class SearchIndex:
         )
         return found.total
 
-    def speller_is_current(self) -> bool:
-        """Tell whether the speller was built from the index's latest generation."""
-        with self._unless_gone():
-            return self._speller is not None and self._speller[0] == self._ix.latest_generation()
-
-    def prepare_speller(self) -> bool:
+    def prepare_speller(self, *, every: float = 0.0) -> bool:
         """Build the speller from the words of the index's latest generation; True if built.
 
-        Reads the whole vocabulary: for the catch-up thread, never a request.
+        Reads the whole vocabulary: for the catch-up thread, never a request (but for a
+        small index). A speller younger than ``every`` seconds is kept: the vocabulary of
+        a large council barely changes with one publication, and reading it takes seconds.
         """
         with self._speller_lock, self._unless_gone():
             generation = self._ix.latest_generation()
-            if self._speller is not None and self._speller[0] == generation:
-                return False
+            if self._speller is not None:
+                built_generation, _speller, built_at = self._speller
+                fresh = now() - built_at < timedelta(seconds=every)
+                if built_generation == generation or fresh:
+                    return False
             with self._ix.reader() as reader:
                 words = (
                     (term.decode(), info.doc_frequency())
                     for term, info in reader.iter_field("words")
                 )
                 speller = spelling.Speller(words)
-            self._speller = (generation, speller)
+            self._speller = (generation, speller, now())
             return True
 
     @contextmanager
