@@ -384,14 +384,20 @@ class SearchIndex:
                     counted[word] = self._occurrences(searcher, word)
                 return counted[word]
 
+            fields = self._vocabulary_fields()
             return spelling.suggest(
                 [term.text for term in terms],
                 built[1],
-                lambda word: searcher.doc_frequency("words", word),
+                lambda word: max(searcher.doc_frequency(name, word) for name in fields),
                 analysis.strip_suffix,
                 limit,
                 occurrences=occurrences,
             )
+
+    def _vocabulary_fields(self) -> tuple[str, ...]:
+        """Return the fields whose terms are words: the words as written, and morphemes
+        (예산 of 예산결산특별위원회), which mecab finds inside compounds."""
+        return ("words", "morphs") if self.morphemes else ("words",)
 
     def _occurrences(self, searcher, word: str) -> int:
         """Return how many utterances hold a word as typed, inside longer words too."""
@@ -425,12 +431,13 @@ class SearchIndex:
                 fresh = now() - built_at < timedelta(seconds=every)
                 if built_generation == generation or fresh:
                     return False
+            frequencies: dict[str, int] = {}
             with self._ix.reader() as reader:
-                words = (
-                    (term.decode(), info.doc_frequency())
-                    for term, info in reader.iter_field("words")
-                )
-                speller = spelling.Speller(words)
+                for fieldname in self._vocabulary_fields():
+                    for term, info in reader.iter_field(fieldname):
+                        word = term.decode()
+                        frequencies[word] = max(frequencies.get(word, 0), info.doc_frequency())
+            speller = spelling.Speller(frequencies.items())
             self._speller = (generation, speller, now())
             return True
 
