@@ -12,6 +12,7 @@ either way. ``search_suggestions.json`` gives the word meant by each misspelled 
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -137,13 +138,14 @@ def judged_variants(utterances):
     """Return each variant query with the keys of the utterances holding its word either way."""
     items = json.loads(Path(__file__).with_name("search_variants.json").read_text("utf-8"))
     for item in items:
-        forms = [_fold(form) for form in item["judged_by"]]
+        # An amount is no part of a longer one: 1만 4,000 is not in 6,891만 4,000.
+        forms = re.compile("|".join(rf"(?<![\d,]){re.escape(_fold(f))}" for f in item["judged_by"]))
         labels = [_fold(label) for label in item.get("speaker_label", [])]
         unwanted = [_fold(form) for form in item.get("not", [])]
         item["relevant"] = {
             u["key"]
             for u in utterances
-            if any(form in _fold(u["text"]) for form in forms)
+            if forms.search(_fold(u["text"]))
             and not any(form in _fold(u["text"]) for form in unwanted)
             and (not labels or any(label in _fold(u["speaker"]) for label in labels))
         }
