@@ -52,7 +52,11 @@ def search_minutes():
             "suggestions": [
                 {
                     "q": suggestion.q,
-                    "links": {"self": external_url("api.search_minutes", q=suggestion.q)},
+                    "links": {
+                        "self": external_url(
+                            "api.search_minutes", **search_request.as_args(q=suggestion.q, page=1)
+                        )
+                    },
                 }
                 for suggestion in result.suggestions
             ],

@@ -317,7 +317,8 @@ class SearchIndex:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
-        if query_node(parsed, self.morphemes) is None:
+        plain = query_node(parsed, self.morphemes, self.variants)
+        if plain is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._unless_gone(), self._searcher_lock:
@@ -326,8 +327,9 @@ class SearchIndex:
                 try:
                     # Hanja readings are searched only where some text had Hanja: elsewhere
                     # the exact-hit bonus would only change the scores.
-                    readings = self.readings and searcher.field_length("readings") > 0
-                    query = query_node(parsed, self.morphemes, self.variants, readings)
+                    query = plain
+                    if self.readings and searcher.field_length("readings") > 0:
+                        query = query_node(parsed, self.morphemes, self.variants, readings=True)
                     found = matching.run(
                         searcher,
                         query,
