@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3]+")
 _BASE, _VOWELS, _FINALS = 0xAC00, 21, 28
@@ -172,11 +173,18 @@ def vocabulary_words(text: str, stem) -> set[str]:
 
     ``stem`` strips a particle or ending (``analysis.strip_suffix``), None if none applies.
     """
-    words = set()
-    # The word as written too: a stem is sometimes a word cut short (이승만 → 이승).
-    for word in _HANGUL_WORD.findall(text):
-        words.update(form for form in (word, stem(word)) if form and is_word(form))
+    words: set[str] = set()
+    for word in set(_HANGUL_WORD.findall(text)):
+        words.update(_forms(word, stem))
     return words
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str, stem) -> tuple[str, ...]:
+    # Cached: a council's words repeat, and trying every particle on each costs indexing
+    # as much as the morpheme analysis. The word as written is kept too: a stem is
+    # sometimes a word cut short (이승만 → 이승).
+    return tuple(form for form in (word, stem(word)) if form and is_word(form))
 
 
 @dataclass(frozen=True)
