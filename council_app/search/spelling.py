@@ -212,10 +212,7 @@ def suggest(
     """
 
     def typed(word: str) -> int:
-        found = frequency(word)
-        if found < MIN_FREQUENCY and occurrences is not None:
-            found = max(found, occurrences(word))
-        return found
+        return occurrences(word) if occurrences is not None else 0
 
     options: list[list[tuple[str, float]]] = []
     i = 0
@@ -249,15 +246,19 @@ def _word_options(word: str, speller: Speller, frequency, stem, typed) -> list[t
     A word whose stem the index holds (본회 of 본회이) may be that stem and a particle:
     then only a correction one slip away and far more common is offered.
     """
-    count = typed(word)
+    count = frequency(word)
     if count >= MIN_FREQUENCY or not is_word(word):
         return [(word, 0.0)]
     base = stem(word)
     known_stem = frequency(base) if base else 0
-    if known_stem >= MIN_FREQUENCY:
-        found = speller.corrections(word, count, most=1.0)
-    else:
-        found = speller.corrections(word, count)
+    found = speller.corrections(word, count, most=1.0 if known_stem >= MIN_FREQUENCY else None)
+    if found:
+        # Only now, with a correction at hand, count the word as typed anywhere (a search):
+        # a word inside compounds (의사정 of 의사정족수) is no slip.
+        count = max(count, typed(word))
+        if count >= MIN_FREQUENCY:
+            return [(word, 0.0)]
+        found = [c for c in found if c.frequency >= count * MORE_COMMON]
     return [(word, 0.0)] + [(c.word, c.distance) for c in found]
 
 
