@@ -45,6 +45,8 @@ def test_a_council_adds_its_own_abbreviations_by_a_setting(tmp_path):
     app = create_app(
         {
             "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'council.sqlite3'}",
             "SEARCH_POLL_SECONDS": 0,
             "SEARCH_INDEX_PATH": str(tmp_path / "index"),
             "SEARCH_ABBREVIATIONS_FILE": str(extra),
