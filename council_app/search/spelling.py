@@ -1,13 +1,13 @@
 """Spelling suggestions from the index's own words, by edit distance over Hangul jamo.
 
 A :class:`Speller` is built once per index generation from the words the index holds and
-how many utterances hold each (see ``SearchIndex.speller``); a request only looks up the
+how many utterances hold each (``SearchIndex.prepare_speller``); a request only looks up the
 few words near its query. Candidates come from a deletion neighbourhood at the syllable
 level: every word is filed under itself and under each form with one syllable left out, so
 a slip in one syllable (얘산 → 예산, 금천구칭 → 금천구청), a missing syllable (행정무감사) and
 an extra one (예산산) share a key with the intended word. The candidates are then ranked by
 edit distance over jamo (initial, vowel, final), where a vowel that sounds alike (ㅐ/ㅔ)
-costs half, and by how common they are.
+or sits next to it on the keyboard (ㅗ/ㅓ) costs half, and by how common they are.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ MIN_FREQUENCY = 2
 #: A correction must be this many times as common as the word typed.
 MORE_COMMON = 20
 MIN_SYLLABLES, MAX_SYLLABLES = 2, 12
-#: Vowels told apart in writing but not in speech: mistaking one for the other costs half.
+#: Vowels alike in speech (ㅐ/ㅔ) or side by side on the 2-set keyboard (ㅗ/ㅓ, ㅜ/ㅡ):
+#: mistaking one for the other costs half.
 _ALIKE = [set("ㅐㅔ"), set("ㅒㅖ"), set("ㅙㅞㅚ"), set("ㅗㅓ"), set("ㅜㅡ")]
 _VOWEL_LIST = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 
