@@ -203,6 +203,7 @@ def print_variants(index, utterances):
     for kind in sorted(figures, key=lambda k: (k == "all", k)):
         before, after, ordered, n = figures[kind]
         print(f"{kind:16}{n:>4}{before / n:>9.3f}{after / n:>9.3f}{ordered / n:>8.2f}")
+    print("(hanja speaker: a label's reading is indexed with it, so 'before' has it too)")
 
 
 def print_suggestions(index, queries):
