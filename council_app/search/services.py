@@ -209,7 +209,12 @@ def _suggestions(index, request: SearchRequest, result: SearchResult) -> list:
     """
     if request.page != 1 or not request.q.strip():
         return []
-    suggestions = index.suggest(request.q)
+    try:
+        suggestions = index.suggest(request.q)
+    except IndexMissing:
+        # Gone since the search ran: the hits stand, the next search finds it rebuilt.
+        sync.recover()
+        return []
     if suggestions is None:
         # This process has no speller of the index's words yet: its thread builds one.
         sync.catch_up_later()
