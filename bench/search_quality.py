@@ -1,7 +1,8 @@
-"""Recall@10 and MRR of minutes search over the real corpus, per analyzer; nDCG@10 of topics.
+"""Recall@10 and MRR of minutes search over the real corpus, per analyzer; nDCG@10 of topics;
+then spelling suggestions and the other spellings (abbreviations, numbers, Hanja) the search adds.
 
 Run: python bench/search_quality.py [--queries bench/search_queries.json]
-                                    [--topics bench/search_topics.json] [--before main]
+                                    [--topics bench/search_topics.json] [--before REV]
 
 Relevant utterances in the query file were judged from the text itself (the excerpt in
 each entry shows why), never from the output of an engine measured here. The topic file
@@ -11,6 +12,10 @@ topic, 1 mentions it, 0 a procedural formula or the word only inside a name.
 For the topics it prints nDCG@10 and the share of topics whose first three hits hold a
 grade-2 turn, today's ranking (the app's code at git revision ``--before``, run in a
 subprocess) beside this checkout's, and the recall set's figures for both.
+
+In ``search_variants.json`` an utterance is relevant when its text holds one of the entry's
+``judged_by`` forms (and the speaker label one of ``speaker_label``): the word written
+either way. ``search_suggestions.json`` gives the word meant by each misspelled query.
 """
 
 import argparse
@@ -23,6 +28,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
@@ -40,6 +46,7 @@ sys.path.insert(0, os.environ.get("COUNCIL_BENCH_CODE", str(REPO_ROOT)))
 
 from corpus import corpus_dir, load_utterances  # noqa: E402
 
+from council_app.search import variants  # noqa: E402
 from council_app.search.index import SearchFilters, SearchIndex  # noqa: E402
 
 TOP = 10
@@ -120,7 +127,7 @@ class CouncilEngine:
 
     def __init__(self, path, rows, morphemes):
         self.name = "ours: bigrams + morphemes" if morphemes else "ours: bigrams only"
-        self.index = SearchIndex(path, morphemes=morphemes).create()
+        self.index = SearchIndex(path, morphemes=morphemes, variants=variants.load()).create()
         self.index.add_utterances(rows)
         self.uids = {(r["minutes_id"], r["order"]): r["uid"] for r in rows}
 
@@ -192,7 +199,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", default=Path(__file__).with_name("search_queries.json"))
     parser.add_argument("--topics", default=Path(__file__).with_name("search_topics.json"))
-    parser.add_argument("--before", default="main", help="git revision of today's ranking")
+    parser.add_argument(
+        "--before", default="869a686dd3e5", help="git revision of today's ranking (before issue 21)"
+    )
     parser.add_argument("--rankings", action="store_true", help="print the app's rankings")
     args = parser.parse_args()
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
@@ -219,6 +228,9 @@ def main():
             table[engine.name] = score(engine, queries)
             print(f"built and queried {engine.name} in {time.perf_counter() - started:.1f} s")
         now = rankings_of(engine, queries, topics)
+        # The app's engine, as the last builder made it.
+        print_variants(engine.index, load_utterances())
+        print_suggestions(engine.index, queries)
     before = rankings_at(args.before, args)
     table[f"today ({args.before})"] = score(_Replay(queries, before["recall"]), queries)
     print_table(table)
@@ -245,6 +257,111 @@ def print_topics(table: dict) -> None:
     print(f"\n{'topic queries':32}{'n':>4}  {'nDCG@10':>8}  {'grade 2 in top 3':>17}")
     for name, (ndcg, first, count) in table.items():
         print(f"{name:32}{count:>4}  {ndcg:8.3f}  {first:17.3f}")
+
+
+def judged_variants(utterances):
+    """Return each variant query with the keys of the utterances holding its word either way."""
+    items = json.loads(Path(__file__).with_name("search_variants.json").read_text("utf-8"))
+    for item in items:
+        # An amount is no part of a longer one: 1만 4,000 is not in 6,891만 4,000.
+        forms = re.compile("|".join(rf"(?<![\d,]){re.escape(_fold(f))}" for f in item["judged_by"]))
+        labels = [_fold(label) for label in item.get("speaker_label", [])]
+        unwanted = [_fold(form) for form in item.get("not", [])]
+        item["relevant"] = {
+            u["key"]
+            for u in utterances
+            if forms.search(_fold(u["text"]))
+            and not any(form in _fold(u["text"]) for form in unwanted)
+            and (not labels or any(label in _fold(u["speaker"]) for label in labels))
+        }
+    return items
+
+
+def _fold(text):
+    # The index reads compatibility ideographs (金 U+F90A) as the unified ones.
+    return unicodedata.normalize("NFKC", text)
+
+
+def found_keys(index, item, uids):
+    """Return the keys of every utterance the search finds, best first."""
+    keys, page = [], 1
+    while True:
+        result = index.search(
+            item["query"], SearchFilters(speaker=item.get("speaker")), page=page, per_page=100
+        )
+        keys += [uids[(hit.minutes_id, hit.order)] for hit in result.hits]
+        if len(keys) >= result.total or not result.hits or page == 20:
+            return keys
+        page += 1
+
+
+def print_variants(index, utterances):
+    """Print recall of the words written another way, without and with the other spellings.
+
+    Recall counts every hit (up to 2,000), not the first ten: an utterance that holds only
+    the other spelling ranks below all that hold the word as typed, by design. "Order" is
+    the share of queries where every hit found without the other spellings ranks above
+    every hit they add.
+    """
+    rows = as_index_rows(utterances)
+    uids = {(r["minutes_id"], r["order"]): r["uid"] for r in rows}
+    items = judged_variants(utterances)
+    figures = defaultdict(lambda: [0.0, 0.0, 0, 0])
+    saved = index.variants
+    for item in items:
+        index.variants, index.readings = None, False
+        before = found_keys(index, item, uids)
+        index.variants, index.readings = saved, True
+        after = found_keys(index, item, uids)
+        relevant = item["relevant"]
+        # Found without the other spellings: a hit of the query as typed.
+        exact = [key in before for key in after]
+        in_order = exact == sorted(exact, reverse=True)
+        for kind in (item["kind"], "all"):
+            row = figures[kind]
+            row[0] += len(relevant.intersection(before)) / len(relevant)
+            row[1] += len(relevant.intersection(after)) / len(relevant)
+            row[2] += in_order
+            row[3] += 1
+    print("\nwords written another way (search_variants.json): recall over all hits")
+    print(f"{'kind':16}{'n':>4}{'before':>9}{'after':>9}{'order':>8}")
+    for kind in sorted(figures, key=lambda k: (k == "all", k)):
+        before, after, ordered, n = figures[kind]
+        print(f"{kind:16}{n:>4}{before / n:>9.3f}{after / n:>9.3f}{ordered / n:>8.2f}")
+    print("(hanja speaker: a label's reading is indexed with it, so 'before' has it too)")
+
+
+def print_suggestions(index, queries):
+    """Print how often the first suggestion is the word meant, and how often a correctly
+    spelled query with hits gets one (it should not)."""
+    judged = json.loads(Path(__file__).with_name("search_suggestions.json").read_text("utf-8"))
+    index.prepare_speller()
+    started = time.perf_counter()
+    print("\nspelling suggestions (search_suggestions.json)")
+    for name in ("misspelled", "held_out"):
+        hits, kinds = 0, defaultdict(lambda: [0, 0])
+        for item in judged[name]:
+            suggestions = index.suggest(item["query"])
+            good = bool(suggestions) and suggestions[0].q == item["expect"]
+            hits += good
+            kinds[item["kind"]][0] += good
+            kinds[item["kind"]][1] += 1
+        detail = ", ".join(f"{kind} {good}/{n}" for kind, (good, n) in sorted(kinds.items()))
+        print(
+            f"{name:11} first suggestion is the word meant: {hits}/{len(judged[name])}"
+            f" = {hits / len(judged[name]):.3f} ({detail})"
+        )
+    correct = judged["correct"] + [item["query"] for item in queries]
+    with_hits = [q for q in correct if index.search(q, per_page=1).total]
+    wrong = [q for q in with_hits if index.suggest(q)]
+    print(
+        f"correct     no suggestion on {len(with_hits) - len(wrong)}/{len(with_hits)} spelled"
+        f" right with hits = {1 - len(wrong) / len(with_hits):.3f}"
+        + (f" (suggested for: {', '.join(wrong)})" if wrong else "")
+    )
+    count = sum(len(judged[name]) for name in ("misspelled", "held_out")) + 2 * len(with_hits)
+    spent = (time.perf_counter() - started) / count
+    print(f"time per suggestion (and search of the correct ones), mean: {spent * 1000:.1f} ms")
 
 
 def print_table(table):

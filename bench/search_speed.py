@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import corpus_dir, load_utterances  # noqa: E402
 
+from council_app.search import variants  # noqa: E402
 from council_app.search.index import SearchFilters, SearchIndex  # noqa: E402
 from council_app.search.query import parse_query  # noqa: E402
 
@@ -150,10 +151,17 @@ def fts5_statement(query: str, speaker: str | None) -> tuple[str, list[str]]:
 def serve(engine: str, path: str, queries: list[dict], results) -> None:
     """Open the index in a fresh process, time every query, report latencies and RSS."""
     if engine == "whoosh":
-        index = SearchIndex(path).open()
+        # As the app searches: other spellings of each word, then suggestions for the query.
+        index = SearchIndex(path, variants=variants.load()).open()
+        started = time.perf_counter()
+        index.prepare_speller()
+        print(
+            f"speller of {len(index._speller[1])} words built in {time.perf_counter() - started:.1f} s"
+        )
 
         def run(item):
             index.search(item["query"], SearchFilters(speaker=item.get("speaker")), per_page=10)
+            index.suggest(item["query"])
     else:
         db = sqlite3.connect(path)
 

@@ -180,6 +180,12 @@ class DefaultConfig:
     #: Outbox rows every node has applied are pruned; a node away for longer than this no
     #: longer holds them back, and rebuilds its index when it returns.
     SEARCH_OUTBOX_KEEP_DAYS = 7
+    #: A council's own abbreviations for search (행재위 = 행정재경위원회), one group a line,
+    #: in addition to the built-in list (council_app/search/abbreviations.txt).
+    SEARCH_ABBREVIATIONS_FILE: str | None = None
+    #: Spelling suggestions learn the words of new minutes at most this often (seconds):
+    #: reading a large index's vocabulary takes the catch-up thread seconds.
+    SEARCH_SPELLER_REFRESH_SECONDS = 300.0
     #: This node's name in the index_node table; unset: the host name and the index's folder.
     SEARCH_NODE_NAME: str | None = None
     #: Outgoing mail for deadline reminders (``minutes deadlines --mail``); no server, no mail.

@@ -594,6 +594,13 @@ class Hit(Answer):
     web: str
 
 
+class Suggestion(Answer):
+    """The query as it was probably meant (이것을 찾으셨나요?), from the words the minutes hold."""
+
+    q: str = Field(examples=["예산"])
+    links: Links
+
+
 class SearchResult(Answer):
     """A page of hits, their total and facets."""
 
@@ -602,6 +609,9 @@ class SearchResult(Answer):
     total: int
     partial: bool = Field(description="The search ran out of time: the figures are partial.")
     rebuilding: bool = Field(description="The index is being rebuilt.")
+    suggestions: list[Suggestion] = Field(
+        description="For a query with few or no hits: the most likely correction first."
+    )
     links: Links
 
 

@@ -53,6 +53,18 @@ def search_minutes():
             "partial": result.partial,
             # The index is being rebuilt: some minutes are not searchable yet.
             "rebuilding": result.rebuilding,
+            # Few or no hits: the query as it was probably meant, from the index's words.
+            "suggestions": [
+                {
+                    "q": suggestion.q,
+                    "links": {
+                        "self": external_url(
+                            "api.search_minutes", **search_request.as_args(q=suggestion.q, page=1)
+                        )
+                    },
+                }
+                for suggestion in result.suggestions
+            ],
             "links": links,
         }
     )

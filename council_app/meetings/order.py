@@ -151,9 +151,7 @@ def _outcomes_at(meeting: Meeting) -> list[Outcome]:
     return list(db.session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id)))
 
 
-def titles_in_order(
-    meeting: Meeting, session: Session | None = None
-) -> list[tuple[int, str, int]]:
+def titles_in_order(meeting: Meeting, session: Session | None = None) -> list[tuple[int, str, int]]:
     """Return the meeting's order of business as (position, title, item id).
 
     What a minutes heading is matched against (``minutes.headings.item_for_heading``), by

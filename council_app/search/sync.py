@@ -36,6 +36,7 @@ from ..minutes.events import minutes_changed
 from ..minutes.headings import item_for_heading
 from ..minutes.models import IndexOutbox, Minutes, MinutesStatus, MinutesVersion
 from ..sessions.models import CouncilSession
+from . import variants
 from .index import IndexBusy, IndexMissing, SearchIndex
 from .models import IndexNode
 
@@ -45,7 +46,10 @@ _WORKER = "council_search_catch_up"
 
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
-    app.extensions[_EXTENSION] = SearchIndex(app.config["SEARCH_INDEX_PATH"])
+    app.extensions[_EXTENSION] = SearchIndex(
+        app.config["SEARCH_INDEX_PATH"],
+        variants=variants.load(app.config["SEARCH_ABBREVIATIONS_FILE"]),
+    )
     # Processes do not step on each other: the index's write lock orders them.
     app.extensions[_WORKER] = worker = Worker(
         app,
@@ -168,6 +172,16 @@ def merge_segments() -> int:
         return 0
 
 
+def prepare_speller() -> bool:
+    """Build this process's spelling suggestions from the index's words, if they changed.
+
+    Never in a request: it reads the whole vocabulary. Until it is done, searches suggest
+    from the previous generation's words, or nothing.
+    """
+    every = current_app.config["SEARCH_SPELLER_REFRESH_SECONDS"]
+    return search_index().prepare_speller(every=every)
+
+
 def catch_up_later() -> None:
     """Have this process's thread bring the index up to date, outside any request."""
     current_app.extensions[_WORKER].submit(_CATCH_UP)
@@ -193,6 +207,8 @@ def _catch_up(_job: str) -> None:
     bring_up_to_date()
     # After the changes are searchable, not before them.
     merge_segments()
+    # The words suggestions are drawn from, once per index generation.
+    prepare_speller()
 
 
 def _look_for_changes() -> str | None:

@@ -142,11 +142,22 @@ VARIANTS = {
     "/api/v1/minutes/{minutes_id}": ["?per_page=1&page=2", "?page=9999"],
     "/api/v1/minutes/deadlines": ["?status=late", "?status=overdue", "?status=nonsense"],
     "/api/v1/minutes": ["?status=provisional", "?meeting=x"],
-    "/api/v1/search": ["?q=예산&per_page=2&page=2", "?q=예산&sort=date&body=plenary", "?sort=x"],
+    "/api/v1/search": [
+        "?q=얘산",
+        "?q=예산&per_page=2&page=2",
+        "?q=예산&sort=date&body=plenary",
+        "?sort=x",
+    ],
     "/api/v1/sessions": ["?year=2023", "?year=1"],
     "/api/v1/sessions/plan": ["?year=2023"],
     "/api/v1/members/{member_id}": ["?per_page=1&page=2", "?per_page=999"],
-    "/api/v1/lookup": ["?q=김가상", "?q=제11호", "?q=제244회", "?q=제2차 본회의", "?q=" + "가" * 1001],
+    "/api/v1/lookup": [
+        "?q=김가상",
+        "?q=제11호",
+        "?q=제244회",
+        "?q=제2차 본회의",
+        "?q=" + "가" * 1001,
+    ],
 }
 
 

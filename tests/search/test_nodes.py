@@ -93,9 +93,7 @@ def test_an_index_made_before_cursors_replays_the_outbox(publish):
     }
 
 
-def test_rows_are_pruned_only_once_every_node_seen_lately_applied_them(
-    publish, other_node, clock
-):
+def test_rows_are_pruned_only_once_every_node_seen_lately_applied_them(publish, other_node, clock):
     def outbox():
         return db.session.scalars(select(IndexOutbox.id).order_by(IndexOutbox.id)).all()
 

@@ -187,7 +187,9 @@ def test_what_one_node_publishes_corrects_and_withdraws_the_other_finds(
     answered = []
     publishing = threading.Thread(
         target=lambda: answered.append(
-            _or_none(lambda: post(f"{two.base}/api/v1/minutes/{second}/publish", token, payload=late))
+            _or_none(
+                lambda: post(f"{two.base}/api/v1/minutes/{second}/publish", token, payload=late)
+            )
         )
     )
     publishing.start()

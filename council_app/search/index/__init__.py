@@ -13,11 +13,13 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from council_app.core.time import now
+from council_app.search import analysis, spelling
 from council_app.search.query import parse_query
 from council_app.search.snippets import match_pattern, snippet
 
@@ -37,6 +39,12 @@ FACET_FIELDS = ("body", "speaker", "kind")
 SORTS = ("relevance", "date")
 #: Tries of a search, or of opening a searcher, while writers replace segments under it.
 SEARCH_ATTEMPTS = 3
+#: Seconds a suggestion may spend counting where one typed word occurs, and words counted
+#: per query at most.
+SUGGEST_BUDGET = 0.1
+SUGGEST_MAX_COUNTS = 4
+#: Up to this many utterances, a search builds the missing speller itself (a few ms).
+SPELLER_IN_REQUEST_DOCS = 1_000
 #: A file in the index's folder while its content is not yet built from the database.
 REBUILD_MARK = "REBUILD_NEEDED"
 
@@ -98,14 +106,24 @@ class SearchResult:
     partial: bool = False
     #: The index is being rebuilt from the database: some minutes may be missing.
     rebuilding: bool = False
+    #: Queries as they were probably meant (``spelling.Suggestion``), for few or no hits.
+    suggestions: list = field(default_factory=list)
 
 
 class SearchIndex:
     """A Whoosh index of utterances in one directory."""
 
-    def __init__(self, path: str | os.PathLike, *, morphemes: bool = True):
+    def __init__(self, path: str | os.PathLike, *, morphemes: bool = True, variants=None):
         self.path = os.fspath(path)
         self.morphemes = morphemes
+        #: Other spellings searched beside each query word (``search.variants.Variants``).
+        self.variants = variants
+        #: Whether a Hangul word also finds Hanja read as it (off: to measure what it adds).
+        self.readings = True
+        #: The speller of the words of one generation of the index: (generation, speller,
+        #: when it was built).
+        self._speller: tuple[int, spelling.Speller, datetime] | None = None
+        self._speller_lock = threading.Lock()
         self._ix = None
         # One searcher per process, refreshed when a writer commits: opening one reads
         # every segment's metadata, too slow to repeat per query.
@@ -316,14 +334,19 @@ class SearchIndex:
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; use one of {SORTS}")
         parsed = parse_query(q)
-        query = query_node(parsed, self.morphemes)
-        if query is None:
+        plain = query_node(parsed, self.morphemes, self.variants)
+        if plain is None:
             return SearchResult(0, [], {})
         per_page = min(max(per_page, 1), MAX_PER_PAGE)
         with self._unless_gone(), self._searcher_lock:
             for attempt in range(SEARCH_ATTEMPTS):
                 searcher = self._current_searcher()
                 try:
+                    # Hanja readings are searched only where some text had Hanja: elsewhere
+                    # the exact-hit bonus would only change the scores.
+                    query = plain
+                    if self.readings and searcher.field_length("readings") > 0:
+                        query = query_node(parsed, self.morphemes, self.variants, readings=True)
                     found = matching.run(
                         searcher,
                         query,
@@ -342,9 +365,101 @@ class SearchIndex:
                     # broke on the way, the next generation of the index is whole.
                     if searcher.up_to_date() or attempt == SEARCH_ATTEMPTS - 1:
                         raise
-        pattern = match_pattern(needles(parsed))
+        pattern = match_pattern(needles(parsed, self.variants))
         hits = [_hit(fields, score, pattern) for fields, score in found.page]
         return SearchResult(found.total, hits, found.facets, partial=found.partial)
+
+    def suggest(self, q: str, limit: int = 3) -> list[spelling.Suggestion] | None:
+        """Return the query as it was probably meant, from the index's own words.
+
+        None while this process has no speller yet (``prepare_speller`` builds it, outside
+        requests, but for an index of at most ``SPELLER_IN_REQUEST_DOCS`` utterances); a
+        speller of an older generation serves until the new one is ready.
+        Only queries of plain words are corrected. Work is bounded by the query's words.
+        """
+        built = self._speller
+        if built is None and self.doc_count() <= SPELLER_IN_REQUEST_DOCS:
+            # A small index's words are read in a few milliseconds: no need to wait.
+            self.prepare_speller()
+            built = self._speller
+        if built is None:
+            return None
+        parsed = parse_query(q)
+        terms = [term for clause in parsed.clauses for term in clause.terms]
+        plain = all(len(c.terms) == 1 and not c.negated for c in parsed.clauses) and not any(
+            term.phrase or term.prefix for term in terms
+        )
+        if not terms or not plain:
+            return []
+        counted: dict[str, int] = {}
+        with self._unless_gone(), self._searcher_lock:
+            searcher = self._current_searcher()
+
+            def occurrences(word: str) -> int:
+                # Each count is a phrase search: a few per query, then a word is taken
+                # as known, so a long query's suggestions never cost many searches.
+                if word not in counted:
+                    if len(counted) >= SUGGEST_MAX_COUNTS:
+                        return spelling.MIN_FREQUENCY
+                    counted[word] = self._occurrences(searcher, word)
+                return counted[word]
+
+            fields = self._vocabulary_fields()
+            return spelling.suggest(
+                [term.text for term in terms],
+                built[1],
+                lambda word: max(searcher.doc_frequency(name, word) for name in fields),
+                analysis.strip_suffix,
+                limit,
+                occurrences=occurrences,
+            )
+
+    def _vocabulary_fields(self) -> tuple[str, ...]:
+        """Return the fields whose terms are words: the words as written, and morphemes
+        (예산 of 예산결산특별위원회), which mecab finds inside compounds."""
+        return ("words", "morphs") if self.morphemes else ("words",)
+
+    def _occurrences(self, searcher, word: str) -> int:
+        """Return how many utterances hold a word as typed, inside longer words too."""
+        query = query_node(parse_query(f'"{word}"'), morphemes=False)
+        if query is None:
+            return 0
+        found = matching.run(
+            searcher,
+            query,
+            None,
+            sort="relevance",
+            first=0,
+            count=0,
+            facets=(),
+            columns=self._columns,
+            budget=matching.Budget(SUGGEST_BUDGET),
+        )
+        return found.total
+
+    def prepare_speller(self, *, every: float = 0.0) -> bool:
+        """Build the speller from the words of the index's latest generation; True if built.
+
+        Reads the whole vocabulary: for the catch-up thread, never a request (but for a
+        small index). A speller younger than ``every`` seconds is kept: the vocabulary of
+        a large council barely changes with one publication, and reading it takes seconds.
+        """
+        with self._speller_lock, self._unless_gone():
+            generation = self._ix.latest_generation()
+            if self._speller is not None:
+                built_generation, _speller, built_at = self._speller
+                fresh = now() - built_at < timedelta(seconds=every)
+                if built_generation == generation or fresh:
+                    return False
+            frequencies: dict[str, int] = {}
+            with self._ix.reader() as reader:
+                for fieldname in self._vocabulary_fields():
+                    for term, info in reader.iter_field(fieldname):
+                        word = term.decode()
+                        frequencies[word] = max(frequencies.get(word, 0), info.doc_frequency())
+            speller = spelling.Speller(frequencies.items())
+            self._speller = (generation, speller, now())
+            return True
 
     @contextmanager
     def _unless_gone(self) -> Iterator[None]:
@@ -427,7 +542,8 @@ def _hit(fields: Mapping, score: float, pattern) -> Hit:
         meeting_id=fields.get("meeting_id"),
         order=order,
         anchor=f"u-{order}",
-        speaker=fields["speaker"],
+        # The label as the minutes print it (in Hanja, say); the facet shows its reading.
+        speaker=fields.get("speaker_label") or fields["speaker"],
         date=fields["date"],
         body=fields["body"],
         score=score,

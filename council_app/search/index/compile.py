@@ -3,16 +3,25 @@
 from council_app.search import analysis
 from council_app.search.query import ParsedQuery, Term
 
-from .nodes import AllOf, AnyOf, Phrase, Prefix, Range
+from .nodes import AllOf, AnyOf, Bonus, Phrase, Prefix, Range
 from .nodes import Term as TermNode
 from .schema import iso
 
+#: Added to the score of an utterance that holds a word as typed, where other spellings of
+#: it are searched too: BM25 scores stay far below it, so every exact hit ranks above
+#: every hit of another spelling only.
+EXACT_BONUS = 1000.0
 
-def query_node(parsed: ParsedQuery, morphemes: bool):
-    """Translate parsed clauses into a query node; None if nothing is searchable."""
+
+def query_node(parsed: ParsedQuery, morphemes: bool, variants=None, readings: bool = False):
+    """Translate parsed clauses into a query node; None if nothing is searchable.
+
+    With ``variants`` (``search.variants.Variants``) a word also finds its other spellings;
+    with ``readings`` (the index holds Hanja) also the Hanja read as it.
+    """
     required, excluded = [], []
     for clause in parsed.clauses:
-        nodes = (term_node(term, morphemes) for term in clause.terms)
+        nodes = (term_node(term, morphemes, variants, readings) for term in clause.terms)
         terms = [node for node in nodes if node is not None]
         if terms:
             (excluded if clause.negated else required).append(AnyOf(terms))
@@ -21,8 +30,12 @@ def query_node(parsed: ParsedQuery, morphemes: bool):
     return AllOf(required, excluded)
 
 
-def term_node(term: Term, morphemes: bool):
-    """Return the node of one query term; None if nothing of it is searchable."""
+def term_node(term: Term, morphemes: bool, variants=None, readings: bool = False):
+    """Return the node of one query term; None if nothing of it is searchable.
+
+    Other spellings (``variants``, Hanja ``readings``) are alternatives ranked below the
+    term as typed; a quoted phrase is searched as written only.
+    """
     form = analysis.query_form(term.text, phrase=term.phrase or term.prefix, morphemes=morphemes)
     if term.prefix and len(form.bigram_seqs) == 1 and _is_latin_word(form.bigram_seqs[0]):
         return Prefix("text", form.bigram_seqs[0][0])
@@ -30,15 +43,36 @@ def term_node(term: Term, morphemes: bool):
     # The morpheme field has no positions, so it cannot tell a quoted phrase's order.
     if form.morphemes and not term.phrase:
         alternatives.append(AllOf(TermNode("morphs", m) for m in form.morphemes))
-    return AnyOf(alternatives) if alternatives else None
+    if not alternatives:
+        return None
+    exact = AnyOf(alternatives)
+    if term.phrase or term.prefix:
+        return exact
+    others = [_sequence("text", seq) for other in spellings(term, variants) for seq in _seqs(other)]
+    if readings:
+        others += [_sequence("readings", seq) for seq in form.bigram_seqs]
+    return AnyOf([Bonus(exact, EXACT_BONUS), *others]) if others else exact
 
 
-def needles(parsed: ParsedQuery) -> list[str]:
+def spellings(term: Term, variants) -> list[str]:
+    """Return the other spellings of a query term searched beside it."""
+    if variants is None or term.phrase or term.prefix:
+        return []
+    text = term.text.strip()
+    return variants.of(text, analysis.strip_suffix(text))
+
+
+def _seqs(text: str) -> tuple[tuple[str, ...], ...]:
+    return analysis.query_form(text, phrase=True, morphemes=False).bigram_seqs
+
+
+def needles(parsed: ParsedQuery, variants=None) -> list[str]:
     """Return the strings the snippets highlight for the query's positive terms."""
     return [
         needle
         for term in parsed.positive_terms
-        for needle in analysis.query_form(term.text, phrase=term.phrase, morphemes=False).needles
+        for text in (term.text, *spellings(term, variants))
+        for needle in analysis.query_form(text, phrase=term.phrase, morphemes=False).needles
     ]
 
 

@@ -170,6 +170,29 @@ class Prefix:
         return self.expanded(leaf).scores(leaf, docs)
 
 
+class Bonus:
+    """Documents a node matches, each scored a constant more than the node scores it."""
+
+    def __init__(self, node, bonus: float):
+        self.node, self.bonus = node, bonus
+
+    def estimate(self, leaf: Leaf) -> int:
+        """Return how many documents the node may match."""
+        return self.node.estimate(leaf)
+
+    def docs(self, leaf: Leaf) -> set[int]:
+        """Return the documents the node matches."""
+        return leaf.docs(self.node)
+
+    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        """Return the candidates the node matches."""
+        return leaf.narrow(self.node, candidates)
+
+    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+        """Return the node's score plus the bonus in each of docs (which it all matches)."""
+        return list(map(add, self.node.scores(leaf, docs), repeat(self.bonus)))
+
+
 class Range:
     """Documents whose (text) term in a field lies between two bounds; a filter, unscored."""
 

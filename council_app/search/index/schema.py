@@ -7,9 +7,9 @@ from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 
-from council_app.search import analysis
+from council_app.search import analysis, readings, spelling
 
 from .ranking import SPEECH
 from .whoosh_private import pack_uint
@@ -17,7 +17,7 @@ from .whoosh_private import pack_uint
 #: Raised whenever analysis or schema change what an index holds. It is kept in the text
 #: fields' format options, so ``same_schema`` tells an index built by another version,
 #: which is rebuilt, never searched with analysis it was not made with.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Numbers looked up by value (filters, deletion by minutes). One term per value: Whoosh's
 #: default of 16 tiered terms per 64-bit number serves range queries, which we never run.
@@ -133,6 +133,45 @@ class MorphemeField(TEXT):
         ]
 
 
+class ReadingField(BigramField):
+    """The Hangul reading of a text's Hanja, as bigrams: 李承晩 is found as 이승만.
+
+    Only texts with Hanja have postings here. Where a name reads apart from the word
+    (金 as 김), both readings are indexed at the same positions.
+    """
+
+    def index(self, value, **kwargs):
+        """Return the postings of the text's reading(s); none for a text without Hanja."""
+        postings: dict[str, set[int]] = {}
+        for read in readings.readings(value):
+            for term, positions in analysis.bigram_positions(read).items():
+                postings.setdefault(term, set()).update(positions)
+        boost = self.format.field_boost
+        return [
+            (term.encode(), len(found), len(found) * boost, array("I", sorted(found)).tobytes())
+            for term, found in postings.items()
+        ]
+
+
+class VocabularyField(ID):
+    """The words of a text (Hangul, particles stripped), for spelling suggestions only.
+
+    Neither scored nor searched: its term list, with how many utterances hold each word,
+    is the vocabulary suggestions are drawn from (``spelling``).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.format = Existence(self.format.field_boost, analysis=SCHEMA_VERSION)
+
+    def index(self, value, **kwargs):
+        """Return one posting per distinct word of the text and of its Hanja's reading."""
+        words = spelling.vocabulary_words(value, analysis.strip_suffix)
+        for read in readings.readings(value):
+            words |= spelling.vocabulary_words(read, analysis.strip_suffix)
+        return [(word.encode(), 1, 1.0, b"") for word in sorted(words)]
+
+
 class StoredNumber(COLUMN):
     """A number stored with its document and kept in a column, never indexed."""
 
@@ -147,8 +186,13 @@ def build_schema(morphemes: bool = True) -> Schema:
     fields = {
         "uid": ID(unique=True, stored=True, sortable=True),
         "text": BigramField(stored=True),
+        # The speaker label read in Hangul (facets, filters); the label as printed is kept
+        # in speaker_label for the hits.
         "speaker": ID(stored=True, sortable=True),
+        "speaker_label": STORED(),
         "speaker_words": KEYWORD(lowercase=True),
+        "readings": ReadingField(),
+        "words": VocabularyField(),
         "title": STORED(),
         "body": ID(stored=True, sortable=True),
         "date": ID(stored=True, sortable=True),
@@ -193,12 +237,17 @@ def _field_key(field) -> tuple:
 def document(utterance: Mapping, morphemes: bool) -> dict:
     """Map an utterance dict onto index fields, leaving out missing numbers."""
     text = utterance.get("text") or ""
-    speaker = utterance.get("speaker") or ""
+    # A merge feeds back the stored fields, where the label as printed is speaker_label.
+    label = utterance.get("speaker_label") or utterance.get("speaker") or ""
+    speaker = readings.reading(label)
     doc = {
         "uid": utterance.get("uid") or f"{utterance['minutes_id']}:{utterance['order']}",
         "text": text,
         "speaker": speaker,
-        "speaker_words": speaker,
+        "speaker_label": label,
+        "speaker_words": label if speaker == label else f"{label} {speaker}",
+        "readings": text,
+        "words": text,
         "title": utterance.get("title") or "",
         "body": utterance.get("body") or "",
         "date": iso(utterance.get("date")),
