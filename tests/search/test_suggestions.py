@@ -52,7 +52,12 @@ def test_api_answers_suggestions_with_links(client, minutes):
 
 
 def test_openapi_documents_the_suggestions(client):
-    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/search"]["get"]
-    fields = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
-    assert fields["suggestions"]["type"] == "array"
-    assert "이것을 찾으셨나요?" in fields["suggestions"]["description"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/search"]["get"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    schemas = document["components"]["schemas"]
+    field = schemas[answer.rsplit("/", 1)[1]]["properties"]["suggestions"]
+    assert field["type"] == "array"
+    suggestion = schemas[field["items"]["$ref"].rsplit("/", 1)[1]]
+    assert set(suggestion["required"]) == {"q", "links"}
+    assert "이것을 찾으셨나요?" in suggestion["description"]
