@@ -14,7 +14,7 @@ def _search_from_home(page, words: str) -> None:
     page.goto("/")
     page.get_by_role("search").get_by_label("회의록 검색").fill(words)
     page.get_by_role("search").get_by_role("button", name="검색").click()
-    expect(page.get_by_role("heading", name="검색어와 맞는 의원·안건·회기·회의")).to_be_visible()
+    expect(page.get_by_role("heading", name="검색한 말과 맞는 의원·안건·회기·회의")).to_be_visible()
 
 
 def test_a_name_in_the_home_box_reaches_the_members_page_and_turns(page):
