@@ -27,7 +27,7 @@ from ..meetings.models import Meeting
 from ..minutes.models import Minutes, MinutesStatus, MinutesVersion, UtteranceKind
 from ..sessions.models import CouncilSession
 from . import sync
-from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult
+from .index import MAX_PER_PAGE, Hit, IndexMissing, SearchFilters, SearchResult, names_procedure
 from .index.compile import needles
 from .query import MAX_QUERY_CHARS, QueryError, parse_query
 from .snippets import match_pattern
@@ -67,6 +67,11 @@ class SearchRequest:
     def has_filters(self) -> bool:
         """Tell whether any filter narrows the search."""
         return self.filters != SearchFilters()
+
+    @property
+    def has_folded_filters(self) -> bool:
+        """Tell whether a filter of the page's "조건 더하기" fold is set (the kind box is not)."""
+        return replace(self.filters, kind=None) != SearchFilters()
 
     @property
     def is_blank(self) -> bool:
@@ -172,6 +177,22 @@ def read_request(args: Mapping[str, str]) -> SearchRequest:
         kind=None if given.kind == ALL_KINDS else given.kind,
     )
     return SearchRequest(given.q, filters, given.sort, page, per_page)
+
+
+def page_args(args: Mapping[str, str]) -> Mapping[str, str]:
+    """Return the search page's arguments with its default: discussion only, for a topic.
+
+    The page's "절차 발언 포함" box is off by default when the query is a topic (issue 21):
+    the chair's formulas are left out unless the query asks for procedure or names an
+    agenda item (``names_procedure``) or the reader ticks the box. The API and the feeds
+    keep every kind unless asked (``kind``); they rank the formulas last instead.
+    """
+    q = args.get("q", "")
+    if "kind" in args or not q.strip() or names_procedure(q):
+        return args
+    with_default = MultiDict(args)
+    with_default["kind"] = UtteranceKind.SPEECH.value
+    return with_default
 
 
 def _clean(value: str) -> str:

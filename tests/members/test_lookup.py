@@ -63,7 +63,7 @@ def test_meetings_are_found_by_sitting_and_body_and_closed_ones_never(client, de
 
 def test_the_speech_search_is_unchanged_below(client, demo):
     plain = client.get("/api/v1/search", query_string={"q": "예산"}).get_json()
-    page = client.get("/search", query_string={"q": "예산"}).get_data(as_text=True)
+    page = client.get("/search", query_string={"q": "예산", "kind": "all"}).get_data(as_text=True)
     assert "검색한 말과 맞는 의원·안건·회기·회의" in page
     assert f"발언 {plain['total']}건" in page
 

@@ -33,7 +33,7 @@ def test_the_page_lists_ten_speakers_and_says_how_many_more(client, publish):
     publish(MANY_SPEAKERS)
     speakers = client.get("/api/v1/search", query_string={"q": "예산"}).get_json()["facets"]
     assert len(speakers["speaker"]) > 13
-    page = client.get("/search", query_string={"q": "예산"}).get_data(as_text=True)
+    page = client.get("/search", query_string={"q": "예산", "kind": "all"}).get_data(as_text=True)
     facets = page.split('class="facets"')[1].split("</aside>")[0]
     assert facets.count("speaker=") == services.FACET_VALUES
     more = len(speakers["speaker"]) - services.FACET_VALUES
@@ -103,5 +103,5 @@ def test_items_of_one_title_are_told_apart_by_their_session(client, demo):
             .limit(1)
         )
         assert label == f"{title} ({session.name})"
-    page = client.get("/search?q=예산").get_data(as_text=True)
+    page = client.get("/search?q=예산&kind=all").get_data(as_text=True)
     assert f">{labels[0]}<" in page

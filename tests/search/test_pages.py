@@ -108,7 +108,9 @@ def test_hostile_input_never_fails_nor_lingers(client, two_meetings, q):
 
 def test_page_groups_hits_by_meeting_and_links_the_utterance(client, two_meetings):
     committee, _ = two_meetings
-    html = client.get("/search", query_string={"q": "추가경정예산"}).get_data(as_text=True)
+    html = client.get("/search", query_string={"q": "추가경정예산", "kind": "all"}).get_data(
+        as_text=True
+    )
     assert 'role="search"' in html and '<label class="field-label" for="s-q">검색어</label>' in html
     assert "발언 2건" in html
     assert html.count('class="hit-group"') == 2

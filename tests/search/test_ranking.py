@@ -79,13 +79,41 @@ def _hit_speakers(html):
     return re.findall(r'class="hit-speaker">([^<]+)</a>', html)
 
 
-def test_the_search_page_shows_procedural_turns_after_discussion_by_default(client, budget):
+def _toggle(html: str) -> str:
+    return re.search(r'<input type="checkbox" id="s-kind"[^>]*>', html)[0]
+
+
+def test_a_topic_shows_discussion_only_by_default(client, budget):
     html = client.get("/search", query_string={"q": "추가경정예산 OR 예산"}).text
+    assert _hit_speakers(html) == ["이가상 위원"]
+    assert "checked" not in _toggle(html)
+    assert '<label for="s-kind">절차 발언 포함</label>' in html
+    # The default is no filter the reader chose: the "조건 더하기" fold stays closed.
+    assert '<details class="search-filters" >' in html
+    # The API keeps every kind unless asked, the formulas last.
+    hits = api(client, q="추가경정예산 OR 예산")["data"]
+    assert [h["kind"] for h in hits] == ["speech", "procedural"]
+
+
+def test_the_ticked_box_shows_procedural_turns_after_discussion(client, budget):
+    html = client.get("/search", query_string={"q": "추가경정예산 OR 예산", "kind": "all"}).text
     assert _hit_speakers(html) == ["이가상 위원", "위원장 김가상"]
     assert html.count('class="badge hit-kind">절차 발언<') == 1
-    toggle = re.search(r'<input type="checkbox" id="s-kind"[^>]*>', html)[0]
-    assert "checked" in toggle
-    assert '<label for="s-kind">절차 발언 포함</label>' in html
+    assert "checked" in _toggle(html)
+
+
+def test_a_query_about_procedure_shows_the_formulas_with_the_box_ticked(client, budget):
+    html = client.get("/search", query_string={"q": "예산 상정"}).text
+    assert "위원장 김가상" in _hit_speakers(html)
+    assert "checked" in _toggle(html)
+
+
+def test_words_only_the_formulas_hold_are_shown_rather_than_nothing(client, budget):
+    # 추가경정예산안 is said only in the chair's "…을 상정합니다".
+    assert api(client, q="추가경정예산안", kind="speech")["total"] == 0
+    html = client.get("/search", query_string={"q": "추가경정예산안"}).text
+    assert _hit_speakers(html) == ["위원장 김가상"]
+    assert "checked" in _toggle(html)
 
 
 def test_unticking_the_toggle_hides_procedural_turns(client, budget):
