@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..core.errors import RuleViolation
 from ..core.time import as_kst, format_date, now
@@ -26,11 +25,9 @@ from ..core.urls import external_url
 from ..council.models import Body, Member
 from ..council.services import current_council
 from ..extensions import db
-from ..meetings.models import Meeting
-from ..minutes import mail
-from ..minutes.models import Minutes, MinutesStatus, MinutesVersion, Utterance
+from ..minutes import mail, queries
+from ..minutes.models import MinutesVersion, Utterance
 from ..search import services as search_services
-from ..sessions.models import CouncilSession
 from .models import AlertSubscription
 
 #: The search arguments an alert keeps: words and the filters that name who or where.
@@ -310,31 +307,14 @@ def _plain(snippet: str) -> str:
 
 def _published_between(after: datetime, until: datetime) -> list[Publication]:
     """Return the public versions citizens read now that were published in (after, until]."""
-    published = [s for s in MinutesStatus if s.is_published]
     newest = (
         select(func.max(MinutesVersion.id))
         .where(MinutesVersion.published_at.is_not(None), MinutesVersion.published_at <= until)
         .group_by(MinutesVersion.minutes_id)
     )
     versions = db.session.scalars(
-        select(MinutesVersion)
-        .join(MinutesVersion.minutes)
-        .join(Minutes.meeting)
-        .where(
-            MinutesVersion.id.in_(newest),
-            MinutesVersion.published_at > after,
-            Minutes.status.in_(published),
-            Meeting.public.is_(True),
-        )
-        .options(
-            selectinload(MinutesVersion.minutes)
-            .selectinload(Minutes.meeting)
-            .selectinload(Meeting.council_session)
-            .selectinload(CouncilSession.term),
-            selectinload(MinutesVersion.minutes)
-            .selectinload(Minutes.meeting)
-            .selectinload(Meeting.body),
-        )
+        queries.public_publications()
+        .where(MinutesVersion.id.in_(newest), MinutesVersion.published_at > after)
         .order_by(MinutesVersion.published_at, MinutesVersion.id)
         .limit(MAX_MINUTES_PER_RUN)
     )

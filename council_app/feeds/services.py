@@ -25,7 +25,8 @@ from ..council.services import current_council
 from ..extensions import db
 from ..i18n import date_filter
 from ..meetings.models import Meeting
-from ..minutes.models import Minutes, MinutesStatus, MinutesVersion, Utterance
+from ..minutes import queries
+from ..minutes.models import MinutesVersion, Utterance
 from ..search.services import SearchRequest
 from ..search.services import search as run_search
 from ..sessions.models import CouncilSession
@@ -39,25 +40,8 @@ EMPTY_SINCE = datetime.fromisoformat("2000-01-01T00:00:00+09:00")
 
 def minutes_feed(body: Body | None = None, member: Member | None = None) -> atom.Feed:
     """Return the feed of minutes publications, newest first, of one body or member if given."""
-    published = [s for s in MinutesStatus if s.is_published]
     stmt = (
-        select(MinutesVersion)
-        .join(MinutesVersion.minutes)
-        .join(Minutes.meeting)
-        .where(
-            MinutesVersion.published_at.is_not(None),
-            Minutes.status.in_(published),
-            Meeting.public.is_(True),
-        )
-        .options(
-            selectinload(MinutesVersion.minutes)
-            .selectinload(Minutes.meeting)
-            .selectinload(Meeting.council_session)
-            .selectinload(CouncilSession.term),
-            selectinload(MinutesVersion.minutes)
-            .selectinload(Minutes.meeting)
-            .selectinload(Meeting.body),
-        )
+        queries.public_publications()
         .order_by(MinutesVersion.published_at.desc(), MinutesVersion.id.desc())
         .limit(MAX_ENTRIES)
     )

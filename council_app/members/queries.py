@@ -69,7 +69,7 @@ def terms_of(member: Member, council: Council) -> list[Term]:
 
 def public_versions() -> Select:
     """Return the ids of the versions citizens read: each public minutes' last published one."""
-    published = [s for s in MinutesStatus if s.is_published]
+    published = MinutesStatus.published()
     newest = (
         select(func.max(MinutesVersion.id))
         .join(Minutes, Minutes.id == MinutesVersion.minutes_id)

@@ -35,6 +35,11 @@ class MinutesStatus(LabelledEnum):
         """Tell whether minutes in this state are open to the public."""
         return self in (MinutesStatus.PROVISIONAL, MinutesStatus.FINAL)
 
+    @classmethod
+    def published(cls) -> list[MinutesStatus]:
+        """Return the states open to the public, for a query's ``in_``."""
+        return [status for status in cls if status.is_published]
+
 
 class Minutes(db.Model):
     """The minutes (회의록) of one meeting, through all their versions."""

@@ -186,3 +186,29 @@ def places_of_item(meetings: list[Meeting], title: str) -> dict[int, tuple[int, 
         if minutes.meeting_id not in places or order < places[minutes.meeting_id][1]:
             places[minutes.meeting_id] = (minutes.id, order)
     return places
+
+
+def public_publications():
+    """Select the versions of public minutes that were published, with what a listing shows.
+
+    Meeting, session, term and body come loaded; a caller adds its own window and order.
+    """
+    return (
+        select(MinutesVersion)
+        .join(MinutesVersion.minutes)
+        .join(Minutes.meeting)
+        .where(
+            MinutesVersion.published_at.is_not(None),
+            Minutes.status.in_(MinutesStatus.published()),
+            Meeting.public.is_(True),
+        )
+        .options(
+            selectinload(MinutesVersion.minutes)
+            .selectinload(Minutes.meeting)
+            .selectinload(Meeting.council_session)
+            .selectinload(CouncilSession.term),
+            selectinload(MinutesVersion.minutes)
+            .selectinload(Minutes.meeting)
+            .selectinload(Meeting.body),
+        )
+    )

@@ -305,7 +305,7 @@ def still_public(hits: list[Hit]) -> list[Hit]:
     ids = {hit.minutes_id for hit in hits}
     if not ids:
         return hits
-    published = [s for s in MinutesStatus if s.is_published]
+    published = MinutesStatus.published()
     current = dict(
         db.session.execute(
             select(MinutesVersion.minutes_id, func.max(MinutesVersion.number))
@@ -396,7 +396,7 @@ def filter_choices(
     if council is None:
         return {name: [] for name in ("term", "session", "body", "member", "agenda")}
     filters = filters or SearchFilters()
-    published = [s for s in MinutesStatus if s.is_published]
+    published = MinutesStatus.published()
     # Only items that some public, published minutes can speak about; EXISTS rather than a
     # join, so the newest are read off the date index and the reading stops at the limit.
     public_minutes = (

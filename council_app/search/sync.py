@@ -445,7 +445,7 @@ def indexed_minutes_count() -> int:
 
 def _indexed_select(*columns):
     """Select among the minutes ``is_indexed`` accepts, in SQL."""
-    published = [s for s in MinutesStatus if s.is_published]
+    published = MinutesStatus.published()
     return (
         select(*columns)
         .join(Minutes.meeting)
