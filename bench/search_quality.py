@@ -46,7 +46,10 @@ sys.path.insert(0, os.environ.get("COUNCIL_BENCH_CODE", str(REPO_ROOT)))
 
 from corpus import corpus_dir, load_utterances  # noqa: E402
 
-from council_app.search import variants  # noqa: E402
+try:
+    from council_app.search import variants  # noqa: E402
+except ImportError:  # the app as it was before other spellings (``--before``)
+    variants = None
 from council_app.search.index import SearchFilters, SearchIndex  # noqa: E402
 
 TOP = 10
@@ -127,7 +130,8 @@ class CouncilEngine:
 
     def __init__(self, path, rows, morphemes):
         self.name = "ours: bigrams + morphemes" if morphemes else "ours: bigrams only"
-        self.index = SearchIndex(path, morphemes=morphemes, variants=variants.load()).create()
+        spellings = {"variants": variants.load()} if variants else {}
+        self.index = SearchIndex(path, morphemes=morphemes, **spellings).create()
         self.index.add_utterances(rows)
         self.uids = {(r["minutes_id"], r["order"]): r["uid"] for r in rows}
 
