@@ -55,20 +55,41 @@ os.environ["COUNCIL_TEST_NOW"] = TEST_NOW.isoformat()
 os.environ["COUNCIL_SEARCH_POLL_SECONDS"] = "0"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    """Start each test at ``TEST_NOW`` on a clock that runs on from there.
+def _instants() -> list[datetime]:
+    """Return the instants ``COUNCIL_TEST_INSTANTS`` names (space-separated, with offsets)."""
+    instants = []
+    for value in os.environ.get("COUNCIL_TEST_INSTANTS", "").split():
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise pytest.UsageError(f"COUNCIL_TEST_INSTANTS: {value} needs an offset")
+        instants.append(moment)
+    return instants
+
+
+#: ``make test-clock`` runs every test once at each of these instants, in one session.
+INSTANTS = _instants()
+
+
+@pytest.fixture(
+    autouse=True,
+    **({"params": INSTANTS, "ids": lambda moment: moment.isoformat()} if INSTANTS else {}),
+)
+def clock(request):
+    """Start each test at ``TEST_NOW`` (or each of ``INSTANTS``) on a clock that runs on.
 
     The app reads the time only through ``council_app.core.time.now``, so this is the one
     way a test sets "now": ``clock.move_to(...)`` (time-machine's traveller) for a test
     that needs a given day or hour; nothing else reads or patches the machine's clock.
     """
-    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+    with time_machine.travel(getattr(request, "param", TEST_NOW), tick=True) as traveller:
         yield traveller
 
 
 def pytest_report_header(config):
-    clock_line = f"clock: each test starts at {TEST_NOW.isoformat(timespec='minutes')}"
+    starts = INSTANTS or [TEST_NOW]
+    clock_line = "clock: each test starts at " + ", ".join(
+        moment.isoformat(timespec="minutes") for moment in starts
+    )
     if PG_URL:
         return [f"databases: SQLite and PostgreSQL ({PG_URL})", clock_line]
     return [

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine
 
 from council_app import create_app
 from council_app.core.backup import restart_sequences
+from council_app.core.time import today_kst
 from council_app.extensions import db
 
 
@@ -17,21 +19,23 @@ class DemoTemplate:
 
     Loading it takes seconds (more on PostgreSQL); copying its rows into a test's empty
     tables takes a fraction of that, and every test still gets a database of its own.
-    Each test starts at the same instant (``clock``), so a copy equals a fresh load.
+    A variant is loaded once per day of the clock (``make test-clock`` runs each test at
+    several instants in one process), so a copy equals a fresh load on the test's day.
     """
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._built: set[bool] = set()
+        self._built: set[tuple[bool, date]] = set()
 
     def path(self, example_session: bool) -> Path:
-        """Return the folder of one variant (with or without the made-up session)."""
-        return self.folder / ("with-example" if example_session else "without-example")
+        """Return the folder of one variant (with or without the made-up session) today."""
+        variant = "with-example" if example_session else "without-example"
+        return self.folder / f"{variant}-{today_kst().isoformat()}"
 
     def build(self, example_session: bool = True) -> Path:
-        """Load the demo into the variant's folder, once; return the folder."""
+        """Load the demo into the variant's folder, once a day; return the folder."""
         folder = self.path(example_session)
-        if example_session in self._built:
+        if (example_session, today_kst()) in self._built:
             return folder
         from council_app.demo import loader
         from council_app.search import sync
@@ -48,7 +52,7 @@ class DemoTemplate:
             assert sync.wait_for_catch_up(timeout=120), "the demo's index did not settle"
             db.session.remove()
             db.engine.dispose()
-        self._built.add(example_session)
+        self._built.add((example_session, today_kst()))
         return folder
 
     def copy_into(self, app, example_session: bool = True) -> None:
