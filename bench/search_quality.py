@@ -343,17 +343,21 @@ def print_suggestions(index, queries):
     started = time.perf_counter()
     print("\nspelling suggestions (search_suggestions.json)")
     for name in ("misspelled", "held_out"):
-        hits, kinds = 0, defaultdict(lambda: [0, 0])
+        hits, kinds, missed = 0, defaultdict(lambda: [0, 0]), []
         for item in judged[name]:
             suggestions = index.suggest(item["query"])
             good = bool(suggestions) and suggestions[0].q == item["expect"]
             hits += good
+            if not good:
+                first = suggestions[0].q if suggestions else "-"
+                missed.append(f"{item['query']}→{first} (meant {item['expect']})")
             kinds[item["kind"]][0] += good
             kinds[item["kind"]][1] += 1
         detail = ", ".join(f"{kind} {good}/{n}" for kind, (good, n) in sorted(kinds.items()))
         print(
             f"{name:11} first suggestion is the word meant: {hits}/{len(judged[name])}"
             f" = {hits / len(judged[name]):.3f} ({detail})"
+            + (f"\n            missed: {', '.join(missed)}" if missed else "")
         )
     correct = judged["correct"] + [item["query"] for item in queries]
     with_hits = [q for q in correct if index.search(q, per_page=1).total]
