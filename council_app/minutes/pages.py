@@ -60,9 +60,9 @@ def version_page(
 
 
 #: The longest query a minutes page reached from a search marks (the search's own bound
-#: is 200 characters once cleaned), and the longest way back to the results it keeps.
+#: is 200 characters once cleaned). The way back is bounded where it is read, by the
+#: search (``search_back``: a longer one is refused whole, never cut into other arguments).
 MAX_ARRIVAL_QUERY = 400
-MAX_BACK = 2000
 
 
 def _arrival() -> dict | None:
@@ -77,5 +77,5 @@ def _arrival() -> dict | None:
     return {
         "q": q,
         "turn": whole_number(request.args.get("turn", ""), 1_000_000),
-        "back": request.args.get("back", "")[:MAX_BACK],
+        "back": request.args.get("back", ""),
     }

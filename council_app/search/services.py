@@ -179,20 +179,30 @@ def read_request(args: Mapping[str, str]) -> SearchRequest:
     return SearchRequest(given.q, filters, given.sort, page, per_page)
 
 
-def page_args(args: Mapping[str, str]) -> Mapping[str, str]:
-    """Return the search page's arguments with its default: discussion only, for a topic.
+def page_search(args: Mapping[str, str]) -> tuple[SearchRequest, SearchResult | None]:
+    """Read and run the search page's search, with the page's default: discussion only.
 
     The page's "절차 발언 포함" box is off by default when the query is a topic (issue 21):
     the chair's formulas are left out unless the query asks for procedure or names an
-    agenda item (``names_procedure``) or the reader ticks the box. The API and the feeds
-    keep every kind unless asked (``kind``); they rank the formulas last instead.
+    agenda item (``names_procedure``) or the reader ticks the box. Words only the formulas
+    hold show the formulas rather than nothing. The API and the feeds keep every kind unless
+    asked (``kind``); they rank the formulas last instead. Raises RuleViolation.
     """
     q = args.get("q", "")
-    if "kind" in args or not q.strip() or names_procedure(q):
-        return args
-    with_default = MultiDict(args)
-    with_default["kind"] = UtteranceKind.SPEECH.value
-    return with_default
+    defaulted = "kind" not in args and bool(q.strip()) and not names_procedure(q)
+    if defaulted:
+        with_default = MultiDict(args)
+        with_default["kind"] = UtteranceKind.SPEECH.value
+        search_request = read_request(with_default)
+    else:
+        search_request = read_request(args)
+    if search_request.is_blank:
+        return search_request, None
+    result = search(search_request)
+    if defaulted and not result.total:
+        search_request = replace(search_request, filters=replace(search_request.filters, kind=None))
+        result = search(search_request)
+    return search_request, result
 
 
 def _clean(value: str) -> str:

@@ -25,14 +25,7 @@ def index():
     search_request, result, errors, status = None, None, {}, 200
     found = None
     try:
-        args = services.page_args(request.args)
-        search_request = services.read_request(args)
-        if not search_request.is_blank:
-            result = services.search(search_request)
-            if not result.total and args is not request.args:
-                # Only the chair's formulas hold the words: show them rather than nothing.
-                search_request = services.read_request(request.args)
-                result = services.search(search_request)
+        search_request, result = services.page_search(request.args)
         if search_request.q.strip() and search_request.page == 1:
             found = lookup.lookup(council, search_request.q)
     except RuleViolation as error:
