@@ -99,7 +99,9 @@ def run_migrations_online():
             if connection.dialect.name == "postgresql":
                 # Servers started together each run `db upgrade` (deploy/council-app.service):
                 # one migrates, the others wait here and then find nothing left to do.
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             context.run_migrations()
 
 

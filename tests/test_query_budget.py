@@ -65,7 +65,6 @@ BUDGETS = {
 }
 
 
-
 def _public_minutes() -> Minutes:
     """Return the public, published minutes with the most turns."""
     return db.session.scalars(

@@ -90,6 +90,8 @@ def readable_index() -> SearchIndex | None:
             current = index.is_current()
             if current:
                 index.open()
+                # The thread reads the columns and words searches use, not the first search.
+                catch_up_later()
         except Exception:
             # Files changing under the check (another process creating the index): not yet.
             current = False
@@ -207,7 +209,8 @@ def _catch_up(_job: str) -> None:
     bring_up_to_date()
     # After the changes are searchable, not before them.
     merge_segments()
-    # The words suggestions are drawn from, once per index generation.
+    # What searches read of every match, then the words suggestions are drawn from.
+    search_index().prepare_columns()
     prepare_speller()
 
 

@@ -22,7 +22,6 @@ WORD = "보행환경"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-
 def get(client, url, **kwargs):
     """Send a GET in an app context of its own, as a server does for each request."""
     with client.application.app_context():

@@ -36,7 +36,9 @@ def published_at(minutes, number=1):
 def test_the_minutes_feed_lists_each_publication_with_a_stable_id(client, publish):
     minutes = publish()
     feed = read(client, "/minutes.atom")
-    assert "금천구의회" in feed.feed.title and feed.feed.author == feed.feed.title.split(" 회의록")[0]
+    assert (
+        "금천구의회" in feed.feed.title and feed.feed.author == feed.feed.title.split(" 회의록")[0]
+    )
     (entry,) = feed.entries
     assert entry.link == f"http://localhost/minutes/{minutes.id}"
     assert entry.id.startswith("tag:localhost,") and entry.id.endswith(f":minutes/{minutes.id}/v1")
@@ -48,7 +50,9 @@ def test_the_minutes_feed_lists_each_publication_with_a_stable_id(client, publis
 
 def test_a_correction_is_news_and_a_withdrawal_leaves_the_feed(client, publish):
     minutes = publish()
-    versions.add_version(minutes, BUDGET_MINUTES.replace("보행환경", "보행로"), versions.PASTED, None)
+    versions.add_version(
+        minutes, BUDGET_MINUTES.replace("보행환경", "보행로"), versions.PASTED, None
+    )
     db.session.commit()
     # A draft is not public: the feed does not change.
     assert len(read(client, "/minutes.atom").entries) == 1
@@ -124,7 +128,9 @@ def test_the_demo_feeds_are_valid_atom(client, demo):
         assert feed.entries, url
         ids = [entry.id for entry in feed.entries]
         assert len(set(ids)) == len(ids)
-        assert all(entry.updated and entry.link.startswith("http://localhost/") for entry in feed.entries)
+        assert all(
+            entry.updated and entry.link.startswith("http://localhost/") for entry in feed.entries
+        )
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_sent():
@@ -136,11 +142,16 @@ def test_characters_xml_cannot_hold_are_dropped_not_sent():
         self_link="http://localhost/minutes.atom",
         link="http://localhost/",
         author="금천구의회",
-        entries=[atom.Entry("tag:localhost,2023-06-08:x", "발언\x0b", moment, "http://localhost/m")],
+        entries=[
+            atom.Entry("tag:localhost,2023-06-08:x", "발언\x0b", moment, "http://localhost/m")
+        ],
     )
     parsed = feedparser.parse(atom.document(feed))
     assert not parsed.bozo and parsed.feed.title == "회의록 <공개> & 알림"
-    assert parsed.entries[0].title == "발언" and parsed.entries[0].updated == "2023-06-08T19:00:00+09:00"
+    assert (
+        parsed.entries[0].title == "발언"
+        and parsed.entries[0].updated == "2023-06-08T19:00:00+09:00"
+    )
 
 
 def test_an_english_reader_gets_the_feed_in_english(client, publish):

@@ -68,7 +68,9 @@ def test_without_a_search_the_page_marks_nothing(client, publish):  # noqa: F811
 
 
 #: A file with a closed passage stays with the staff; this one has none.
-OPEN_MINUTES = re.sub(r"\(비공개회의 시작\).*?\(공개회의로 전환\)\n", "", BUDGET_MINUTES, flags=re.S)
+OPEN_MINUTES = re.sub(
+    r"\(비공개회의 시작\).*?\(공개회의로 전환\)\n", "", BUDGET_MINUTES, flags=re.S
+)
 
 
 def test_print_button_original_file_and_text_download_near_the_top(client, make_meeting):

@@ -79,7 +79,9 @@ def test_a_publication_through_the_api_makes_the_pdf_for_the_first_reader(
 def test_every_page_of_a_long_minutes_carries_the_label_and_its_number(client, publish, tmp_path):
     long_text = BUDGET_MINUTES.replace(
         "○위원장 김가상\u2003산회를 선포합니다.",
-        "\n".join(f"○이가상 위원\u2003{n}번째 질의입니다. 예산 집행을 묻겠습니다." * 4 for n in range(120))
+        "\n".join(
+            f"○이가상 위원\u2003{n}번째 질의입니다. 예산 집행을 묻겠습니다." * 4 for n in range(120)
+        )
         + "\n○위원장 김가상\u2003산회를 선포합니다.",
     )
     minutes = publish(long_text)
@@ -89,7 +91,9 @@ def test_every_page_of_a_long_minutes_carries_the_label_and_its_number(client, p
             line.split()[-1]
             for line in subprocess.run(
                 ["pdfinfo", "-"], input=data, capture_output=True, check=True
-            ).stdout.decode().splitlines()
+            )
+            .stdout.decode()
+            .splitlines()
             if line.startswith("Pages:")
         )
     )
@@ -103,7 +107,9 @@ def test_a_final_or_corrected_version_has_its_own_pdf_and_withdrawal_ends_them(
     client, publish, tmp_path
 ):
     minutes = publish()
-    versions.add_version(minutes, BUDGET_MINUTES.replace("보행환경", "보행로"), versions.PASTED, None)
+    versions.add_version(
+        minutes, BUDGET_MINUTES.replace("보행환경", "보행로"), versions.PASTED, None
+    )
     db.session.commit()
     assert client.get(f"/minutes/{minutes.id}/versions/2.pdf").status_code == 404  # a draft
     publication.publish(minutes, PublishMinutes(reason="발언 정정", confirm=("fewer_turns",)))
@@ -143,9 +149,12 @@ def test_the_pdf_reads_no_file_but_the_apps_own_static_files(app):
 
 
 def test_a_demo_minutes_opens_in_pdftotext_with_its_hangul_and_label(client, demo, tmp_path):
-    minutes = db.session.scalars(
-        select(Minutes).where(Minutes.status == MinutesStatus.PROVISIONAL)
-    ).first() or db.session.scalars(select(Minutes).where(Minutes.status == MinutesStatus.FINAL)).first()
+    minutes = (
+        db.session.scalars(
+            select(Minutes).where(Minutes.status == MinutesStatus.PROVISIONAL)
+        ).first()
+        or db.session.scalars(select(Minutes).where(Minutes.status == MinutesStatus.FINAL)).first()
+    )
     number = minutes.published_version.number
     text = text_of(fetch(client, f"/minutes/{minutes.id}/versions/{number}.pdf"), tmp_path)
     label = "임시회의록" if minutes.status is MinutesStatus.PROVISIONAL else "확정회의록"

@@ -4,10 +4,10 @@ import pytest
 from whoosh import query as wq
 
 from council_app.search import analysis
-from council_app.search.index import SearchFilters, SearchIndex
+from council_app.search.index import SearchFilters, SearchIndex, keys, matching
 from council_app.search.index import nodes as nodes_module
 from council_app.search.query import parse_query
-from tests.search.utterances import sample_utterances
+from tests.search.utterances import sample_utterances, utterance_row
 
 QUERIES = [
     "의원",
@@ -64,17 +64,39 @@ def everything_found(search_index, q, filters=None, sort="relevance"):
         page += 1
 
 
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory):
+#: How many documents must hold a term for its segment's ``.keys`` file to hold it: none
+#: (postings read from Whoosh's blocks, phrases checked candidate by candidate), every
+#: term, or the common ones (a phrase's rare terms then read from blocks into keys).
+KEYS_FROM = {"blocks": 10**9, "keys": 1, "mixed": 12}
+
+
+@pytest.fixture(scope="module", params=sorted(KEYS_FROM))
+def sample_index(tmp_path_factory, request):
+    read_below = matching.KEYS_READ_BELOW
+    if request.param == "blocks":
+        matching.KEYS_READ_BELOW = 0
+    yield from _sample_index(tmp_path_factory, request)
+    matching.KEYS_READ_BELOW = read_below
+
+
+def _sample_index(tmp_path_factory, request):
     path = tmp_path_factory.mktemp("matching")
     search_index = SearchIndex(path).create()
     rows = sample_utterances()
-    # Two segments, and deletions in one, as the index has after publications.
-    search_index.add_utterances(rows[:300])
-    search_index.add_utterances(rows[300:])
-    search_index.delete_minutes(1)
-    assert len(search_index._current_searcher().reader().leaf_readers()) == 2
-    return search_index
+    written, keys.KEYS_FROM = keys.KEYS_FROM, KEYS_FROM[request.param]
+    try:
+        # Two segments, and deletions in one, as the index has after publications.
+        search_index.add_utterances(rows[:300])
+        search_index.add_utterances(rows[300:])
+        search_index.delete_minutes(1)
+    finally:
+        keys.KEYS_FROM = written
+    leaves = search_index._current_searcher().reader().leaf_readers()
+    assert len(leaves) == 2
+    in_keys = [search_index._columns.segment_keys(reader) for reader, _ in leaves]
+    held = sum(len(segment_keys._directory) for segment_keys in in_keys)
+    assert (held > 0) == (request.param != "blocks")
+    yield search_index
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -165,3 +187,80 @@ def test_a_search_opens_no_column_reader_the_last_one_opened(sample_index, monke
     result = sample_index.search("예산")
     assert result.total and result.facets["speaker"]
     assert opened == []
+
+
+def test_terms_read_from_keys_score_and_rank_as_from_whoosh_blocks(tmp_path):
+    # The .keys file is only a faster way to read the same postings: every hit, score,
+    # total and facet count is the same to the last bit.
+    rows = sample_utterances()
+    indexes = {}
+    for mode in ("blocks", "keys"):
+        written, keys.KEYS_FROM = keys.KEYS_FROM, KEYS_FROM[mode]
+        try:
+            indexes[mode] = SearchIndex(tmp_path / mode).create()
+            indexes[mode].add_utterances(rows)
+        finally:
+            keys.KEYS_FROM = written
+    for q in QUERIES:
+        for sort in ("relevance", "date"):
+            blocks, from_keys = (
+                indexes[mode].search(q, sort=sort, per_page=100) for mode in ("blocks", "keys")
+            )
+            assert blocks.total, q
+            assert from_keys == blocks, q
+
+
+#: Turns where a phrase's words are all there but not always side by side, or where a
+#: word stands at the very start of the text, or a run of digits breaks the bigrams.
+NEAR_MISSES = [
+    "존경하는 의원 여러분",
+    "의원 여러분을 존경하는 마음",
+    "여러분 의원을 존경하는",
+    "존경하는의원여러분께",
+    "존경하는 구민과 의원 여러분",
+    "의원 존경하는 의원 여러분",
+    "국민 여러분",
+    "국민, 여러분",
+    "국민 2 여러분",
+    "여러분 국민",
+    "19대 국회",
+    "19 대국회",
+    "2019대 대표",
+    "제19대",
+    # Every bigram of 국민여러분 and of 대국회, none where the phrase needs it; 국회 at
+    # the text's first position, where a phrase starting one earlier would begin before it.
+    "민여 씨와 국민, 그리고 여러분",
+    "국회에서 대국민 사과",
+    "존경하는 분과 의원 여러분",
+]
+PHRASES = [
+    '"존경하는 의원 여러분"',
+    '"의원 여러분"',
+    "국민여러분",
+    '"국민 여러분"',
+    "19대",
+    "대국회",
+]
+
+
+@pytest.mark.parametrize("mode", sorted(KEYS_FROM))
+def test_a_phrase_needs_its_words_side_by_side_however_its_postings_are_read(tmp_path, mode):
+    rows = [
+        utterance_row(1, order, "박가상 의원", text)
+        for order, text in enumerate(NEAR_MISSES * 20, 1)
+    ]
+    written, keys.KEYS_FROM = keys.KEYS_FROM, KEYS_FROM[mode]
+    read_below = matching.KEYS_READ_BELOW
+    try:
+        search_index = SearchIndex(tmp_path).create()
+        search_index.add_utterances(rows)
+        if mode == "blocks":
+            matching.KEYS_READ_BELOW = 0
+        for q in PHRASES:
+            uids, result = everything_found(search_index, q)
+            expected = search_index._current_searcher().search(whoosh_query(q), limit=None)
+            assert 0 < result.total < len(rows), q
+            assert sorted(uids) == sorted(hit["uid"] for hit in expected), q
+    finally:
+        keys.KEYS_FROM = written
+        matching.KEYS_READ_BELOW = read_below

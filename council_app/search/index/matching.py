@@ -56,21 +56,33 @@ three costs grew with the index rather than with what a search found, and went:
 """
 
 import heapq
+import threading
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from itertools import repeat
 from math import log
-from operator import neg
+from operator import floordiv, neg
 
 from council_app.core.time import now
 
+from .keys import EXTENSION, KEYS_FROM, LAST_KEY, SegmentKeys, occurrence_keys
 from .ranking import K1, PROCEDURAL, B
-from .whoosh_private import LENGTHS, PostingBlocks, deleted_docs, field_lengths, posting_blocks
+from .whoosh_private import (
+    LENGTHS,
+    PostingBlocks,
+    column_codes,
+    deleted_docs,
+    field_lengths,
+    posting_blocks,
+    segment_file_path,
+)
 
-#: Beyond this many matches, facet and sort values are read from a whole cached column
-#: rather than document by document.
-COLUMN_CACHE_FROM = 2_000
+#: A term of fewer documents (rare enough to be left out of a ``.keys`` file) has its
+#: occurrences read whole into keys when a phrase asks for them.
+KEYS_READ_BELOW = KEYS_FROM
 #: Documents checked (or scored) between two looks at the clock.
 CHECK_EVERY = 128
 
@@ -102,17 +114,25 @@ class Budget:
 class Postings:
     """One term's posting list in one segment, its blocks decoded as they are needed.
 
-    Checking a few candidates against a long list decodes only the blocks they fall in.
+    Checking a few candidates against a long list decodes only the blocks they fall in;
+    which block a document falls in, and whether it is there, are worked out in C (bisect
+    by ``map``, set operations), never by a Python call per document.
     """
 
     def __init__(self, blocks: PostingBlocks):
         self._blocks = blocks
-        self._last_ids = blocks.last_ids
+        self._block_of = partial(bisect_left, blocks.last_ids)
+        #: Decoded blocks by number: (document numbers, weights, values).
         self._decoded: dict[int, tuple] = {}
-        self._found: dict[int, tuple | None] = {}
-        self._docs: set[int] | None = None
-        self._weights: dict[int, float] | None = None
-        self._values: dict[int, object] | None = None
+        #: The documents of the decoded blocks.
+        self._ids: set[int] = set()
+        self._whole = False
+        # Weights and values by document, filled from the decoded blocks when first asked.
+        self._weights: dict[int, float] = {}
+        self._values: dict[int, object] = {}
+        self._weighed: set[int] = set()
+        self._valued: set[int] = set()
+        self._keys: array | None = None
         #: How many documents hold the term.
         self.frequency = blocks.frequency
         #: The search's time, looked at while a long list is decoded.
@@ -121,67 +141,83 @@ class Postings:
     @property
     def docs(self) -> set[int]:
         """Return every document holding the term."""
-        if self._docs is None:
-            docs = set()
-            for n in range(len(self._blocks)):
-                if self.budget is not None and n % CHECK_EVERY == CHECK_EVERY - 1:
-                    self.budget.check()
-                docs.update(self._block(n)[0])
-            self._docs = docs
-        return self._docs
+        if not self._whole:
+            self._decode(range(len(self._blocks)))
+            self._whole = True
+        return self._ids
 
     def narrow(self, candidates: set[int]) -> set[int]:
         """Return the candidates that hold the term."""
-        if self._docs is not None or len(candidates) * 4 > self.frequency:
+        if self._whole or len(candidates) * 4 > self.frequency:
             return candidates & self.docs
-        return {docnum for docnum in candidates if self.find(docnum) is not None}
+        # A candidate holding the term is in the block it falls in, which is decoded.
+        self._decode(set(map(self._block_of, candidates)))
+        return candidates & self._ids
 
     def weights(self, docs: list[int]) -> list[float]:
         """Return the term's weight in each of docs, 0 where it is absent."""
-        if self._weights is None and len(docs) * 4 > self.frequency:
-            # Most of the list is wanted: one dict of it, built in C, a block at a time.
-            weights: dict[int, float] = {}
-            for n in range(len(self._blocks)):
-                ids, block_weights, _ = self._block(n)
-                weights.update(zip(ids, block_weights, strict=True))
-            self._weights = weights
-        if self._weights is not None:
-            return list(map(self._weights.get, docs, repeat(0.0)))
-        return [found[0] if (found := self.find(docnum)) else 0.0 for docnum in docs]
+        if len(docs) * 4 > self.frequency:
+            self.docs  # noqa: B018  (most of the list is wanted: decode it whole)
+            blocks = self._decoded.keys()
+        else:
+            blocks = set(map(self._block_of, docs))
+            self._decode(blocks)
+        self._fill(self._weights, self._weighed, 1, blocks)
+        return list(map(self._weights.get, docs, repeat(0.0)))
 
-    def value(self, docnum: int):
-        """Return the value (positions) of a document known to hold the term."""
-        if self._docs is not None:
-            # The whole list is decoded: one dict of values, built in C, a block at a time.
-            if self._values is None:
-                self._values = {}
-                for n in range(len(self._blocks)):
-                    ids, _, values = self._block(n)
-                    self._values.update(zip(ids, values, strict=True))
-            return self._values[docnum]
-        return self.find(docnum)[1]
+    @property
+    def keys(self) -> array | None:
+        """Return the occurrences as ``keys`` does (for a phrase), if the term is rare here.
 
-    def find(self, docnum: int) -> tuple[float, object] | None:
-        """Return a document's (weight, value), or None if it does not hold the term."""
-        try:
-            return self._found[docnum]
-        except KeyError:
-            pass
-        found = None
-        n = bisect_left(self._last_ids, docnum)
-        if n < len(self._blocks):
-            ids, weights, values = self._block(n)
-            i = bisect_left(ids, docnum)
-            if i < len(ids) and ids[i] == docnum:
-                found = (weights[i], values[i] if values is not None else None)
-        # Scoring asks again for the documents that matching found.
-        self._found[docnum] = found
+        A term held by fewer than ``KEYS_READ_BELOW`` documents is a few blocks, read whole at
+        once; a common one (in a segment without a ``.keys`` file) is None: its positions
+        are read for the phrase's candidates only.
+        """
+        if self._keys is None and self.frequency < KEYS_READ_BELOW:
+            self.docs  # noqa: B018  (decode every block)
+            blocks = [self._decoded[n] for n in range(len(self._blocks))]
+            values = [value for block in blocks for value in block[2]]
+            self._keys = occurrence_keys(
+                [docnum for block in blocks for docnum in block[0]],
+                b"".join(values),
+                map(floordiv, map(len, values), repeat(4)),  # 4 bytes a position
+            )
+            self._keys.append(LAST_KEY)
+        return self._keys
+
+    def positions(self, docnum: int) -> list[int] | None:
+        """Return the term's positions in a document; None if it does not hold the term."""
+        value = self._value(docnum)
+        return self._blocks.decode_positions(value) if value is not None else None
+
+    def _value(self, docnum: int):
+        found = self._values.get(docnum)
+        if found is None:
+            block = (self._block_of(docnum),)
+            self._decode(block)
+            self._fill(self._values, self._valued, 2, block)
+            found = self._values.get(docnum)
         return found
 
-    def _block(self, n: int) -> tuple:
-        if n not in self._decoded:
-            self._decoded[n] = self._blocks.decode(n)
-        return self._decoded[n]
+    def _decode(self, numbers) -> None:
+        count = len(self._blocks)
+        for checked, n in enumerate(numbers):
+            if n >= count or n in self._decoded:
+                continue
+            if self.budget is not None and checked % CHECK_EVERY == CHECK_EVERY - 1:
+                self.budget.check()
+            block = self._decoded[n] = self._blocks.decode(n)
+            self._ids.update(block[0])
+
+    def _fill(self, by_doc: dict, filled: set[int], part: int, numbers) -> None:
+        # A dict of the blocks' weights or values, built in C a block at a time.
+        for n in numbers - filled if isinstance(numbers, set) else numbers:
+            block = self._decoded.get(n)
+            if block is None or n in filled:
+                continue
+            if block[part] is not None:
+                by_doc.update(zip(block[0], block[part], strict=True))
+            filled.add(n)
 
 
 def read_postings(reader, fieldname: str, text) -> Postings | None:
@@ -211,7 +247,17 @@ class Leaf:
         """Return a term's posting list here, read once per search."""
         key = (fieldname, text)
         if key not in self._postings:
-            postings = read_postings(self.reader, fieldname, text)
+            segment_keys = self.columns.segment_keys(self.reader)
+            postings = None
+            if segment_keys is not None:
+                tbytes = (
+                    text
+                    if isinstance(text, bytes)
+                    else self.reader.schema[fieldname].to_bytes(text)
+                )
+                postings = segment_keys.postings(fieldname, tbytes)
+            if postings is None:
+                postings = read_postings(self.reader, fieldname, text)
             if postings is not None:
                 postings.budget = self.budget
             self._postings[key] = postings
@@ -242,10 +288,7 @@ class Leaf:
     def length(self, fieldname: str) -> bytes:
         """Return the field's length byte per document."""
         if fieldname not in self._lengths:
-            if self.columns is None:
-                self._lengths[fieldname] = field_lengths(self.reader, fieldname)
-            else:
-                self._lengths[fieldname] = self.columns.lengths(self.reader, fieldname)
+            self._lengths[fieldname] = self.columns.lengths(self.reader, fieldname)
         return self._lengths[fieldname]
 
     def lengths_of(self, fieldname: str, docs: list[int]):
@@ -261,13 +304,15 @@ class Leaf:
 
     def values(self, fieldname: str, docs) -> list:
         """Return a column's value for each of docs, in their order."""
-        if len(docs) >= COLUMN_CACHE_FROM:
-            column = self.columns.load(self.reader, fieldname)
-        elif self.columns is not None:
-            column = self.columns.reader(self.reader, fieldname)
-        else:
-            column = self.reader.column_reader(fieldname)
-        return list(map(column.__getitem__, docs))
+        codes, table = self.columns.load(self.reader, fieldname)
+        found = map(codes.__getitem__, docs)
+        return list(map(table.__getitem__, found) if table is not None else found)
+
+    def counts(self, fieldname: str, docs) -> dict:
+        """Return how many of docs hold each value of a column."""
+        codes, table = self.columns.load(self.reader, fieldname)
+        counted = Counter(map(codes.__getitem__, docs))
+        return {table[code]: n for code, n in counted.items()} if table is not None else counted
 
 
 class Stats:
@@ -295,26 +340,19 @@ class Stats:
 
 
 class ColumnCache:
-    """Whole columns of segments, kept while the segments are in the index.
+    """Whole columns and field lengths of segments, kept while the segments are in the index.
 
-    Also the searcher's column readers and field lengths: opening a column reader reads
-    its whole table of offsets, and a field's lengths are a byte per document, which at a
-    million utterances cost a search that matched nothing some 20 ms each time.
+    A search reads the body, speaker, kind and date of every document it matches (facets,
+    ranking ties). Whoosh's column reader takes a file read per document, which at a
+    million utterances cost a common word's search a few hundred milliseconds; a column
+    read whole is a code per document (``column_codes``), a few megabytes a column.
     """
 
     def __init__(self):
         self._columns: dict = {}
         self._lengths: dict = {}
-        self._readers: dict = {}
-
-    def reader(self, reader, fieldname: str):
-        """Return the segment reader's column reader, opened once per searcher."""
-        key = (id(reader), fieldname)
-        found = self._readers.get(key)
-        # The reader is kept with its column, so its id cannot pass to another reader.
-        if found is None or found[0] is not reader:
-            found = self._readers[key] = (reader, reader.column_reader(fieldname))
-        return found[1]
+        self._keys: dict = {}
+        self._lock = threading.Lock()
 
     def lengths(self, reader, fieldname: str) -> bytes:
         """Return the field's length byte per document of one segment."""
@@ -323,19 +361,51 @@ class ColumnCache:
             self._lengths[key] = field_lengths(reader, fieldname)
         return self._lengths[key]
 
-    def load(self, reader, fieldname: str) -> list:
-        """Return every document's value of a column in one segment."""
+    def load(self, reader, fieldname: str) -> tuple:
+        """Return a column of one segment whole: (codes, values by code or None)."""
         key = (reader.segment().segment_id(), fieldname)
-        if key not in self._columns:
-            self._columns[key] = list(reader.column_reader(fieldname))
-        return self._columns[key]
+        found = self._columns.get(key)
+        if found is None:
+            # The catch-up thread warms the columns while searches may read them.
+            with self._lock:
+                found = self._columns.get(key)
+                if found is None:
+                    found = self._columns[key] = column_codes(reader, fieldname)
+        return found
+
+    def segment_keys(self, reader) -> SegmentKeys | None:
+        """Return the segment's ``.keys`` file, opened once; None if it has none."""
+        if reader.segment() is None:
+            return None  # an empty index
+        key = reader.segment().segment_id()
+        if key not in self._keys:
+            with self._lock:
+                if key not in self._keys:
+                    path = segment_file_path(reader, EXTENSION)
+                    self._keys[key] = SegmentKeys(path) if path is not None else None
+        return self._keys[key]
+
+    def warm(self, searcher, fieldnames) -> int:
+        """Read every segment's columns that are not read yet; return how many were read."""
+        read = 0
+        for reader, _ in searcher.reader().leaf_readers():
+            if reader.segment() is None:
+                continue  # an empty index
+            for fieldname in fieldnames:
+                if (reader.segment().segment_id(), fieldname) not in self._columns:
+                    self.load(reader, fieldname)
+                    read += 1
+        return read
 
     def keep_only(self, segment_ids: set[str]) -> None:
-        """Forget the columns of segments that left the index, and the old searcher's readers."""
-        for cache in (self._columns, self._lengths):
-            for key in [key for key in cache if key[0] not in segment_ids]:
-                del cache[key]
-        self._readers.clear()
+        """Forget the columns of segments that left the index."""
+        with self._lock:
+            for cache in (self._columns, self._lengths):
+                for key in [key for key in cache if key[0] not in segment_ids]:
+                    del cache[key]
+            # A search still running may hold a mapped file: it is unmapped with its last use.
+            for key in [key for key in self._keys if key not in segment_ids]:
+                del self._keys[key]
 
 
 # --- running a search ---------------------------------------------------------------------
@@ -376,6 +446,7 @@ def run(
     being searched unless what it matched so far is sure to match.
     """
     budget = budget or Budget()
+    columns = columns if columns is not None else ColumnCache()
     stats = Stats(searcher)
     facet_counts = {name: Counter() for name in facets}
     total, ranked = 0, []
@@ -393,7 +464,7 @@ def run(
             continue
         docs, entries = found
         for name in facets:
-            facet_counts[name].update(leaf.values(name, docs))
+            facet_counts[name].update(leaf.counts(name, docs))
         total += len(docs)
         ranked += entries
     best = heapq.nsmallest(first + count, ranked, key=lambda entry: entry[:-2])[first:]

@@ -13,10 +13,14 @@ million utterances, and a Python loop per document cost more than the page's 50 
 from itertools import islice, repeat
 from operator import add, mul, sub, truediv
 
+from .keys import phrase_starts
 from .matching import CHECK_EVERY, K1, Leaf, OutOfTime
 
 #: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
 MAX_EXPANSIONS = 100
+#: A phrase's rarest terms that narrow its candidates by set operations before any
+#: position is read; the others are read for the candidates still in the running only.
+SET_NARROWED_TERMS = 2
 
 
 class Term:
@@ -77,14 +81,26 @@ class Phrase:
             return set()
         # Rarest first: most candidates fall at the first terms that look them up.
         terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
-        # Documents missing a term go first, by set operations where the candidates are
-        # many: a position check costs a lookup per term and candidate.
-        for _, term_postings in terms:
+        # Documents missing one of the rarest terms go first, by set operations where the
+        # candidates are many. A commoner term is looked up only for the candidates whose
+        # positions still fit: a bigram such as 하는 is in most utterances, and narrowing
+        # by it would decode nearly all of its list to drop next to nothing.
+        for _, term_postings in terms[:SET_NARROWED_TERMS]:
             candidates = term_postings.narrow(candidates)
             if not candidates:
                 return set()
-        decode = leaf.reader.schema[self.fieldname].format.decode_positions
         found = set()
+        if all(getattr(term_postings, "keys", None) for _, term_postings in terms):
+            # Every term's occurrences are keys, compared in C, a share of candidates at a
+            # time; what was found so far all matches (see below).
+            ordered = sorted(candidates)
+            for first in range(0, len(ordered), CHECK_EVERY):
+                if first and leaf.budget.spent():
+                    if leaf.excluding:
+                        raise OutOfTime
+                    break
+                found |= phrase_starts(terms, set(ordered[first : first + CHECK_EVERY]))
+            return found
         for n, docnum in enumerate(candidates):
             # Checking positions is what makes a long phrase of common bigrams slow. What
             # was found so far all matches: a part of the answer, unless it is to exclude.
@@ -94,7 +110,10 @@ class Phrase:
                 break
             starts = None
             for offset, term_postings in terms:
-                shifted = map(sub, decode(term_postings.value(docnum)), repeat(offset))
+                positions = term_postings.positions(docnum)
+                if positions is None:
+                    break
+                shifted = map(sub, positions, repeat(offset))
                 starts = set(shifted) if starts is None else starts.intersection(shifted)
                 if not starts:
                     break

@@ -99,6 +99,11 @@ class ArrayPositions(Positions):
         return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
 
 
+def positional_fields(schema) -> set[str]:
+    """Return the names of the schema's fields whose postings hold ``ArrayPositions``."""
+    return {name for name, field in schema.items() if isinstance(field.format, ArrayPositions)}
+
+
 class BigramField(TEXT):
     """Text as Hangul bigrams with positions, for words inside compounds and phrases."""
 

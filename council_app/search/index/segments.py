@@ -16,6 +16,8 @@ from itertools import islice
 
 from whoosh import index as whoosh_index
 
+from . import keys
+from .schema import positional_fields
 from .whoosh_private import NewSegment, stored_length
 
 #: Postings gathered before a segment is written and the next one begun; about 20 bytes
@@ -79,6 +81,11 @@ class SegmentBuilder:
         Only a builder that was given documents has a segment to finish.
         """
         segment = self._files.finish(self._schema, self._postings, self._lengths, self.doc_count)
+        file = self._files.create_file(keys.EXTENSION)
+        try:
+            keys.write(file, self._postings, positional_fields(self._schema))
+        finally:
+            file.close()
         self._postings.clear()
         return segment
 

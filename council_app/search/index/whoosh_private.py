@@ -18,13 +18,15 @@ import io
 import operator
 import os
 import pickle
+import sys
 import zlib
 from array import array
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 import whoosh
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import TermNotFound
 
@@ -111,6 +113,10 @@ class NewSegment:
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
+
+    def create_file(self, ext: str):
+        """Open a new file of the segment's own name with extension ``ext``, for writing."""
+        return self.segment.create_file(self._storage, ext)
 
     def finish(self, schema, postings: dict, lengths: dict, doc_count: int):
         """Write the postings and close the segment; return it for the index's TOC.
@@ -241,8 +247,10 @@ def _compress(data: bytes) -> tuple[int, bytes]:
 class PostingBlocks:
     """One term's posting list in one segment, as the blocks of the postings file."""
 
-    def __init__(self, buffer: bytes, blocks: list, fixed_size, frequency: int):
+    def __init__(self, buffer: bytes, blocks: list, fixed_size, frequency: int, fmt=None):
         self._buffer, self._fixed_size = buffer, fixed_size
+        #: The field's format, which reads positions out of a posting's value.
+        self.format = fmt
         #: Per block: (last document number, postings, data start, data end, compressed).
         self._blocks = blocks
         self._inlined = None
@@ -253,6 +261,10 @@ class PostingBlocks:
 
     def __len__(self) -> int:
         return len(self._blocks)
+
+    def decode_positions(self, value) -> list[int]:
+        """Return the positions a posting's value holds."""
+        return self.format.decode_positions(value)
 
     def decode(self, n: int) -> tuple[list, list, list | None]:
         """Return block n's document numbers, weights and values (None if it has none)."""
@@ -282,9 +294,12 @@ def posting_blocks(reader, fieldname: str, text) -> PostingBlocks | None:
         info = reader.term_info(fieldname, text)
     except TermNotFound:
         return None
-    fixed_size = reader.schema[fieldname].format.fixed_value_size()
+    fmt = reader.schema[fieldname].format
+    fixed_size = fmt.fixed_value_size()
     if info.is_inlined():
-        return PostingBlocks.inlined(*info.inlined_postings(), fixed_size)
+        blocks = PostingBlocks.inlined(*info.inlined_postings(), fixed_size)
+        blocks.format = fmt
+        return blocks
     offset, length = info.extent()
     # whoosh-reloaded reads the extent's length back as a 1-tuple.
     length = length[0] if isinstance(length, tuple) else length
@@ -304,13 +319,13 @@ def posting_blocks(reader, fieldname: str, text) -> PostingBlocks | None:
         if size < 0:  # a negative size marks the last block
             break
         position = end
-    return PostingBlocks(buffer, blocks, fixed_size, info.doc_frequency())
+    return PostingBlocks(buffer, blocks, fixed_size, info.doc_frequency(), fmt)
 
 
 def _values(values, fixed_size, count):
     """Undo the codec's packing of a block's values."""
     if fixed_size is None or fixed_size < 0:
-        return list(values)
+        return values  # a tuple, read as it is
     if fixed_size == 0:
         return None
     return [values[i : i + fixed_size] for i in range(0, count * fixed_size, fixed_size)]
@@ -326,6 +341,51 @@ def field_lengths(reader, fieldname: str) -> bytes:
         # A fixed-width column of a byte per document: read whole, not per document.
         raw = column._dbfile.get(column._basepos, column._count)
     return raw + bytes(reader.doc_count_all() - len(raw))
+
+
+def column_codes(reader, fieldname: str) -> tuple[array, list | None]:
+    """Return one segment's column whole, as (a value per document, the values by code).
+
+    A bytes column comes back dictionary-coded: a small integer per document and the
+    distinct values (as the field reads them back) by code, so a million documents cost a
+    few megabytes and reading a matched document's value is two lookups in C. A number
+    column comes back as its numbers and None. Read from the column's bytes at once:
+    Whoosh's reader takes a file read and a decode per document.
+    """
+    column = reader.column_reader(fieldname, translate=False)
+    count = reader.doc_count_all()
+    if isinstance(column, NumericColumn.Reader):
+        numbers = array(
+            column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        )
+        if sys.byteorder == "little":
+            numbers.byteswap()  # the column is written big-endian ("!")
+        numbers.extend(repeat(column._default, count - len(numbers)))
+        return numbers, None
+    if not isinstance(column, VarBytesColumn.Reader):
+        raise TypeError(f"column {fieldname} is a {type(column).__name__}, not read whole")
+    offsets, lengths = column._offsets, column._lengths
+    end = offsets[-1] + lengths[-1] if len(offsets) else 0
+    data = column._dbfile.get(column._basepos, end)
+    raw = list(map(data.__getitem__, map(slice, offsets, map(operator.add, offsets, lengths))))
+    raw.extend(repeat(b"", count - len(raw)))
+    distinct = dict.fromkeys(raw)
+    code_of = {value: code for code, value in enumerate(distinct)}
+    typecode = "B" if len(code_of) <= 1 << 8 else "H" if len(code_of) <= 1 << 16 else "I"
+    field = reader.schema[fieldname]
+    return array(typecode, map(code_of.__getitem__, raw)), [
+        field.from_column_value(value) for value in distinct
+    ]
+
+
+def segment_file_path(reader, ext: str) -> str | None:
+    """Return the path of a file of the reader's segment; None if it has none such."""
+    name = reader.segment().make_filename(ext)
+    storage = reader.storage()
+    folder = getattr(storage, "folder", None)  # a segment in memory or in a compound file
+    if folder is None or not storage.file_exists(name):
+        return None
+    return os.path.join(folder, name)
 
 
 def deleted_docs(reader) -> frozenset[int]:
