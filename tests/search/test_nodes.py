@@ -183,3 +183,24 @@ def test_polling_is_on_where_servers_share_the_database(tmp_path, monkeypatch):
 
     assert poll(f"sqlite:///{tmp_path / 'one.sqlite3'}") == 0
     assert poll("postgresql://postgres@127.0.0.1:5432/test") == 1.0
+
+
+def test_a_restarted_server_reads_its_columns_and_words_before_any_search(app, publish):
+    # A server started on an index already in step gets no change to catch up with; its
+    # thread still reads what searches need, so the first search pays none of it.
+    publish()
+    assert sync.wait_for_catch_up(30)
+    keys = ("TESTING", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED", "UPLOAD_PATH")
+    config = {key: app.config[key] for key in (*keys, "SEARCH_INDEX_PATH")}
+    restarted = create_app(config | {"SEARCH_POLL_SECONDS": 0})
+    try:
+        with restarted.app_context():
+            index = sync.readable_index()
+            assert index is not None
+            assert sync.wait_for_catch_up(30)
+            assert index._speller is not None
+            assert index._columns.warm(index._current_searcher(), ("body", "speaker")) == 0
+    finally:
+        with restarted.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -27,7 +27,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from functools import partial
 from itertools import chain, compress, repeat
-from operator import add, and_, eq, floordiv, lshift, mul, rshift, sub
+from operator import add, and_, floordiv, lshift, rshift, sub
 
 #: The file's extension beside the segment's own files.
 EXTENSION = ".keys"
@@ -160,11 +160,8 @@ class KeyPostings:
         return candidates.intersection(map(self._ids.__getitem__, map(self._find, candidates)))
 
     def weights(self, docs: list[int]) -> list[float]:
-        """Return the term's weight in each of docs, 0 where it is absent."""
-        at = list(map(self._find, docs))
-        present = map(eq, map(self._ids.__getitem__, at), docs)
-        # A weight times False is 0, times True the weight itself, to the last bit.
-        return list(map(mul, map(self._weights.__getitem__, at), present))
+        """Return the term's weight in each of docs, which all hold it (as nodes score)."""
+        return list(map(self._weights.__getitem__, map(self._find, docs)))
 
     def positions(self, docnum: int) -> list[int] | None:
         """Return the positions of the term in a document; None if it does not hold it."""

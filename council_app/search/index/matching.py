@@ -34,8 +34,8 @@ to half between runs; over five runs the median ratio stayed 2.1–3.1. Only one
   page's 50 ms (issue 16) on 8 of 12 queries here, at a fifth of the 1,000,000-utterance
   target; ours on 4, the compounds, phrases and common words that issue 16 still has
   to bring down.
-- ``ColumnCache`` stays: only a search past ``COLUMN_CACHE_FROM`` matches uses it, and
-  there it halves the time (90 against 185 ms); below it both columns run the same code.
+- ``ColumnCache`` stays: past 2,000 matches it halved the time (90 against 185 ms). It
+  now serves every search (see below).
 - Reading a field's lengths whole from Whoosh's length column (``field_lengths``, a
   private read) stays: one document at a time through the public reader costs up to
   four times as much where many documents are scored.
@@ -53,6 +53,20 @@ three costs grew with the index rather than with what a search found, and went:
   functions to the same bits;
 - every match became a ranking entry sorted with a Python key; each segment now hands
   over only its best ``first + count``.
+
+That left the median at 53 ms and p95 at 268 ms (with other spellings, ranking tiers and
+suggestions), and three more costs went (``python bench/search_speed.py --scale 1000000
+--index DIR --engines whoosh``, median / p95 of 68 judged queries run 3 times):
+
+- a column read a document at a time (facets, ranking ties): 4–5 µs a read, hundreds
+  of milliseconds for a common word. Columns are now read whole and dictionary-coded
+  (``ColumnCache``, warmed by the catch-up thread): 53 / 268 → 33 / 180 ms;
+- a candidate looked up in a long list by a Python call each; now a candidate's block is
+  found by ``bisect`` in ``map`` and the list narrowed by set operations;
+- decoding Whoosh's pickled blocks, some 30 µs each, thousands for a phrase of common
+  bigrams (19대, 의사진행발언). Each segment now keeps its common terms as plain arrays
+  (``keys``), and a phrase is matched over them in C: 33 / 180 → 19 / 56 ms, at the cost
+  of the index's size (1.8 → 3.2 GB at a million utterances).
 """
 
 import heapq
@@ -155,7 +169,7 @@ class Postings:
         return candidates & self._ids
 
     def weights(self, docs: list[int]) -> list[float]:
-        """Return the term's weight in each of docs, 0 where it is absent."""
+        """Return the term's weight in each of docs, which all hold it (as nodes score)."""
         if len(docs) * 4 > self.frequency:
             self.docs  # noqa: B018  (most of the list is wanted: decode it whole)
             blocks = self._decoded.keys()
@@ -238,6 +252,7 @@ class Leaf:
         self._postings: dict = {}
         self._lengths: dict = {}
         self._norms: dict = {}
+        self._last_norms: dict = {}
         #: Per node (the query's nodes live as long as the search): all it matches here,
         #: or the candidates it was last asked about and those of them it matched.
         self._matched: dict[int, set[int]] = {}
@@ -291,9 +306,18 @@ class Leaf:
             self._lengths[fieldname] = self.columns.lengths(self.reader, fieldname)
         return self._lengths[fieldname]
 
-    def lengths_of(self, fieldname: str, docs: list[int]):
-        """Return an iterator of the field's length byte in each of docs."""
-        return map(self.length(fieldname).__getitem__, docs)
+    def norms_of(self, fieldname: str, docs: list[int]) -> list[float]:
+        """Return BM25F's length normalisation of the field in each of docs.
+
+        Every term of a phrase scores the same documents: worked out once for them.
+        """
+        last = self._last_norms.get(fieldname)
+        if last is None or last[0] is not docs:
+            norms = self.norms(fieldname)
+            lengths = map(self.length(fieldname).__getitem__, docs)
+            # The list is kept with its norms, so its id cannot pass to another list.
+            last = self._last_norms[fieldname] = (docs, list(map(norms.__getitem__, lengths)))
+        return last[1]
 
     def norms(self, fieldname: str) -> list[float]:
         """Return BM25F's length normalisation by length byte (see ``LENGTHS``)."""

@@ -21,6 +21,8 @@ MAX_EXPANSIONS = 100
 #: A phrase's rarest terms that narrow its candidates by set operations before any
 #: position is read; the others are read for the candidates still in the running only.
 SET_NARROWED_TERMS = 2
+#: Candidates of a phrase matched over keys between two looks at the clock, at most.
+MAX_KEYS_SHARE = 8192
 
 
 class Term:
@@ -35,9 +37,9 @@ class Term:
         return postings.frequency if postings else 0
 
     def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents holding the term."""
+        """Return the documents holding the term (the postings' own set: never changed)."""
         postings = leaf.postings(self.fieldname, self.text)
-        return set(postings.docs) if postings else set()
+        return postings.docs if postings else set()
 
     def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
         """Return the candidates holding the term."""
@@ -45,14 +47,14 @@ class Term:
         return postings.narrow(candidates) if postings else set()
 
     def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
-        """Return the BM25F score of the term in each of docs (0 where it is absent)."""
+        """Return the BM25F score of the term in each of docs, which all hold it."""
         postings = leaf.postings(self.fieldname, self.text)
         # Out of time, the documents left unscored still match: they rank last.
         if not postings or not docs or leaf.budget.spent():
             return [0.0] * len(docs)
         idf = leaf.stats.idf(self.fieldname, self.text)
         weights = postings.weights(docs)
-        norms = map(leaf.norms(self.fieldname).__getitem__, leaf.lengths_of(self.fieldname, docs))
+        norms = leaf.norms_of(self.fieldname, docs)
         # idf * (weight * (K1 + 1)) / (weight + norm), as Whoosh's BM25F works it out.
         tops = map(mul, repeat(idf), map(mul, weights, repeat(K1 + 1)))
         return list(map(truediv, tops, map(add, weights, norms)))
@@ -94,12 +96,15 @@ class Phrase:
             # Every term's occurrences are keys, compared in C, a share of candidates at a
             # time; what was found so far all matches (see below).
             ordered = sorted(candidates)
-            for first in range(0, len(ordered), CHECK_EVERY):
+            first, size = 0, CHECK_EVERY
+            while first < len(ordered):
                 if first and leaf.budget.spent():
                     if leaf.excluding:
                         raise OutOfTime
                     break
-                found |= phrase_starts(terms, set(ordered[first : first + CHECK_EVERY]))
+                found |= phrase_starts(terms, set(ordered[first : first + size]))
+                # Each share costs little in C but a Python call per term: they grow.
+                first, size = first + size, min(size * 2, MAX_KEYS_SHARE)
             return found
         for n, docnum in enumerate(candidates):
             # Checking positions is what makes a long phrase of common bigrams slow. What
@@ -293,13 +298,11 @@ def _scores_where(leaf: Leaf, node, docs: list[int], matched: set[int]) -> list[
         return None
     if len(matched) == len(docs):
         return node.scores(leaf, docs)
-    if len(matched) * 4 < len(docs):
-        # Few matched: score only them, then spread them over docs.
-        few = sorted(matched)
-        found = dict(zip(few, node.scores(leaf, few), strict=True))
-        return list(map(found.get, docs, repeat(0.0)))
-    # Multiplying by False leaves 0, by True the score itself, to the last bit.
-    return list(map(mul, node.scores(leaf, docs), map(matched.__contains__, docs)))
+    # Score only the documents matched, then spread them over docs: a node is scored only
+    # where it matches (a term's weights are read where it is known to be).
+    held = sorted(matched) if len(matched) * 4 < len(docs) else [d for d in docs if d in matched]
+    found = dict(zip(held, node.scores(leaf, held), strict=True))
+    return list(map(found.get, docs, repeat(0.0)))
 
 
 def _sum_scores(parts, count: int) -> list[float]:
