@@ -464,7 +464,8 @@ class SearchIndex:
             return True
 
     def prepare_columns(self) -> int:
-        """Read whole the columns searches read, for segments not read yet; return how many.
+        """Read whole the columns searches read, and the directories of the segments'
+        ``.keys`` files, for segments not read yet; return how many columns were read.
 
         For the catch-up thread: at a million utterances it takes about two seconds,
         which the first search after a start or a merge would otherwise pay.

@@ -410,11 +410,13 @@ class ColumnCache:
         return self._keys[key]
 
     def warm(self, searcher, fieldnames) -> int:
-        """Read every segment's columns that are not read yet; return how many were read."""
+        """Read every segment's columns (and ``.keys`` directory) not read yet; return how
+        many columns were read."""
         read = 0
         for reader, _ in searcher.reader().leaf_readers():
             if reader.segment() is None:
                 continue  # an empty index
+            self.segment_keys(reader)
             for fieldname in fieldnames:
                 if (reader.segment().segment_id(), fieldname) not in self._columns:
                     self.load(reader, fieldname)
