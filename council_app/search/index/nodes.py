@@ -92,7 +92,7 @@ class Phrase:
             if not candidates:
                 return set()
         found = set()
-        if all(getattr(term_postings, "keys", None) for _, term_postings in terms):
+        if all(getattr(term_postings, "keys", None) is not None for _, term_postings in terms):
             # Every term's occurrences are keys, compared in C, a share of candidates at a
             # time; what was found so far all matches (see below).
             ordered = sorted(candidates)
@@ -102,7 +102,8 @@ class Phrase:
                     if leaf.excluding:
                         raise OutOfTime
                     break
-                found |= phrase_starts(terms, set(ordered[first : first + size]))
+                share = set(ordered[first : first + size])
+                found |= phrase_starts([(offset, p.keys) for offset, p in terms], share)
                 # Each share costs little in C but a Python call per term: they grow.
                 first, size = first + size, min(size * 2, MAX_KEYS_SHARE)
             return found
