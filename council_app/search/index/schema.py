@@ -16,8 +16,10 @@ from .whoosh_private import pack_uint
 
 #: Raised whenever analysis or schema change what an index holds. It is kept in the text
 #: fields' format options, so ``same_schema`` tells an index built by another version,
-#: which is rebuilt, never searched with analysis it was not made with.
-SCHEMA_VERSION = 5
+#: which is rebuilt, never searched with analysis it was not made with. 6: every segment
+#: has its ``.keys`` file (an older index would be searched from blocks, five times slower
+#: at a million utterances, until rebuilt).
+SCHEMA_VERSION = 6
 
 #: Numbers looked up by value (filters, deletion by minutes). One term per value: Whoosh's
 #: default of 16 tiered terms per 64-bit number serves range queries, which we never run.
