@@ -10,7 +10,7 @@ Scores are lists aligned with a sorted list of documents, worked out with ``map`
 million utterances, and a Python loop per document cost more than the page's 50 ms.
 """
 
-from itertools import islice, repeat
+from itertools import compress, islice, repeat
 from operator import add, mul, sub, truediv
 
 from .keys import phrase_starts
@@ -301,7 +301,10 @@ def _scores_where(leaf: Leaf, node, docs: list[int], matched: set[int]) -> list[
         return node.scores(leaf, docs)
     # Score only the documents matched, then spread them over docs: a node is scored only
     # where it matches (a term's weights are read where it is known to be).
-    held = sorted(matched) if len(matched) * 4 < len(docs) else [d for d in docs if d in matched]
+    if len(matched) * 4 < len(docs):
+        held = sorted(matched)
+    else:
+        held = list(compress(docs, map(matched.__contains__, docs)))
     found = dict(zip(held, node.scores(leaf, held), strict=True))
     return list(map(found.get, docs, repeat(0.0)))
 
