@@ -66,7 +66,7 @@ suggestions), and three more costs went (``python bench/search_speed.py --scale 
 - decoding Whoosh's pickled blocks, some 30 µs each, thousands for a phrase of common
   bigrams (19대, 의사진행발언). Each segment now keeps its common terms as plain arrays
   (``keys``), and a phrase is matched over them by sorted-array searches: 33 / 180 →
-  19 / 56 ms with Python's ``bisect`` over ``array``, → 16–19 / 38–78 ms (six runs;
+  18–19 / 51–56 ms with Python's ``bisect`` over ``array``, → 16–19 / 38–78 ms (six runs;
   the machine's speed varies that much) with numpy's ``searchsorted`` over the mapped
   file, at the cost of the index's size (1.8 → 3.2 GB at a million utterances).
 """
