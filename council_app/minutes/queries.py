@@ -81,7 +81,7 @@ def latest_published(council: Council, limit: int = 5) -> list[Minutes]:
         .join(Meeting.council_session)
         .where(
             CouncilSession.council_id == council.id,
-            Minutes.status.in_([MinutesStatus.PROVISIONAL, MinutesStatus.FINAL]),
+            Minutes.status.in_(MinutesStatus.published()),
             Meeting.public.is_(True),
         )
         .order_by(Minutes.published_at.desc(), Minutes.id.desc())

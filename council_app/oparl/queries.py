@@ -244,7 +244,7 @@ def minutes_files(council: Council) -> Listing:
         .join(Meeting, Minutes.meeting_id == Meeting.id)
         .where(
             Minutes.id == MinutesFile.minutes_id,
-            Minutes.status.in_([MinutesStatus.PROVISIONAL, MinutesStatus.FINAL]),
+            Minutes.status.in_(MinutesStatus.published()),
             Meeting.public.is_(True),
         )
     )

@@ -65,7 +65,7 @@ def _public_minutes() -> list[Minutes]:
         select(Minutes)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
         .where(
-            Minutes.status.in_([MinutesStatus.PROVISIONAL, MinutesStatus.FINAL]),
+            Minutes.status.in_(MinutesStatus.published()),
             Meeting.public.is_(True),
         )
         .options(
