@@ -225,7 +225,7 @@ class Postings:
 
     def _fill(self, by_doc: dict, filled: set[int], part: int, numbers) -> None:
         # A dict of the blocks' weights or values, built in C a block at a time.
-        for n in numbers - filled if isinstance(numbers, set) else numbers:
+        for n in numbers:
             block = self._decoded.get(n)
             if block is None or n in filled:
                 continue

@@ -92,7 +92,7 @@ class Phrase:
             if not candidates:
                 return set()
         found = set()
-        if all(getattr(term_postings, "keys", None) is not None for _, term_postings in terms):
+        if all(term_postings.keys is not None for _, term_postings in terms):
             # Every term's occurrences are keys, compared in C, a share of candidates at a
             # time; what was found so far all matches (see below).
             ordered = sorted(candidates)
