@@ -6,6 +6,7 @@ from whoosh import query as wq
 from council_app.search import analysis
 from council_app.search.index import SearchFilters, SearchIndex, keys, matching
 from council_app.search.index import nodes as nodes_module
+from council_app.search.index.compile import query_node
 from council_app.search.query import parse_query
 from tests.search.utterances import sample_utterances, utterance_row
 
@@ -169,6 +170,28 @@ def test_a_later_page_continues_the_first(sample_index, sort):
         assert hits == whole[(page - 1) * 7 : page * 7]
     scores = [hit.score for hit in whole]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_count_only_run_scores_nothing_and_counts_as_a_search(sample_index, monkeypatch):
+    # A suggestion checks how often a word occurs (a page of none): scoring its matches
+    # would cost as much as the search itself, for a ranking nobody reads.
+    searcher = sample_index._current_searcher()
+    query = query_node(parse_query("의원"), morphemes=True)
+    scored = []
+    original = nodes_module.AnyOf.scores
+    monkeypatch.setattr(
+        nodes_module.AnyOf,
+        "scores",
+        lambda self, leaf, docs: scored.append(len(docs)) or original(self, leaf, docs),
+    )
+    counted = matching.run(
+        searcher, query, None, sort="relevance", first=0, count=0, facets=(), columns=None
+    )
+    assert counted.page == [] and not scored
+    found = matching.run(
+        searcher, query, None, sort="relevance", first=0, count=5, facets=(), columns=None
+    )
+    assert counted.total == found.total > 5 and len(found.page) == 5 and scored
 
 
 def test_a_search_opens_no_column_reader_the_last_one_opened(sample_index, monkeypatch):

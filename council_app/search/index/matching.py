@@ -522,6 +522,8 @@ def _match(
     if not docs:
         return None
     docs = sorted(docs)
+    if not keep:
+        return docs, []  # only counted (a suggestion's check): nothing to rank
     if sort == "relevance":
         scores = query.scores(leaf, docs)
         tiers = (
