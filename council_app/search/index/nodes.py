@@ -5,16 +5,17 @@ match (``estimate``), which ones (``docs``), which of some candidates (``narrow`
 when they are few) and how well each matched document scores (BM25F with Whoosh's
 defaults). Intersections start from the rarest node.
 
-Scores are lists aligned with a sorted list of documents, worked out with ``map`` over
-``operator`` functions: a common word matches tens of thousands of documents at a
-million utterances, and a Python loop per document cost more than the page's 50 ms.
+Scores are lists aligned with a sorted list of documents: a term's over arrays
+(``keys.bm25``), their sums with ``map`` over ``operator`` functions. A common word
+matches tens of thousands of documents at a million utterances, and a Python loop per
+document cost more than the page's 50 ms.
 """
 
 from itertools import compress, islice, repeat
-from operator import add, mul, sub, truediv
+from operator import add, sub
 
-from .keys import phrase_starts
-from .matching import CHECK_EVERY, K1, Leaf, OutOfTime
+from .keys import bm25, phrase_starts
+from .matching import CHECK_EVERY, Leaf, OutOfTime
 
 #: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
 MAX_EXPANSIONS = 100
@@ -53,11 +54,7 @@ class Term:
         if not postings or not docs or leaf.budget.spent():
             return [0.0] * len(docs)
         idf = leaf.stats.idf(self.fieldname, self.text)
-        weights = postings.weights(docs)
-        norms = leaf.norms_of(self.fieldname, docs)
-        # idf * (weight * (K1 + 1)) / (weight + norm), as Whoosh's BM25F works it out.
-        tops = map(mul, repeat(idf), map(mul, weights, repeat(K1 + 1)))
-        return list(map(truediv, tops, map(add, weights, norms)))
+        return bm25(idf, postings.weights(docs), leaf.norms_of(self.fieldname, docs))
 
 
 class Phrase:
