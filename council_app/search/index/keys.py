@@ -36,9 +36,11 @@ from .ranking import K1
 
 #: The file's extension beside the segment's own files.
 EXTENSION = ".keys"
-#: A term is written to the file once this many of the segment's documents hold it:
-#: rarer terms are a few blocks, decoded as fast from Whoosh's postings.
-KEYS_FROM = 1024
+#: A term is written to the file once this many of the segment's documents hold it: a
+#: rarer one is a single block of Whoosh's postings (128), decoded at once. At 1,024 a
+#: small segment's terms came from blocks, and cost a phrase twice as much per document
+#: as the large segments' (``matching``).
+KEYS_FROM = 128
 #: Bits of a key that hold the position.
 SHIFT = 32
 _LOW = (1 << SHIFT) - 1

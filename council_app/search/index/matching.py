@@ -83,7 +83,7 @@ from operator import neg
 
 from council_app.core.time import now
 
-from .keys import EXTENSION, KEYS_FROM, SegmentKeys, occurrence_keys
+from .keys import EXTENSION, SegmentKeys, occurrence_keys
 from .ranking import K1, PROCEDURAL, B
 from .whoosh_private import (
     LENGTHS,
@@ -95,9 +95,10 @@ from .whoosh_private import (
     segment_file_path,
 )
 
-#: A term of fewer documents (rare enough to be left out of a ``.keys`` file) has its
-#: occurrences read whole into keys when a phrase asks for them.
-KEYS_READ_BELOW = KEYS_FROM
+#: A term of fewer documents, not in its segment's ``.keys`` file (rarer than ``KEYS_FROM``,
+#: or the segment has none), has its occurrences read whole into keys when a phrase asks
+#: for them: up to 8 blocks cost less than checking positions candidate by candidate.
+KEYS_READ_BELOW = 1024
 #: Documents checked (or scored) between two looks at the clock.
 CHECK_EVERY = 128
 

@@ -18,8 +18,8 @@ from .whoosh_private import pack_uint
 #: fields' format options, so ``same_schema`` tells an index built by another version,
 #: which is rebuilt, never searched with analysis it was not made with. 6: every segment
 #: has its ``.keys`` file (an older index would be searched from blocks, five times slower
-#: at a million utterances, until rebuilt).
-SCHEMA_VERSION = 6
+#: at a million utterances, until rebuilt). 7: terms of 128 documents or more have keys.
+SCHEMA_VERSION = 7
 
 #: Numbers looked up by value (filters, deletion by minutes). One term per value: Whoosh's
 #: default of 16 tiered terms per 64-bit number serves range queries, which we never run.
