@@ -1,4 +1,4 @@
-"""A segment's common terms as plain arrays, matched by set operations done in C.
+"""A segment's common terms as plain arrays, and the array work of a search done in C.
 
 Whoosh keeps a posting list as pickled, compressed blocks of 128 postings. Decoding one
 takes some 30 µs of Python, and at a million utterances a phrase of common bigrams
@@ -15,9 +15,15 @@ segment it writes, the index keeps a ``.keys`` file with every term held by at l
 
 The arrays are numpy's, read in place from the mapped file (the one module that imports
 numpy): a sorted search over them costs a few nanoseconds an element, where Python's
-``bisect`` over ``array`` boxes every probe. A term's BM25F scores are worked out over
-arrays here too (``bm25``): a Python operation per document and term was a quarter of a
-common phrase's search.
+``bisect`` over ``array`` boxes every probe. The rest of a search's array work is here
+too, as a common phrase at a million utterances measured it:
+
+* the documents a node matches are document arrays (``documents``), intersected and
+  joined by sorted searches: Python sets of a common word's documents took a third of
+  such a search to build and to free;
+* a term's BM25F scores (``bm25``): a Python operation per document and term took a
+  quarter of it;
+* facet counts over a dictionary-coded column (``count_codes``).
 
 The file is derived from the postings the segment writer gathered, written before the
 segment enters the index's table of contents and removed with the segment (its name is
@@ -131,23 +137,17 @@ class KeyPostings:
         self._ids, self._weights = ids, weights
         #: ``document << 32 | position`` of each occurrence, ascending (positional fields).
         self.keys = keys
-        self._docs: set[int] | None = None
         #: The search's time; a read of whole arrays needs no look at it.
         self.budget = None
 
     @property
-    def docs(self) -> set[int]:
-        """Return every document holding the term."""
-        if self._docs is None:
-            self._docs = set(self._ids.tolist())
-        return self._docs
+    def docs(self) -> np.ndarray:
+        """Return every document holding the term, as a document array."""
+        return self._ids.astype(np.int64)
 
-    def narrow(self, candidates: set[int]) -> set[int]:
-        """Return the candidates that hold the term."""
-        if self._docs is not None or len(candidates) * 8 > self.frequency:
-            return candidates & self.docs
-        wanted = np.fromiter(candidates, np.int64, len(candidates))
-        return set(wanted[_found(self._ids, wanted)].tolist())
+    def narrow(self, candidates: np.ndarray) -> np.ndarray:
+        """Return the candidates (a document array) that hold the term."""
+        return intersection(candidates, self._ids)
 
     def weights(self, docs: list[int]) -> np.ndarray:
         """Return the term's weight in each of docs, which all hold it (as nodes score)."""
@@ -171,16 +171,79 @@ def bm25(idf: float, weights, norms: list[float]) -> list[float]:
     return (idf * (weight * (K1 + 1)) / (weight + np.asarray(norms))).tolist()
 
 
+# --- document arrays ----------------------------------------------------------------------
+# The documents a query node matches in a segment: ascending numbers without repeats, in an
+# ``int64`` array. Sets of Python ints cost a common word's search more to build and to
+# free than all its set operations.
+
+
+def documents(numbers=(), *, ascending: bool = False) -> np.ndarray:
+    """Return a document array of numbers (in any order, repeats allowed, unless
+    ``ascending``: already ascending without repeats)."""
+    found = np.fromiter(numbers, np.int64)
+    if ascending:
+        return found
+    found.sort()
+    return _distinct(found)
+
+
+def every_document(count: int) -> np.ndarray:
+    """Return the document array of a segment's every document."""
+    return np.arange(count, dtype=np.int64)
+
+
+def intersection(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Return the documents in both arrays."""
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
+    return small[_found(large, small)].astype(np.int64, copy=False)
+
+
+def union(arrays) -> np.ndarray:
+    """Return the documents in any of the arrays."""
+    arrays = [docs for docs in arrays if len(docs)]
+    if len(arrays) <= 1:
+        return arrays[0] if arrays else documents()
+    joined = np.concatenate(arrays)
+    joined.sort()
+    return _distinct(joined)
+
+
+def difference(docs: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """Return the documents of docs not in excluded."""
+    return docs[~_found(excluded, docs)]
+
+
+def within(docs: np.ndarray, known: np.ndarray) -> bool:
+    """Tell whether known holds every document of docs."""
+    return bool(_found(known, docs).all())
+
+
+def count_codes(codes, docs: list[int]) -> dict[int, int]:
+    """Return how many of docs have each code of a dictionary-coded column (``array``)."""
+    counted = np.bincount(np.frombuffer(codes, codes.typecode)[np.asarray(docs, np.int64)])
+    held = np.flatnonzero(counted)
+    return dict(zip(held.tolist(), counted[held].tolist(), strict=True))
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """Return an ascending array without its repeats (``np.unique`` sorts it again)."""
+    if len(ascending) < 2:
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+
+
 def _found(ordered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Return, for each of wanted, whether the ascending array holds it."""
     if not len(ordered):
         return np.zeros(len(wanted), dtype=bool)
+    # In the array's own type: numpy would otherwise copy the whole array to a common one.
+    wanted = wanted.astype(ordered.dtype, copy=False)
     at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
     return ordered[at] == wanted
 
 
-def phrase_starts(terms: list[tuple[int, np.ndarray]], candidates: set[int]) -> set[int]:
-    """Return the candidates where the terms follow one another.
+def phrase_starts(terms: list[tuple[int, np.ndarray]], candidates: np.ndarray) -> np.ndarray:
+    """Return the candidates (a document array) where the terms follow one another.
 
     ``terms``: (offset in the phrase, keys of its occurrences), the rarest first. Its
     occurrences in the candidates, moved back by its offset, are where the phrase would
@@ -189,11 +252,9 @@ def phrase_starts(terms: list[tuple[int, np.ndarray]], candidates: set[int]) -> 
     position 0, a key lands on a position no text has.
     """
     (offset, keys), others = terms[0], terms[1:]
-    wanted = np.fromiter(candidates, np.int64, len(candidates))
-    wanted.sort()
-    starts = keys[_found(wanted, keys >> SHIFT)] - offset
+    starts = keys[_found(candidates, keys >> SHIFT)] - offset
     for offset, keys in others:
         if not len(starts):
             break
         starts = starts[_found(keys, starts + offset)]
-    return set((starts >> SHIFT).tolist())
+    return _distinct(starts >> SHIFT)

@@ -1,9 +1,10 @@
 """Find, count and rank utterances by reading Whoosh's posting lists a block at a time.
 
 Whoosh's matchers take a Python call per posting (``skip_to`` scans a block linearly).
-Here a posting list is decoded a block at a time into lists (``whoosh_private``),
-candidates come from set operations done in C, positions are checked only for them,
-and only the documents that match are scored (BM25F with Whoosh's defaults, ``nodes``).
+Here a posting list is decoded a block at a time into lists (``whoosh_private``) or read
+as arrays (``keys``), candidates come from sorted-array operations done in C, positions
+are checked only for them, and only the documents that match are scored (BM25F with
+Whoosh's defaults, ``nodes``).
 A search has a time budget: once it is spent, it answers with what it surely found.
 
 Measured against Whoosh's own matchers (``searcher.search`` with the same query tree,
@@ -83,7 +84,17 @@ from operator import neg
 
 from council_app.core.time import now
 
-from .keys import EXTENSION, SegmentKeys, occurrence_keys
+from .keys import (
+    EXTENSION,
+    SegmentKeys,
+    count_codes,
+    difference,
+    documents,
+    every_document,
+    intersection,
+    occurrence_keys,
+    within,
+)
 from .ranking import K1, PROCEDURAL, B
 from .whoosh_private import (
     LENGTHS,
@@ -132,7 +143,8 @@ class Postings:
 
     Checking a few candidates against a long list decodes only the blocks they fall in;
     which block a document falls in, and whether it is there, are worked out in C (bisect
-    by ``map``, set operations), never by a Python call per document.
+    by ``map``, set operations), never by a Python call per document. Documents come and
+    go as document arrays (``keys.documents``), as nodes match them.
     """
 
     def __init__(self, blocks: PostingBlocks):
@@ -142,7 +154,8 @@ class Postings:
         self._decoded: dict[int, tuple] = {}
         #: The documents of the decoded blocks.
         self._ids: set[int] = set()
-        self._whole = False
+        #: Every document holding the term, once the whole list is decoded.
+        self._every = None
         # Weights and values by document, filled from the decoded blocks when first asked.
         self._weights: dict[int, float] = {}
         self._values: dict[int, object] = {}
@@ -155,20 +168,21 @@ class Postings:
         self.budget: Budget | None = None
 
     @property
-    def docs(self) -> set[int]:
-        """Return every document holding the term."""
-        if not self._whole:
+    def docs(self):
+        """Return every document holding the term, as a document array."""
+        if self._every is None:
             self._decode(range(len(self._blocks)))
-            self._whole = True
-        return self._ids
+            self._every = documents(self._ids)
+        return self._every
 
-    def narrow(self, candidates: set[int]) -> set[int]:
-        """Return the candidates that hold the term."""
-        if self._whole or len(candidates) * 4 > self.frequency:
-            return candidates & self.docs
+    def narrow(self, candidates):
+        """Return the candidates (a document array) that hold the term."""
+        if self._every is not None or len(candidates) * 4 > self.frequency:
+            return intersection(candidates, self.docs)
         # A candidate holding the term is in the block it falls in, which is decoded.
-        self._decode(set(map(self._block_of, candidates)))
-        return candidates & self._ids
+        wanted = candidates.tolist()
+        self._decode(set(map(self._block_of, wanted)))
+        return documents(self._ids.intersection(wanted))
 
     def weights(self, docs: list[int]) -> list[float]:
         """Return the term's weight in each of docs, which all hold it (as nodes score)."""
@@ -255,9 +269,10 @@ class Leaf:
         self._norms: dict = {}
         self._last_norms: dict = {}
         #: Per node (the query's nodes live as long as the search): all it matches here,
-        #: or the candidates it was last asked about and those of them it matched.
-        self._matched: dict[int, set[int]] = {}
-        self._narrowed: dict[int, tuple[set[int], set[int]]] = {}
+        #: or the candidates it was last asked about and those of them it matched
+        #: (document arrays, never changed: kept as they are).
+        self._matched: dict[int, object] = {}
+        self._narrowed: dict[int, tuple] = {}
 
     def postings(self, fieldname: str, text) -> Postings | None:
         """Return a term's posting list here, read once per search."""
@@ -279,27 +294,27 @@ class Leaf:
             self._postings[key] = postings
         return self._postings[key]
 
-    def docs(self, node) -> set[int]:
+    def docs(self, node):
         """Return the documents a node matches here, worked out once per search."""
         if id(node) not in self._matched:
             self._matched[id(node)] = node.docs(self)
         return self._matched[id(node)]
 
-    def narrow(self, node, candidates: set[int]) -> set[int]:
+    def narrow(self, node, candidates):
         """Return the candidates a node matches, reusing what it matched before."""
         matched = self._matched.get(id(node))
         if matched is not None:
-            return matched & candidates
+            return intersection(matched, candidates)
         known = self._narrowed.get(id(node))
-        if known is not None and candidates <= known[0]:
-            return known[1] & candidates
+        if known is not None and (candidates is known[0] or within(candidates, known[0])):
+            return intersection(known[1], candidates)
         matched = node.narrow(self, candidates)
-        self._narrowed[id(node)] = (set(candidates), matched)
+        self._narrowed[id(node)] = (candidates, matched)
         return matched
 
-    def all_docs(self) -> set[int]:
+    def all_docs(self):
         """Return every document of the segment, deleted ones included."""
-        return set(range(self.reader.doc_count_all()))
+        return every_document(self.reader.doc_count_all())
 
     def length(self, fieldname: str) -> bytes:
         """Return the field's length byte per document."""
@@ -336,8 +351,9 @@ class Leaf:
     def counts(self, fieldname: str, docs) -> dict:
         """Return how many of docs hold each value of a column."""
         codes, table = self.columns.load(self.reader, fieldname)
-        counted = Counter(map(codes.__getitem__, docs))
-        return {table[code]: n for code, n in counted.items()} if table is not None else counted
+        if table is None:
+            return Counter(map(codes.__getitem__, docs))
+        return {table[code]: n for code, n in count_codes(codes, docs).items()}
 
 
 class Stats:
@@ -515,14 +531,14 @@ def _match(
         docs = leaf.narrow(query, leaf.docs(filters))
     else:
         docs = leaf.docs(query)
-        if filters is not None and docs:
+        if filters is not None and len(docs):
             docs = leaf.narrow(filters, docs)
     deleted = deleted_docs(reader)
     if deleted:
-        docs = docs - deleted
-    if not docs:
+        docs = difference(docs, documents(deleted))
+    if not len(docs):
         return None
-    docs = sorted(docs)
+    docs = docs.tolist()
     if not keep:
         return docs, []  # only counted (a suggestion's check): nothing to rank
     if sort == "relevance":

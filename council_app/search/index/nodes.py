@@ -3,7 +3,8 @@
 Each node tells, for one segment (a ``matching.Leaf``), about how many documents it may
 match (``estimate``), which ones (``docs``), which of some candidates (``narrow``: cheap
 when they are few) and how well each matched document scores (BM25F with Whoosh's
-defaults). Intersections start from the rarest node.
+defaults). Intersections start from the rarest node. Documents are document arrays
+(``keys.documents``): ascending numbers, never changed once made.
 
 Scores are lists aligned with a sorted list of documents: a term's over arrays
 (``keys.bm25``), their sums with ``map`` over ``operator`` functions. A common word
@@ -11,15 +12,15 @@ matches tens of thousands of documents at a million utterances, and a Python loo
 document cost more than the page's 50 ms.
 """
 
-from itertools import compress, islice, repeat
+from itertools import islice, repeat
 from operator import add, sub
 
-from .keys import bm25, phrase_starts
+from .keys import bm25, difference, documents, intersection, phrase_starts, union
 from .matching import CHECK_EVERY, Leaf, OutOfTime
 
 #: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
 MAX_EXPANSIONS = 100
-#: A phrase's rarest terms that narrow its candidates by set operations before any
+#: A phrase's rarest terms that narrow its candidates by whole intersections before any
 #: position is read; the others are read for the candidates still in the running only.
 SET_NARROWED_TERMS = 2
 #: Candidates of a phrase matched over keys between two looks at the clock, at most.
@@ -37,15 +38,15 @@ class Term:
         postings = leaf.postings(self.fieldname, self.text)
         return postings.frequency if postings else 0
 
-    def docs(self, leaf: Leaf) -> set[int]:
-        """Return the documents holding the term (the postings' own set: never changed)."""
+    def docs(self, leaf: Leaf):
+        """Return the documents holding the term."""
         postings = leaf.postings(self.fieldname, self.text)
-        return postings.docs if postings else set()
+        return postings.docs if postings else documents()
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates holding the term."""
         postings = leaf.postings(self.fieldname, self.text)
-        return postings.narrow(candidates) if postings else set()
+        return postings.narrow(candidates) if postings else documents()
 
     def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """Return the BM25F score of the term in each of docs, which all hold it."""
@@ -68,43 +69,43 @@ class Phrase:
         """Return how many documents hold the rarest term."""
         return min(term.estimate(leaf) for term in self.terms)
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents where the terms follow one another."""
         rarest = min(self.terms, key=lambda term: term.estimate(leaf))
         return self.narrow(leaf, rarest.docs(leaf))
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates where the terms follow one another."""
         postings = [leaf.postings(self.fieldname, term.text) for term in self.terms]
         if not all(postings):
-            return set()
+            return documents()
         # Rarest first: most candidates fall at the first terms that look them up.
         terms = sorted(enumerate(postings), key=lambda item: item[1].frequency)
-        # Documents missing one of the rarest terms go first, by set operations where the
+        # Documents missing one of the rarest terms go first, by whole intersections where the
         # candidates are many. A commoner term is looked up only for the candidates whose
         # positions still fit: a bigram such as 하는 is in most utterances, and narrowing
         # by it would decode nearly all of its list to drop next to nothing.
         for _, term_postings in terms[:SET_NARROWED_TERMS]:
             candidates = term_postings.narrow(candidates)
-            if not candidates:
-                return set()
-        found = set()
+            if not len(candidates):
+                return candidates
         if all(term_postings.keys is not None for _, term_postings in terms):
             # Every term's occurrences are keys, compared in C, a share of candidates at a
             # time; what was found so far all matches (see below).
-            ordered = sorted(candidates)
+            shares = []
             first, size = 0, CHECK_EVERY
-            while first < len(ordered):
+            while first < len(candidates):
                 if first and leaf.budget.spent():
                     if leaf.excluding:
                         raise OutOfTime
                     break
-                share = set(ordered[first : first + size])
-                found |= phrase_starts([(offset, p.keys) for offset, p in terms], share)
+                share = candidates[first : first + size]
+                shares.append(phrase_starts([(offset, p.keys) for offset, p in terms], share))
                 # Each share costs little in C but a Python call per term: they grow.
                 first, size = first + size, min(size * 2, MAX_KEYS_SHARE)
-            return found
-        for n, docnum in enumerate(candidates):
+            return union(shares)
+        found = []
+        for n, docnum in enumerate(candidates.tolist()):
             # Checking positions is what makes a long phrase of common bigrams slow. What
             # was found so far all matches: a part of the answer, unless it is to exclude.
             if n % CHECK_EVERY == CHECK_EVERY - 1 and leaf.budget.spent():
@@ -121,8 +122,8 @@ class Phrase:
                 if not starts:
                     break
             else:
-                found.add(docnum)
-        return found
+                found.append(docnum)
+        return documents(found, ascending=True)
 
     def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """Return the sum of the terms' scores in each of docs (which all hold the phrase)."""
@@ -139,17 +140,17 @@ class AnyOf:
         """Return at most how many documents the nodes match together."""
         return sum(node.estimate(leaf) for node in self.nodes)
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents some node matches."""
-        return set().union(*(leaf.docs(node) for node in self.nodes))
+        return union(leaf.docs(node) for node in self.nodes)
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates some node matches."""
-        return set().union(*(leaf.narrow(node, candidates) for node in self.nodes))
+        return union(leaf.narrow(node, candidates) for node in self.nodes)
 
     def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """Return, for each of docs, the sum of the scores of the nodes it matches."""
-        candidates = set(docs)
+        candidates = documents(docs, ascending=True)
         return _sum_scores(
             (_scores_where(leaf, node, docs, leaf.narrow(node, candidates)) for node in self.nodes),
             len(docs),
@@ -179,11 +180,11 @@ class Prefix:
         """Return at most how many documents the terms match together."""
         return self.expanded(leaf).estimate(leaf)
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents holding any of the terms."""
         return self.expanded(leaf).docs(leaf)
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates holding any of the terms."""
         return self.expanded(leaf).narrow(leaf, candidates)
 
@@ -202,11 +203,11 @@ class Bonus:
         """Return how many documents the node may match."""
         return self.node.estimate(leaf)
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents the node matches."""
         return leaf.docs(self.node)
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates the node matches."""
         return leaf.narrow(self.node, candidates)
 
@@ -225,21 +226,21 @@ class Range:
         """Return how many documents are in the range."""
         return len(leaf.docs(self))
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents with a term in the range."""
         end = self.end.encode() if self.end is not None else None
-        docs: set[int] = set()
+        parts = []
         for n, (fieldname, text) in enumerate(leaf.reader.terms_from(self.fieldname, self.start)):
             if fieldname != self.fieldname or (end is not None and text > end):
                 break
             if n % CHECK_EVERY == CHECK_EVERY - 1:
                 leaf.budget.check()
-            docs |= Term(self.fieldname, text).docs(leaf)
-        return docs
+            parts.append(Term(self.fieldname, text).docs(leaf))
+        return union(parts)
 
-    def narrow(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates):
         """Return the candidates in the range."""
-        return candidates & leaf.docs(self)
+        return intersection(candidates, leaf.docs(self))
 
     def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
         """A filter adds nothing to a score."""
@@ -258,29 +259,29 @@ class AllOf:
             return leaf.reader.doc_count_all()
         return min(node.estimate(leaf) for node in self.nodes)
 
-    def docs(self, leaf: Leaf) -> set[int]:
+    def docs(self, leaf: Leaf):
         """Return the documents all nodes match and no excluded node does."""
         if not self.nodes:
             return self._without_excluded(leaf, leaf.all_docs())
         nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
         return self.narrow(leaf, leaf.docs(nodes[0]), nodes[1:])
 
-    def narrow(self, leaf: Leaf, candidates: set[int], nodes=None) -> set[int]:
+    def narrow(self, leaf: Leaf, candidates, nodes=None):
         """Return the candidates all nodes match and no excluded node does."""
         if nodes is None:
             nodes = sorted(self.nodes, key=lambda node: node.estimate(leaf))
         for node in nodes:
-            if not candidates:
+            if not len(candidates):
                 break
             candidates = leaf.narrow(node, candidates)
         return self._without_excluded(leaf, candidates)
 
-    def _without_excluded(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+    def _without_excluded(self, leaf: Leaf, candidates):
         leaf.excluding += 1
         try:
             for node in self.excluded:
-                if candidates:
-                    candidates = candidates - leaf.narrow(node, candidates)
+                if len(candidates):
+                    candidates = difference(candidates, leaf.narrow(node, candidates))
         finally:
             leaf.excluding -= 1
         return candidates
@@ -290,18 +291,15 @@ class AllOf:
         return _sum_scores((node.scores(leaf, docs) for node in self.nodes), len(docs))
 
 
-def _scores_where(leaf: Leaf, node, docs: list[int], matched: set[int]) -> list[float] | None:
+def _scores_where(leaf: Leaf, node, docs: list[int], matched) -> list[float] | None:
     """Return node's scores in each of docs where it matched, 0 elsewhere; None if nowhere."""
-    if not matched:
+    if not len(matched):
         return None
     if len(matched) == len(docs):
         return node.scores(leaf, docs)
     # Score only the documents matched, then spread them over docs: a node is scored only
     # where it matches (a term's weights are read where it is known to be).
-    if len(matched) * 4 < len(docs):
-        held = sorted(matched)
-    else:
-        held = list(compress(docs, map(matched.__contains__, docs)))
+    held = matched.tolist()
     found = dict(zip(held, node.scores(leaf, held), strict=True))
     return list(map(found.get, docs, repeat(0.0)))
 
