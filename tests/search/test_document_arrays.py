@@ -58,3 +58,18 @@ def test_a_terms_ids_narrow_candidates_whatever_their_width(values):
 def test_codes_are_counted_as_a_counter_counts_them(docs, typecode):
     codes = array(typecode, (n * 7 % 5 for n in range(300)))
     assert keys.count_codes(codes, docs) == Counter(codes[d] for d in docs)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=40),
+    st.integers(min_value=1, max_value=12),
+    st.booleans(),
+)
+def test_contenders_are_every_document_as_good_as_the_keep_th_best(rows, keep, demote):
+    # Few distinct scores, so ties at the cut are common.
+    scores = [float(score) for score, _ in rows]
+    demoted = [flag for _, flag in rows] if demote else None
+    ranks = [(demoted[i] if demote else False, -scores[i]) for i in range(len(rows))]
+    cut = sorted(ranks)[keep - 1] if len(ranks) > keep else max(ranks, default=None)
+    expected = [i for i, rank in enumerate(ranks) if rank <= cut]
+    assert keys.contenders(keep, scores, demoted) == expected

@@ -23,7 +23,8 @@ too, as a common phrase at a million utterances measured it:
   such a search to build and to free;
 * a term's BM25F scores (``bm25``): a Python operation per document and term took a
   quarter of it;
-* facet counts over a dictionary-coded column (``count_codes``).
+* facet counts over a dictionary-coded column (``count_codes``), and the few documents
+  that may make a page (``contenders``), the only ones whose dates are read to rank them.
 
 The file is derived from the postings the segment writer gathered, written before the
 segment enters the index's table of contents and removed with the segment (its name is
@@ -216,6 +217,28 @@ def difference(docs: np.ndarray, excluded: np.ndarray) -> np.ndarray:
 def within(docs: np.ndarray, known: np.ndarray) -> bool:
     """Tell whether known holds every document of docs."""
     return bool(_found(known, docs).all())
+
+
+def contenders(keep: int, scores: list[float], demoted: list[bool] | None) -> list[int]:
+    """Return the positions of the documents that may rank among the best ``keep``.
+
+    Ranked by (demoted, -score): every document as good as the ``keep``-th best, ties
+    included, so ranking these alone ranks as all of them would. Ties are then broken
+    by date, which is read for these only.
+    """
+    score = np.asarray(scores, dtype=np.float64)
+    if len(score) <= keep:
+        return list(range(len(score)))
+    first = np.ones(len(score), dtype=bool) if demoted is None else ~np.asarray(demoted, bool)
+    ahead = int(first.sum())
+    if ahead >= keep:  # the keep-th best is in the first tier
+        tier, chosen, wanted = first, np.zeros(len(score), dtype=bool), keep
+    else:  # every first-tier document, and the best of the demoted
+        tier, chosen, wanted = ~first, first, keep - ahead
+    in_tier = score[tier]
+    cut = np.partition(in_tier, len(in_tier) - wanted)[len(in_tier) - wanted]
+    chosen |= tier & (score >= cut)
+    return np.flatnonzero(chosen).tolist()
 
 
 def count_codes(codes, docs: list[int]) -> dict[int, int]:

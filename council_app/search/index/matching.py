@@ -87,6 +87,7 @@ from council_app.core.time import now
 from .keys import (
     EXTENSION,
     SegmentKeys,
+    contenders,
     count_codes,
     difference,
     documents,
@@ -543,15 +544,14 @@ def _match(
         return docs, []  # only counted (a suggestion's check): nothing to rank
     if sort == "relevance":
         scores = query.scores(leaf, docs)
-        tiers = (
-            [kind == PROCEDURAL for kind in leaf.values("kind", docs)]
-            if demote
-            else repeat(False, len(docs))
-        )
-        dates = map(_Descending, leaf.values("date", docs))
+        demoted = [kind == PROCEDURAL for kind in leaf.values("kind", docs)] if demote else None
+        chosen = contenders(keep, scores, demoted)
+        tiers = map(demoted.__getitem__, chosen) if demote else repeat(False, len(chosen))
+        scores, docs_chosen = map(scores.__getitem__, chosen), list(map(docs.__getitem__, chosen))
+        dates = map(_Descending, leaf.values("date", docs_chosen))
         # Discussion first (``ranking``); best score first; among equals the newest
         # meeting, then the earlier document.
-        best = heapq.nsmallest(keep, zip(tiers, map(neg, scores), dates, docs, strict=True))
+        best = heapq.nsmallest(keep, zip(tiers, map(neg, scores), dates, docs_chosen, strict=True))
         return docs, [(tier, score, date, offset + d, leaf, d) for tier, score, date, d in best]
     dates = leaf.values("date", docs)
     orders = leaf.values("order", docs)
