@@ -150,9 +150,9 @@ class KeyPostings:
         """Return the candidates (a document array) that hold the term."""
         return intersection(candidates, self._ids)
 
-    def weights(self, docs: list[int]) -> np.ndarray:
+    def weights(self, docs: np.ndarray) -> np.ndarray:
         """Return the term's weight in each of docs, which all hold it (as nodes score)."""
-        return self._weights[np.searchsorted(self._ids, np.asarray(docs, dtype=np.int64))]
+        return self._weights[np.searchsorted(self._ids, docs.astype(self._ids.dtype))]
 
     def positions(self, docnum: int) -> list[int] | None:
         """Return the positions of the term in a document; None if it does not hold it."""
@@ -162,14 +162,36 @@ class KeyPostings:
         return (self.keys[first:last] & _LOW).tolist()
 
 
-def bm25(idf: float, weights, norms: list[float]) -> list[float]:
+def bm25(idf: float, weights, norms: np.ndarray) -> np.ndarray:
     """Return a term's BM25F score in documents from its weight and length norm in each.
 
     ``idf * (weight * (K1 + 1)) / (weight + norm)``, in Whoosh's order of operations on
     the same doubles (float32 weights widen exactly): the very scores Whoosh works out.
     """
     weight = np.asarray(weights, dtype=np.float64)
-    return (idf * (weight * (K1 + 1)) / (weight + np.asarray(norms))).tolist()
+    return idf * (weight * (K1 + 1)) / (weight + norms)
+
+
+def no_scores(count: int) -> np.ndarray:
+    """Return the scores of documents a node adds nothing to."""
+    return np.zeros(count)
+
+
+def spread(docs: np.ndarray, matched: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Return the scores of matched (some of docs) over docs, 0 where a document is not."""
+    found = np.zeros(len(docs))
+    found[np.searchsorted(docs, matched)] = scores
+    return found
+
+
+def norms_by_length(norms: list[float], lengths: bytes, docs: np.ndarray) -> np.ndarray:
+    """Return each document's length norm: ``norms`` by length byte, ``lengths`` by document."""
+    return np.asarray(norms)[np.frombuffer(lengths, np.uint8)[docs]]
+
+
+def coded(codes, docs: np.ndarray, code: int) -> np.ndarray:
+    """Return, for each of docs, whether it has the code in a dictionary-coded column."""
+    return np.frombuffer(codes, codes.typecode)[docs] == code
 
 
 # --- document arrays ----------------------------------------------------------------------
@@ -219,7 +241,7 @@ def within(docs: np.ndarray, known: np.ndarray) -> bool:
     return bool(_found(known, docs).all())
 
 
-def contenders(keep: int, scores: list[float], demoted: list[bool] | None) -> list[int]:
+def contenders(keep: int, scores: np.ndarray, demoted: np.ndarray | None) -> list[int]:
     """Return the positions of the documents that may rank among the best ``keep``.
 
     Ranked by (demoted, -score): every document as good as the ``keep``-th best, ties
@@ -241,9 +263,9 @@ def contenders(keep: int, scores: list[float], demoted: list[bool] | None) -> li
     return np.flatnonzero(chosen).tolist()
 
 
-def count_codes(codes, docs: list[int]) -> dict[int, int]:
+def count_codes(codes, docs: np.ndarray) -> dict[int, int]:
     """Return how many of docs have each code of a dictionary-coded column (``array``)."""
-    counted = np.bincount(np.frombuffer(codes, codes.typecode)[np.asarray(docs, np.int64)])
+    counted = np.bincount(np.frombuffer(codes, codes.typecode)[docs])
     held = np.flatnonzero(counted)
     return dict(zip(held.tolist(), counted[held].tolist(), strict=True))
 

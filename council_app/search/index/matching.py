@@ -87,12 +87,14 @@ from council_app.core.time import now
 from .keys import (
     EXTENSION,
     SegmentKeys,
+    coded,
     contenders,
     count_codes,
     difference,
     documents,
     every_document,
     intersection,
+    norms_by_length,
     occurrence_keys,
     within,
 )
@@ -185,8 +187,9 @@ class Postings:
         self._decode(set(map(self._block_of, wanted)))
         return documents(self._ids.intersection(wanted))
 
-    def weights(self, docs: list[int]) -> list[float]:
+    def weights(self, docs) -> list[float]:
         """Return the term's weight in each of docs, which all hold it (as nodes score)."""
+        docs = docs.tolist()
         if len(docs) * 4 > self.frequency:
             self.docs  # noqa: B018  (most of the list is wanted: decode it whole)
             blocks = self._decoded.keys()
@@ -323,17 +326,16 @@ class Leaf:
             self._lengths[fieldname] = self.columns.lengths(self.reader, fieldname)
         return self._lengths[fieldname]
 
-    def norms_of(self, fieldname: str, docs: list[int]) -> list[float]:
+    def norms_of(self, fieldname: str, docs):
         """Return BM25F's length normalisation of the field in each of docs.
 
         Every term of a phrase scores the same documents: worked out once for them.
         """
         last = self._last_norms.get(fieldname)
         if last is None or last[0] is not docs:
-            norms = self.norms(fieldname)
-            lengths = map(self.length(fieldname).__getitem__, docs)
-            # The list is kept with its norms, so its id cannot pass to another list.
-            last = self._last_norms[fieldname] = (docs, list(map(norms.__getitem__, lengths)))
+            norms = norms_by_length(self.norms(fieldname), self.length(fieldname), docs)
+            # The array is kept with its norms, so its id cannot pass to another array.
+            last = self._last_norms[fieldname] = (docs, norms)
         return last[1]
 
     def norms(self, fieldname: str) -> list[float]:
@@ -350,11 +352,16 @@ class Leaf:
         return list(map(table.__getitem__, found) if table is not None else found)
 
     def counts(self, fieldname: str, docs) -> dict:
-        """Return how many of docs hold each value of a column."""
+        """Return how many of docs (a document array) hold each value of a column."""
         codes, table = self.columns.load(self.reader, fieldname)
         if table is None:
-            return Counter(map(codes.__getitem__, docs))
+            return Counter(map(codes.__getitem__, docs.tolist()))
         return {table[code]: n for code, n in count_codes(codes, docs).items()}
+
+    def having(self, fieldname: str, docs, value):
+        """Return, for each of docs (a document array), whether a text column holds value."""
+        codes, table = self.columns.load(self.reader, fieldname)
+        return coded(codes, docs, table.index(value) if value in table else -1)
 
 
 class Stats:
@@ -522,7 +529,7 @@ def run(
 
 def _match(
     leaf: Leaf, query, filters, sort: str, keep: int, demote: bool = False
-) -> tuple[list[int], list] | None:
+) -> tuple | None:
     """Return one segment's matching documents and the ranking entries of its best ``keep``.
 
     The best of the whole index are among the best of each segment.
@@ -539,25 +546,25 @@ def _match(
         docs = difference(docs, documents(deleted))
     if not len(docs):
         return None
-    docs = docs.tolist()
     if not keep:
         return docs, []  # only counted (a suggestion's check): nothing to rank
     if sort == "relevance":
         scores = query.scores(leaf, docs)
-        demoted = [kind == PROCEDURAL for kind in leaf.values("kind", docs)] if demote else None
+        demoted = leaf.having("kind", docs, PROCEDURAL) if demote else None
         chosen = contenders(keep, scores, demoted)
-        tiers = map(demoted.__getitem__, chosen) if demote else repeat(False, len(chosen))
-        scores, docs_chosen = map(scores.__getitem__, chosen), list(map(docs.__getitem__, chosen))
-        dates = map(_Descending, leaf.values("date", docs_chosen))
+        tiers = map(bool, demoted[chosen]) if demote else repeat(False, len(chosen))
+        scores, chosen_docs = scores[chosen].tolist(), docs[chosen].tolist()
+        dates = map(_Descending, leaf.values("date", chosen_docs))
         # Discussion first (``ranking``); best score first; among equals the newest
         # meeting, then the earlier document.
-        best = heapq.nsmallest(keep, zip(tiers, map(neg, scores), dates, docs_chosen, strict=True))
+        best = heapq.nsmallest(keep, zip(tiers, map(neg, scores), dates, chosen_docs, strict=True))
         return docs, [(tier, score, date, offset + d, leaf, d) for tier, score, date, d in best]
-    dates = leaf.values("date", docs)
-    orders = leaf.values("order", docs)
+    docs_listed = docs.tolist()
+    dates = leaf.values("date", docs_listed)
+    orders = leaf.values("order", docs_listed)
     # Newest first, then in spoken order, then the earlier document: the greatest of
     # (date, -order, -document).
-    best = heapq.nlargest(keep, zip(dates, map(neg, orders), map(neg, docs), strict=True))
+    best = heapq.nlargest(keep, zip(dates, map(neg, orders), map(neg, docs_listed), strict=True))
     return docs, [
         (_Descending(date), -minus_order, offset - minus_d, leaf, -minus_d)
         for date, minus_order, minus_d in best

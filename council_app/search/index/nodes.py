@@ -6,16 +6,24 @@ when they are few) and how well each matched document scores (BM25F with Whoosh'
 defaults). Intersections start from the rarest node. Documents are document arrays
 (``keys.documents``): ascending numbers, never changed once made.
 
-Scores are lists aligned with a sorted list of documents: a term's over arrays
-(``keys.bm25``), their sums with ``map`` over ``operator`` functions. A common word
-matches tens of thousands of documents at a million utterances, and a Python loop per
-document cost more than the page's 50 ms.
+Scores are arrays aligned with the documents scored (``keys.bm25``): a common word
+matches tens of thousands of documents at a million utterances, and a Python operation
+per document cost more than the page's 50 ms.
 """
 
 from itertools import islice, repeat
-from operator import add, sub
+from operator import sub
 
-from .keys import bm25, difference, documents, intersection, phrase_starts, union
+from .keys import (
+    bm25,
+    difference,
+    documents,
+    intersection,
+    no_scores,
+    phrase_starts,
+    spread,
+    union,
+)
 from .matching import CHECK_EVERY, Leaf, OutOfTime
 
 #: Terms a prefix may stand for; a one-letter prefix would otherwise read half the index.
@@ -48,12 +56,12 @@ class Term:
         postings = leaf.postings(self.fieldname, self.text)
         return postings.narrow(candidates) if postings else documents()
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return the BM25F score of the term in each of docs, which all hold it."""
         postings = leaf.postings(self.fieldname, self.text)
         # Out of time, the documents left unscored still match: they rank last.
-        if not postings or not docs or leaf.budget.spent():
-            return [0.0] * len(docs)
+        if not postings or not len(docs) or leaf.budget.spent():
+            return no_scores(len(docs))
         idf = leaf.stats.idf(self.fieldname, self.text)
         return bm25(idf, postings.weights(docs), leaf.norms_of(self.fieldname, docs))
 
@@ -125,7 +133,7 @@ class Phrase:
                 found.append(docnum)
         return documents(found, ascending=True)
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return the sum of the terms' scores in each of docs (which all hold the phrase)."""
         return _sum_scores((term.scores(leaf, docs) for term in self.terms), len(docs))
 
@@ -148,11 +156,10 @@ class AnyOf:
         """Return the candidates some node matches."""
         return union(leaf.narrow(node, candidates) for node in self.nodes)
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return, for each of docs, the sum of the scores of the nodes it matches."""
-        candidates = documents(docs, ascending=True)
         return _sum_scores(
-            (_scores_where(leaf, node, docs, leaf.narrow(node, candidates)) for node in self.nodes),
+            (_scores_where(leaf, node, docs, leaf.narrow(node, docs)) for node in self.nodes),
             len(docs),
         )
 
@@ -188,7 +195,7 @@ class Prefix:
         """Return the candidates holding any of the terms."""
         return self.expanded(leaf).narrow(leaf, candidates)
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return the sum of the scores of the terms each of docs holds."""
         return self.expanded(leaf).scores(leaf, docs)
 
@@ -211,9 +218,9 @@ class Bonus:
         """Return the candidates the node matches."""
         return leaf.narrow(self.node, candidates)
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return the node's score plus the bonus in each of docs (which it all matches)."""
-        return list(map(add, self.node.scores(leaf, docs), repeat(self.bonus)))
+        return self.node.scores(leaf, docs) + self.bonus
 
 
 class Range:
@@ -242,9 +249,9 @@ class Range:
         """Return the candidates in the range."""
         return intersection(candidates, leaf.docs(self))
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """A filter adds nothing to a score."""
-        return [0.0] * len(docs)
+        return no_scores(len(docs))
 
 
 class AllOf:
@@ -286,12 +293,12 @@ class AllOf:
             leaf.excluding -= 1
         return candidates
 
-    def scores(self, leaf: Leaf, docs: list[int]) -> list[float]:
+    def scores(self, leaf: Leaf, docs):
         """Return the sum of the nodes' scores in each of docs (which all match them)."""
         return _sum_scores((node.scores(leaf, docs) for node in self.nodes), len(docs))
 
 
-def _scores_where(leaf: Leaf, node, docs: list[int], matched) -> list[float] | None:
+def _scores_where(leaf: Leaf, node, docs, matched):
     """Return node's scores in each of docs where it matched, 0 elsewhere; None if nowhere."""
     if not len(matched):
         return None
@@ -299,15 +306,13 @@ def _scores_where(leaf: Leaf, node, docs: list[int], matched) -> list[float] | N
         return node.scores(leaf, docs)
     # Score only the documents matched, then spread them over docs: a node is scored only
     # where it matches (a term's weights are read where it is known to be).
-    held = matched.tolist()
-    found = dict(zip(held, node.scores(leaf, held), strict=True))
-    return list(map(found.get, docs, repeat(0.0)))
+    return spread(docs, matched, node.scores(leaf, matched))
 
 
-def _sum_scores(parts, count: int) -> list[float]:
-    """Add up aligned score lists in order (None adds nothing), as Whoosh adds its scores."""
+def _sum_scores(parts, count: int):
+    """Add up aligned score arrays in order (None adds nothing), as Whoosh adds its scores."""
     total = None
     for part in parts:
         if part is not None:
-            total = part if total is None else list(map(add, total, part))
-    return total if total is not None else [0.0] * count
+            total = part if total is None else total + part
+    return total if total is not None else no_scores(count)
