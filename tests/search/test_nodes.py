@@ -200,6 +200,9 @@ def test_a_restarted_server_reads_its_columns_and_words_before_any_search(app, p
             assert sync.wait_for_catch_up(30)
             assert index._speller is not None
             assert index._columns.warm(index._current_searcher(), ("body", "speaker")) == 0
+            # Every segment's .keys file is in memory: a first search waits for no disk.
+            opened = [found for found in index._columns._keys.values() if found is not None]
+            assert opened and all(segment_keys.preloaded for segment_keys in opened)
     finally:
         with restarted.app_context():
             db.session.remove()

@@ -471,7 +471,10 @@ class SearchIndex:
         which the first search after a start or a merge would otherwise pay.
         """
         with self._unless_gone(), self._searcher_lock:
-            return self._columns.warm(self._current_searcher(), MATCH_COLUMNS)
+            read = self._columns.warm(self._current_searcher(), MATCH_COLUMNS)
+        # Outside the searcher's lock: searches go on while the files are read.
+        self._columns.preload_keys()
+        return read
 
     @contextmanager
     def _unless_gone(self) -> Iterator[None]:

@@ -448,6 +448,14 @@ class ColumnCache:
                     read += 1
         return read
 
+    def preload_keys(self) -> int:
+        """Bring the ``.keys`` files opened so far into memory; return how many were."""
+        with self._lock:
+            waiting = [k for k in self._keys.values() if k is not None and not k.preloaded]
+        for segment_keys in waiting:
+            segment_keys.preload()
+        return len(waiting)
+
     def keep_only(self, segment_ids: set[str]) -> None:
         """Forget the columns of segments that left the index."""
         with self._lock:
@@ -527,9 +535,7 @@ def run(
     return Found(total, page, facets, partial=budget.cut)
 
 
-def _match(
-    leaf: Leaf, query, filters, sort: str, keep: int, demote: bool = False
-) -> tuple | None:
+def _match(leaf: Leaf, query, filters, sort: str, keep: int, demote: bool = False) -> tuple | None:
     """Return one segment's matching documents and the ranking entries of its best ``keep``.
 
     The best of the whole index are among the best of each segment.
