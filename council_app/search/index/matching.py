@@ -70,6 +70,18 @@ suggestions), and three more costs went (``python bench/search_speed.py --scale 
   18–19 / 51–56 ms with Python's ``bisect`` over ``array``, → 16–19 / 38–78 ms (six runs;
   the machine's speed varies that much) with numpy's ``searchsorted`` over the mapped
   file, at the cost of the index's size (1.8 → 3.2 GB at a million utterances).
+
+What was left was Python objects per document, and the disk (16–19 / 38–78 → 12–21 /
+26–39 ms over four runs, index 3.8 GB):
+
+- a node's documents as Python sets, its scores as lists: building and freeing them
+  took about a third of a common phrase's search, and converting them to and from
+  arrays tripled a common word's (의원). Documents, scores, norms and facet counts are
+  now arrays (``keys``), and only a page's contenders are ranked by date;
+- a small segment's mid-common terms decoded from blocks: ``.keys`` now holds every
+  term past one block (128 documents), not 1,024;
+- a fresh process's first searches waiting for the disk, a few ms a page of ``.keys``:
+  the catch-up thread brings the files into memory (``SegmentKeys.preload``).
 """
 
 import heapq
