@@ -247,10 +247,10 @@ def _compress(data: bytes) -> tuple[int, bytes]:
 class PostingBlocks:
     """One term's posting list in one segment, as the blocks of the postings file."""
 
-    def __init__(self, buffer: bytes, blocks: list, fixed_size, frequency: int, fmt=None):
-        self._buffer, self._fixed_size = buffer, fixed_size
+    def __init__(self, buffer: bytes, blocks: list, fmt, frequency: int):
         #: The field's format, which reads positions out of a posting's value.
         self.format = fmt
+        self._buffer, self._fixed_size = buffer, fmt.fixed_value_size()
         #: Per block: (last document number, postings, data start, data end, compressed).
         self._blocks = blocks
         self._inlined = None
@@ -281,10 +281,10 @@ class PostingBlocks:
         return list(accumulate(deltas)), weights, _values(values, self._fixed_size, count)
 
     @classmethod
-    def inlined(cls, ids, weights, values, fixed_size) -> "PostingBlocks":
+    def inlined(cls, ids, weights, values, fmt) -> "PostingBlocks":
         """Return the postings Whoosh kept in the term's own record."""
-        blocks = cls(b"", [(ids[-1], len(ids), 0, 0, 0)], fixed_size, len(ids))
-        blocks._inlined = (list(ids), list(weights), _values(values, fixed_size, len(ids)))
+        blocks = cls(b"", [(ids[-1], len(ids), 0, 0, 0)], fmt, len(ids))
+        blocks._inlined = (list(ids), list(weights), _values(values, blocks._fixed_size, len(ids)))
         return blocks
 
 
@@ -295,11 +295,8 @@ def posting_blocks(reader, fieldname: str, text) -> PostingBlocks | None:
     except TermNotFound:
         return None
     fmt = reader.schema[fieldname].format
-    fixed_size = fmt.fixed_value_size()
     if info.is_inlined():
-        blocks = PostingBlocks.inlined(*info.inlined_postings(), fixed_size)
-        blocks.format = fmt
-        return blocks
+        return PostingBlocks.inlined(*info.inlined_postings(), fmt)
     offset, length = info.extent()
     # whoosh-reloaded reads the extent's length back as a 1-tuple.
     length = length[0] if isinstance(length, tuple) else length
@@ -319,7 +316,7 @@ def posting_blocks(reader, fieldname: str, text) -> PostingBlocks | None:
         if size < 0:  # a negative size marks the last block
             break
         position = end
-    return PostingBlocks(buffer, blocks, fixed_size, info.doc_frequency(), fmt)
+    return PostingBlocks(buffer, blocks, fmt, info.doc_frequency())
 
 
 def _values(values, fixed_size, count):
