@@ -30,7 +30,7 @@ from .matching import CHECK_EVERY, Leaf, OutOfTime
 MAX_EXPANSIONS = 100
 #: A phrase's rarest terms that narrow its candidates by whole intersections before any
 #: position is read; the others are read for the candidates still in the running only.
-SET_NARROWED_TERMS = 2
+FIRST_NARROWED_TERMS = 2
 #: Candidates of a phrase matched over keys between two looks at the clock, at most.
 MAX_KEYS_SHARE = 8192
 
@@ -93,7 +93,7 @@ class Phrase:
         # candidates are many. A commoner term is looked up only for the candidates whose
         # positions still fit: a bigram such as 하는 is in most utterances, and narrowing
         # by it would decode nearly all of its list to drop next to nothing.
-        for _, term_postings in terms[:SET_NARROWED_TERMS]:
+        for _, term_postings in terms[:FIRST_NARROWED_TERMS]:
             candidates = term_postings.narrow(candidates)
             if not len(candidates):
                 return candidates
