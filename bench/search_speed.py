@@ -155,7 +155,7 @@ def serve(engine: str, path: str, queries: list[dict], results) -> None:
         index = SearchIndex(path, variants=variants.load()).open()
         started = time.perf_counter()
         # As the app's catch-up thread does before the first search (where it can).
-        getattr(index, "prepare_columns", lambda: None)()
+        index.prepare_columns()
         index.prepare_speller()
         print(
             f"speller of {len(index._speller[1])} words built in {time.perf_counter() - started:.1f} s"
