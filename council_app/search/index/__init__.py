@@ -465,10 +465,12 @@ class SearchIndex:
 
     def prepare_columns(self) -> int:
         """Read whole the columns searches read, and the directories of the segments'
-        ``.keys`` files, for segments not read yet; return how many columns were read.
+        ``.keys`` files, for segments not read yet, then bring those files into memory;
+        return how many columns were read.
 
-        For the catch-up thread: at a million utterances it takes about two seconds,
-        which the first search after a start or a merge would otherwise pay.
+        For the catch-up thread: at a million utterances the columns take about two
+        seconds and the files some more, which the first searches after a start or a
+        merge would otherwise pay.
         """
         with self._unless_gone(), self._searcher_lock:
             read = self._columns.warm(self._current_searcher(), MATCH_COLUMNS)
