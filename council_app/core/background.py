@@ -5,11 +5,13 @@ request hands the job to its process's worker and answers. The worker's thread d
 jobs one at a time while they keep coming, then ends, so an idle process holds no thread.
 With ``poll`` it stays instead and asks ``look`` every ``poll`` seconds whether there is
 work that came from elsewhere (another server's changes). A thread does not survive a
-fork: a forked gunicorn worker starts its own on first use.
+fork: a forked gunicorn worker starts its own on first use, and ``start`` (called on every
+request) runs a process's ``first`` step on its first request.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
@@ -36,6 +38,7 @@ class Worker:
         poll: float = 0.0,
         look: Callable[[], Job | None] | None = None,
         retry_after: timedelta | None = None,
+        first: Callable[[], object] | None = None,
     ):
         self.name = name
         self._app = app
@@ -48,6 +51,9 @@ class Worker:
         #: After a failed job, further requests are ignored this long, however often asked.
         self._retry_after = retry_after
         self._failed_at: datetime | None = None
+        #: Run in the first request of each process (``start``), in its app context.
+        self._first = first
+        self._started_in: int | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         #: Set by ``submit``, so a polling thread need not wait out its interval.
@@ -65,8 +71,15 @@ class Worker:
             self._woken.set()
             self._start()
 
-    def start_polling(self) -> None:
-        """Start the thread if this worker polls and it is not running in this process."""
+    def start(self) -> None:
+        """On each request: run ``first`` if it is this process's first, then start the
+        thread if this worker polls and it is not running in this process."""
+        pid = os.getpid()
+        if self._started_in != pid:
+            with self._lock:
+                first_request, self._started_in = self._started_in != pid, pid
+            if first_request and self._first is not None:
+                self._first()
         if self._poll:
             with self._lock:
                 self._start()
