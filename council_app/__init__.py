@@ -65,7 +65,9 @@ def register_extensions(app: Flask, migrations: str) -> None:
     limiter.init_app(app)
     sync.init_app(app)
     pdf.init_app(app)
-    # After the limiter: a stored page still counts against the visitor's budget.
+    # After the limiter, so a stored page still counts against the visitor's budget, and
+    # after the search's start, so a process's first request opens the index even when
+    # it is answered from a cache the servers share.
     caching.init_app(app, language=select_locale)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

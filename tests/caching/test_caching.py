@@ -14,6 +14,7 @@ from council_app.auth import services as auth_services
 from council_app.calendars import feeds
 from council_app.core import caching, data_version
 from council_app.extensions import db
+from council_app.search import sync
 from tests.search.conftest import PLENARY_MINUTES
 from tests.statements import counting_statements
 
@@ -223,6 +224,8 @@ def test_redis_shares_stored_pages_between_servers_and_a_change_on_one_reaches_a
 
     assert get(one, url).headers["X-Cache"] == "miss"
     assert get(two, url).headers["X-Cache"] == "hit"
+    # Even a first request answered from the store opens the server's search index.
+    assert two.application.extensions["council_search_index"].is_open
     store = redis.Redis.from_url(REDIS_URL)
     assert any(store.scan_iter(match=redis_prefix + "page:*"))
     store.close()
@@ -234,6 +237,7 @@ def test_redis_shares_stored_pages_between_servers_and_a_change_on_one_reaches_a
     assert "제2회의실" in changed.get_data(as_text=True)
     for client in (one, two):
         with client.application.app_context():
+            assert sync.wait_for_catch_up(30)
             db.engine.dispose()
 
 
