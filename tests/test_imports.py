@@ -39,9 +39,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # (agenda/models.AgendaEntry); agenda in turn schedules items into meetings. Splitting the
     # entry model out of both is the next step.
     ("meetings", "agenda"): "order of business",
-    # meetings/state.py writes the minutes' index outbox row when a meeting's status or
-    # public flag changes; the minutes should subscribe to that change instead.
-    ("meetings", "minutes"): "outbox on a meeting's change",
 }
 
 

@@ -7,7 +7,7 @@ are looked up here. Like every service, these flush and audit but never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +20,6 @@ from ..core import audit
 from ..core.commands import spec
 from ..core.errors import NotFound, RuleViolation
 from ..extensions import db
-from ..minutes.headings import item_for_heading
 from . import order_rules
 from .models import Meeting
 
@@ -164,10 +163,3 @@ def titles_in_order(meeting: Meeting, session: Session | None = None) -> list[tu
         .order_by(AgendaEntry.position)
     )
     return [tuple(row) for row in rows]
-
-
-def heading_items(meeting: Meeting, headings: Iterable[str | None]) -> dict[str, int]:
-    """Return the agenda item each minutes heading names, by the meeting's order of business."""
-    entries = titles_in_order(meeting)
-    found = {heading: item_for_heading(heading, entries) for heading in headings if heading}
-    return {heading: item_id for heading, item_id in found.items() if item_id is not None}

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..meetings.state import meeting_changed
 from . import events
 from .models import IndexOutbox, Minutes, OutboxAction
 
@@ -33,8 +34,10 @@ def queue(minutes: Minutes, action: OutboxAction = OutboxAction.INDEX) -> None:
     events.queue(minutes.id, action.value)
 
 
+@meeting_changed.connect
 def queue_meeting(meeting: Meeting) -> None:
-    """Write an outbox row for the meeting's minutes, if it has any."""
+    """Write an outbox row for the meeting's minutes, if it has any: whether they are
+    public changed with the meeting's status or public flag."""
     minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
     if minutes is not None:
         queue(minutes)

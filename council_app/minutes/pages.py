@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import render_template, request
 from flask_login import current_user
 
 from ..auth.permissions import Permission
 from ..core.inputs import whole_number
 from ..meetings import order
+from ..meetings.models import Meeting
 from . import compliance as reports
 from . import queries, video
 from .forms import FinalizeForm, RestoreForm, VideoOffsetsForm, WithdrawForm
+from .headings import item_for_heading
 from .models import Minutes, MinutesVersion
 
 
@@ -31,7 +35,7 @@ def version_page(
         printing=printing,
         sections=sections,
         videos=video.turn_videos(minutes.meeting, shown) if not printing else {},
-        heading_items=order.heading_items(minutes.meeting, (h for h, _ in sections)),
+        heading_items=_heading_items(minutes.meeting, (h for h, _ in sections)),
         speakers=sorted({t.speaker for t in turns}),
         speaker=speaker,
         deadline=reports.deadline(minutes.meeting, minutes),
@@ -79,3 +83,10 @@ def _arrival() -> dict | None:
         "turn": whole_number(request.args.get("turn", ""), 1_000_000),
         "back": request.args.get("back", ""),
     }
+
+
+def _heading_items(meeting: Meeting, headings: Iterable[str | None]) -> dict[str, int]:
+    """Return the agenda item each minutes heading names, by the meeting's order of business."""
+    entries = order.titles_in_order(meeting)
+    found = {heading: item_for_heading(heading, entries) for heading in headings if heading}
+    return {heading: item_id for heading, item_id in found.items() if item_id is not None}
