@@ -49,7 +49,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
-    from .minutes import pdf
+    from .minutes import outbox, pdf
     from .search import sync
 
     # First, so its clock starts before any other hook can answer.
@@ -63,6 +63,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     init_login(app)
     security.init_app(app)
     limiter.init_app(app)
+    outbox.init_app(app)
     sync.init_app(app)
     pdf.init_app(app)
     # After the limiter, so a stored page still counts against the visitor's budget, and

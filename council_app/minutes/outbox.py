@@ -14,6 +14,7 @@ writer at a time anyway.
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import select, text
 
 from ..extensions import db
@@ -26,6 +27,11 @@ from .models import IndexOutbox, Minutes, OutboxAction
 COMMIT_ORDER_LOCK = 0x0C0DE17
 
 
+def init_app(app: Flask) -> None:
+    """Queue a meeting's minutes whenever the meeting's status or public flag changes."""
+    meeting_changed.connect(queue_meeting)
+
+
 def queue(minutes: Minutes, action: OutboxAction = OutboxAction.INDEX) -> None:
     """Write an outbox row for the minutes, announced to the index after the commit."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -34,7 +40,6 @@ def queue(minutes: Minutes, action: OutboxAction = OutboxAction.INDEX) -> None:
     events.queue(minutes.id, action.value)
 
 
-@meeting_changed.connect
 def queue_meeting(meeting: Meeting) -> None:
     """Write an outbox row for the meeting's minutes, if it has any: whether they are
     public changed with the meeting's status or public flag."""
