@@ -19,6 +19,7 @@ from council_app.auth import services as auth_services
 from council_app.config import database_uri
 from council_app.core.time import now
 from council_app.extensions import db
+from council_app.minutes import pdf
 from council_app.search import sync
 from tests.demo_template import DemoTemplate
 
@@ -236,8 +237,10 @@ def app(request, database_url, tmp_path):
         else:
             event.listen(db.engine, "connect", _without_fsync)
         yield app
-        # The index's catch-up thread may hold a connection: let it finish first.
+        # The index's catch-up and the PDF builds may hold a connection: let them finish
+        # first (a build reading the tables deadlocks with emptying them).
         assert sync.wait_for_catch_up(timeout=60), "the search catch-up thread did not finish"
+        assert pdf.wait_for_builds(timeout=120), "the PDF builds did not finish"
         if postgres:
             _empty_postgres()
         db.session.remove()
