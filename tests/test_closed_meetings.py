@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.calendars import factories
 
@@ -62,3 +63,35 @@ def test_public_meeting_page_still_shows_its_details(client, app):
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     for shown in (PLACE, NOTE, TITLE, 'id="agenda-title"'):
         assert shown in page, shown
+
+
+@pytest.fixture
+def decided_behind_closed_doors(closed):
+    """The closed meeting's item, decided there: the only meeting that dealt with it."""
+    from council_app.agenda.models import AgendaItem, Outcome, Result
+    from council_app.extensions import db
+
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.title == TITLE))
+    db.session.add(Outcome(item=item, meeting=closed, result=Result.PASSED, votes_yes=5))
+    db.session.commit()
+    return item
+
+
+def test_an_items_way_leaves_out_what_a_closed_meeting_did_with_it(
+    client, closed, decided_behind_closed_doors, make_user, login
+):
+    item = decided_behind_closed_doors
+    page = client.get(f"/agenda/{item.id}").get_data(as_text=True)
+    assert TITLE in page
+    assert f"/meetings/{closed.id}" not in page and closed.name not in page
+    api = client.get(f"/api/v1/agenda-items/{item.id}").get_json()
+    assert api["outcomes"] == []
+    # Nor does a session's list name it through the closed meeting.
+    listed = client.get("/api/v1/agenda-items", query_string={"session": 244}).get_json()
+    assert listed["total"] == 0
+    assert TITLE not in client.get("/agenda?session=244").get_data(as_text=True)
+
+    login(make_user("secretariat"))
+    page = client.get(f"/agenda/{item.id}").get_data(as_text=True)
+    assert f"/meetings/{closed.id}" in page
+    assert TITLE in client.get("/agenda?session=244").get_data(as_text=True)

@@ -14,6 +14,7 @@ from ..core.commands import spec
 from ..council.models import Body, BodyKind, Term
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
+from ..meetings.services import details_shown_to, details_visible_to
 from ..minutes import queries as minutes_queries
 from ..sessions.models import CouncilSession, SessionKind, SessionStatus
 from .models import AgendaEntry, AgendaItem, ItemKind, ItemStatus, Outcome, ProposerKind, Referral
@@ -53,8 +54,12 @@ class ItemFilter:
         }
 
 
-def filtered_items(filters: ItemFilter) -> Select:
-    """Return the query for items matching ``filters``, newest first."""
+def filtered_items(filters: ItemFilter, viewer) -> Select:
+    """Return the query for items matching ``filters``, newest first.
+
+    A session or a year finds an item through the meetings that dealt with it, a closed
+    meeting only for staff: its order of business is not public.
+    """
     query = select(AgendaItem)
     if filters.term is not None:
         query = query.where(AgendaItem.term.has(Term.number == filters.term))
@@ -72,7 +77,11 @@ def filtered_items(filters: ItemFilter) -> Select:
         query = query.where(*title_or_number(filters.q))
     # An item belongs to a session or a year through the meetings that dealt with it.
     if filters.session is not None or filters.year is not None:
-        on_meeting = select(AgendaEntry.item_id).join(Meeting, AgendaEntry.meeting_id == Meeting.id)
+        on_meeting = (
+            select(AgendaEntry.item_id)
+            .join(Meeting, AgendaEntry.meeting_id == Meeting.id)
+            .where(details_shown_to(viewer))
+        )
         if filters.session is not None:
             on_meeting = on_meeting.join(CouncilSession).where(
                 CouncilSession.number == filters.session
@@ -212,14 +221,18 @@ class TimelineStep:
 _STEP_ORDER = ("submitted", "referred", "scheduled", "committee_decision", "plenary_decision")
 
 
-def timeline(item: AgendaItem) -> list[TimelineStep]:
-    """Return the item's way from submission to its last decision, oldest first."""
+def timeline(item: AgendaItem, viewer) -> list[TimelineStep]:
+    """Return the item's way from submission to its last decision, oldest first.
+
+    A closed meeting's steps only for staff: its order of business and what it decided
+    are not public (its own page says so).
+    """
     steps = [TimelineStep("submitted", item.submitted_on, item.proposer_label)]
     steps += [TimelineStep("referred", r.referred_on, r.body.name) for r in item.referrals]
     decided = {o.meeting_id: o for o in item.outcomes}
     for entry in item.entries:
         meeting = entry.meeting
-        if meeting.status is MeetingStatus.CANCELLED:
+        if meeting.status is MeetingStatus.CANCELLED or not details_visible_to(meeting, viewer):
             continue
         outcome = decided.get(meeting.id)
         if outcome is None:

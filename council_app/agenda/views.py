@@ -75,7 +75,7 @@ def index():
         # A filter in the address is a bad request, not a refused form: say which one, as 400.
         raise CouncilError(refused.errors) from None
     page = db.paginate(
-        queries.filtered_items(filters),
+        queries.filtered_items(filters, current_user),
         page=page_number(request.args),
         per_page=PER_PAGE,
         max_per_page=PER_PAGE,
@@ -118,7 +118,9 @@ def show(item_id: int):
             "schedule_form": ScheduleForm().set_choices(meetings),
             "attachment_form": AttachmentForm(),
         }
-    return render_template("agenda/show.html", item=item, timeline=queries.timeline(item), **staff)
+    return render_template(
+        "agenda/show.html", item=item, timeline=queries.timeline(item, current_user), **staff
+    )
 
 
 @bp.get("/agenda/<int:item_id>/attachments/<int:attachment_id>")

@@ -9,6 +9,7 @@ is an OParl ``AgendaItem`` (``order``, ``number``, ``result``); attachments are 
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_login import current_user
 
 from ..agenda import queries, services
 from ..agenda.commands import ItemCommand, ItemRef, OutcomeCommand, ReferralCommand
@@ -24,6 +25,7 @@ from ..council.services import current_council
 from ..extensions import db
 from ..meetings import order
 from ..meetings.models import Meeting
+from ..meetings.services import details_visible_to
 from ..sessions.models import SessionKind
 from . import bp, json_payload, list_response
 
@@ -86,8 +88,12 @@ def outcome_json(outcome: Outcome) -> dict:
 
 
 def item_json(item: AgendaItem) -> dict:
-    """Return an item with its proposer, referrals, outcomes and files."""
-    outcomes = sorted(item.outcomes, key=lambda o: (o.meeting.date, o.meeting.start_time))
+    """Return an item with its proposer, referrals, outcomes and files.
+
+    A closed meeting's outcome only for staff, as on the item's page.
+    """
+    shown = [o for o in item.outcomes if details_visible_to(o.meeting, current_user)]
+    outcomes = sorted(shown, key=lambda o: (o.meeting.date, o.meeting.start_time))
     return {
         **item_summary_json(item),
         "summary": item.summary,
@@ -150,7 +156,7 @@ def agenda_items():
     ``modified_since`` (ISO 8601 date-time) keeps the items changed since then.
     """
     filters = read_command(queries.ItemFilter, request.args)
-    query = queries.filtered_items(filters)
+    query = queries.filtered_items(filters, current_user)
     kept = {}
     if (since := moment_arg(request.args, "modified_since")) is not None:
         query = query.where(AgendaItem.updated_at >= since)

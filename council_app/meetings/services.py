@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..core import audit
@@ -85,6 +85,11 @@ def details_visible_to(meeting: Meeting, user) -> bool:
     and its API agenda do; staff see everything.
     """
     return meeting.public or bool(user is not None and user.is_authenticated)
+
+
+def details_shown_to(user) -> ColumnElement[bool]:
+    """Return :func:`details_visible_to` as a condition on ``Meeting`` for queries."""
+    return true() if user is not None and user.is_authenticated else Meeting.public.is_(True)
 
 
 def snapshot(meeting: Meeting) -> dict:

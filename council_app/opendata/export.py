@@ -196,10 +196,14 @@ def agenda_item_rows() -> Iterator[dict]:
 
 
 def outcome_rows() -> Iterator[dict]:
-    """Yield what each meeting decided about each item, with the votes when counted."""
+    """Yield what each open meeting decided about each item, with the votes when counted.
+
+    A closed meeting's decisions stay out, as its order of business does on every page.
+    """
     stmt = (
         select(Outcome)
         .join(Meeting, Outcome.meeting_id == Meeting.id)
+        .where(Meeting.public.is_(True))
         .options(joinedload(Outcome.meeting).joinedload(Meeting.body))
         .options(joinedload(Outcome.meeting).joinedload(Meeting.council_session))
         .order_by(Meeting.date, Meeting.start_time, Outcome.id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_login import AnonymousUserMixin
+
 from council_app.agenda import queries, services
 from council_app.agenda.commands import OutcomeCommand, ReferralCommand
 from council_app.agenda.models import ItemKind, ItemStatus, Result
@@ -11,6 +13,9 @@ from council_app.core.commands import read_command
 from council_app.extensions import db
 from council_app.meetings import order
 from council_app.sessions.models import SessionKind
+
+#: A citizen without a session: what the public pages and the API show.
+VISITOR = AnonymousUserMixin()
 
 
 def _decided_bill(make_item, make_meeting, bodies, title="예시 조례안", number=1):
@@ -27,7 +32,7 @@ def _decided_bill(make_item, make_meeting, bodies, title="예시 조례안", num
 
 def test_timeline_goes_from_submission_to_the_plenary(make_item, make_meeting, bodies):
     item, committee, plenary = _decided_bill(make_item, make_meeting, bodies)
-    steps = queries.timeline(item)
+    steps = queries.timeline(item, VISITOR)
     assert [s.kind for s in steps] == [
         "submitted",
         "referred",
@@ -48,7 +53,7 @@ def test_timeline_shows_a_scheduled_meeting_without_outcome(make_item, make_meet
     item = make_item()
     meeting = make_meeting("plenary", date(2023, 6, 30))
     order.add_to_order(meeting, item, reason="상정")
-    assert queries.timeline(item)[-1].title == "제244회 정례회 제1차 본회의 상정"
+    assert queries.timeline(item, VISITOR)[-1].title == "제244회 정례회 제1차 본회의 상정"
 
 
 def test_yearly_counts_split_regular_and_extraordinary(
@@ -85,7 +90,7 @@ def test_filters(make_item, make_meeting, bodies):
     report = make_item("주요업무계획 보고", kind=ItemKind.REPORT)
 
     def titles(**args):
-        query = queries.filtered_items(read_command(queries.ItemFilter, args))
+        query = queries.filtered_items(read_command(queries.ItemFilter, args), VISITOR)
         return {i.title for i in db.session.scalars(query)}
 
     assert titles() == {decided.title, report.title}
@@ -103,7 +108,7 @@ def test_the_list_finds_items_by_title_words_and_bill_number(make_item, client):
     make_item("100%_달성 보고", kind=ItemKind.REPORT)
 
     def titles(q):
-        query = queries.filtered_items(read_command(queries.ItemFilter, {"q": q}))
+        query = queries.filtered_items(read_command(queries.ItemFilter, {"q": q}), VISITOR)
         return {i.title for i in db.session.scalars(query)}
 
     # Korean titles run words together: 주차 is inside 주차장.

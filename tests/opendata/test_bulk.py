@@ -9,7 +9,9 @@ import json
 
 from sqlalchemy import select
 
+from council_app.agenda.models import Outcome
 from council_app.extensions import db
+from council_app.meetings.state import change_state
 from council_app.minutes.models import Utterance
 
 
@@ -37,6 +39,11 @@ def test_the_exported_csv_reads_with_hangul_intact_and_counts_what_the_api_count
     demo, client, runner
 ):
     assert "아직 만든 파일이 없습니다" in client.get("/data/").get_data(as_text=True)
+    # A meeting that decided an item is closed (비공개): its decisions stay out of the files.
+    decided_at = db.session.scalar(select(Outcome).limit(1)).meeting
+    change_state(decided_at, public=False)
+    db.session.commit()
+    closed_meeting_id = decided_at.id
     result = runner.invoke(args=["data", "export"])
     assert result.exit_code == 0, result.output
     assert "utterances.csv" in result.output
@@ -59,7 +66,9 @@ def test_the_exported_csv_reads_with_hangul_intact_and_counts_what_the_api_count
     items = read_csv(client, "agenda_items.csv")
     assert len(items) == api_total(client, "/api/v1/agenda-items")
     assert items[0]["title"] and any("조례안" in i["title"] for i in items)
-    assert read_csv(client, "outcomes.csv")[0]["result_label"]
+    outcomes = read_csv(client, "outcomes.csv")
+    assert outcomes[0]["result_label"]
+    assert closed_meeting_id not in {int(o["meeting_id"]) for o in outcomes}
     assert read_csv(client, "sessions.csv")[0]["name"].startswith("제")
 
     lines = fetch(client, "utterances.jsonl").decode().splitlines()
