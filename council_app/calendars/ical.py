@@ -20,6 +20,7 @@ icalendar and with Mozilla's ical.js.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -37,6 +38,9 @@ REFRESH = "PT1H"
 #: this date on is one STANDARD block that fits every meeting.
 ZONE_HISTORY_FROM = date(1990, 1, 1)
 CRLF = b"\r\n"
+#: Control characters a TEXT value may not hold, escaped or not (tab and line ends aside):
+#: a place or note pasted from another program can carry them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 LINE_OCTETS = 75
 
 
@@ -191,14 +195,9 @@ def _identity(uid: str, created: datetime, changed: datetime) -> list[str]:
 
 
 def _text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """Escape a TEXT value (RFC 5545 §3.3.11), dropping the control characters it forbids."""
+    lines = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return lines.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _utc(moment: datetime) -> str:

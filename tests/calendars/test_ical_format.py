@@ -182,3 +182,15 @@ def test_fold_keeps_escapes_whole():
     line = "DESCRIPTION:" + "a" * 62 + "\\n" + "b" * 20
     first, second = ical.fold(line).split(b"\r\n")
     assert first.endswith(b"a") and second == b" \\n" + b"b" * 20
+
+
+def test_control_characters_pasted_into_a_place_or_title_never_reach_the_feed(client, june):
+    # RFC 5545 TEXT holds no control character but tab; a lone CR is a line end.
+    meeting = factories.add_meeting(june, place="본회의장\x07(7층)\x1b")
+    factories.add_agenda(meeting, ["조례안\x01 심사\r둘째 줄\x7f"])
+    data = client.get("/sessions/244.ics").data
+    body = data.replace(b"\r\n", b"")
+    assert not any(byte < 0x20 and byte != 0x09 or byte == 0x7F for byte in body)
+    unfolded = data.replace(b"\r\n ", b"").decode("utf-8")
+    assert "\r\nLOCATION:본회의장(7층)\r\n" in unfolded
+    assert "1. 조례안 심사\\n둘째 줄\\n" in unfolded
