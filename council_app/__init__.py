@@ -45,7 +45,7 @@ def register_extensions(app: Flask, migrations: str) -> None:
     """Bind every extension to the app."""
     from . import models  # noqa: F401  (every table is known before Alembic looks)
     from .auth.loading import init_login
-    from .core import caching, request_log, security
+    from .core import caching, request_log, request_text, security
     from .core.types import render_migration_type
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
@@ -54,6 +54,8 @@ def register_extensions(app: Flask, migrations: str) -> None:
 
     # First, so its clock starts before any other hook can answer.
     request_log.init_app(app)
+    # Before anything reads the request's text.
+    app.before_request(request_text.refuse_nul)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=migrations, render_as_batch=True, render_item=render_migration_type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -208,3 +209,48 @@ def test_the_reader_refuses_dates_outside_1949_to_ten_years_ahead():
     assert reader.date("a") is None and reader.date("b") is None
     assert reader.date("c") == date(2036, 12, 31)
     assert reader.errors[0] == ("a", "회의일은(는) 1949년부터 2036년 사이의 날짜여야 합니다.")
+
+
+#: Query-string names the lists, feeds and searches read as text.
+TEXT_QUERIES = ("q", "committee", "body", "speaker", "status", "kind", "token")
+
+
+@pytest.mark.sweep
+def test_a_nul_character_anywhere_in_an_address_is_refused_with_400(app, staff_client):
+    # PostgreSQL stores no NUL in text: one that reached a query failed as a 500.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    urls = []
+    for rule in _get_rules(app):
+        path = re.sub(r"<int:\w+>", "1", rule)
+        if "<" in path:  # a text part of the path
+            urls.append(re.sub(r"<[^>]+>", "a%00b", path))
+        urls += [f"{path}?{name}=a%00b" for name in TEXT_QUERIES if "<" not in path]
+    answers = {url: staff_client.get(url).status_code for url in urls}
+    assert len(answers) > 300
+    assert {url: status for url, status in answers.items() if status != 400} == {}
+
+
+def test_a_nul_in_a_search_or_a_filter_is_named_in_korean(client):
+    response = client.get("/api/v1/agenda-items?committee=%00")
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "committee" and "NUL" in error["message"]
+    page = client.get("/search?q=%EC%98%88%EC%82%B0%00")
+    assert page.status_code == 400 and "NUL 문자" in page.get_data(as_text=True)
+
+
+def test_a_nul_in_a_form_a_file_name_or_json_is_refused_and_nothing_is_saved(
+    client, token, council
+):
+    login = client.post("/login", data={"username": "adm\x00in", "password": "x"})
+    assert login.status_code == 400
+    upload = client.post(
+        "/api/v1/meetings/1/minutes",
+        data={"file": (io.BytesIO("○의장 개의합니다.".encode()), "a\x00b.txt")},
+        headers={"Authorization": token["Authorization"]},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 400 and upload.get_json()["errors"][0]["field"] == "file"
+    response = _post_raw(client, token, '{"note": "a\\u0000b"}')
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["errors"][0]["message"]

@@ -1,4 +1,5 @@
-"""Read JSON request bodies with bounds: depth, finite numbers, text without lone surrogates.
+"""Read JSON request bodies with bounds: depth, finite numbers, text without lone surrogates
+or NUL characters.
 
 Python's json module accepts ``NaN``/``Infinity``, reads ``1e400`` as infinity, keeps lone
 surrogates (``"\\ud800"``) that no database can store, and recurses once per nesting level,
@@ -24,6 +25,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 DEPTH_MESSAGE = f"JSON이 너무 깊게 중첩되어 있습니다 ({MAX_DEPTH}단계까지 읽습니다)."
 NUMBER_MESSAGE = "JSON에 NaN, Infinity나 너무 큰 숫자는 쓸 수 없습니다. 유한한 숫자를 적어 주세요."
 SURROGATE_MESSAGE = "JSON 문자열에 짝이 없는 서로게이트(\\ud800 등) 문자가 있습니다."
+NUL_MESSAGE = "JSON 문자열에 NUL 문자(\\u0000)는 쓸 수 없습니다. 지우고 다시 보내 주세요."
 SYNTAX_MESSAGE = "요청 본문을 JSON으로 읽을 수 없습니다. 형식을 확인해 주세요."
 
 
@@ -69,6 +71,9 @@ def _check(value: Any) -> None:
         if isinstance(item, str):
             if _SURROGATE.search(item):
                 raise JSONRefused(SURROGATE_MESSAGE)
+            if "\x00" in item:
+                # PostgreSQL stores no NUL in text (request_text refuses it elsewhere).
+                raise JSONRefused(NUL_MESSAGE)
         elif isinstance(item, dict | list):
             if depth > MAX_DEPTH:
                 raise JSONRefused(DEPTH_MESSAGE)
