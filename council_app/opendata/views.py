@@ -10,7 +10,8 @@ from . import export
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
 
-MIME_TYPES = {
+#: Each file's Content-Type, whole: given as a mimetype, Werkzeug adds a second charset.
+CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".jsonl": "application/jsonl; charset=utf-8",
     ".json": "application/json",
@@ -50,5 +51,6 @@ def download(name: str):
     allowed = {f["name"] for f in manifest["files"]} | {export.SUMS, export.MANIFEST}
     if name not in allowed:
         abort(404)
-    mimetype = MIME_TYPES.get(Path(name).suffix, "text/plain; charset=utf-8")
-    return send_from_directory(folder, name, mimetype=mimetype, max_age=300)
+    response = send_from_directory(folder, name, max_age=300)
+    response.content_type = CONTENT_TYPES.get(Path(name).suffix, "text/plain; charset=utf-8")
+    return response

@@ -31,6 +31,8 @@ def fetch(client, name: str, mimetype: str | None = None) -> bytes:
 
 
 def read_csv(client, name: str) -> list[dict]:
+    with client.get(f"/data/{name}") as response:
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     data = fetch(client, name, "text/csv")
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
