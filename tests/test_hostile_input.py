@@ -7,8 +7,10 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import flask_babel
 import pytest
 import time_machine
+from flask import g
 
 from council_app.auth import services as auth_services
 from council_app.core.inputs import Reader
@@ -254,3 +256,25 @@ def test_a_nul_in_a_form_a_file_name_or_json_is_refused_and_nothing_is_saved(
     response = _post_raw(client, token, '{"note": "a\\u0000b"}')
     assert response.status_code == 400
     assert "NUL" in response.get_json()["errors"][0]["message"]
+
+
+@pytest.mark.app_config(MAX_CONTENT_LENGTH=1024 * 1024)
+def test_a_request_past_the_size_bound_is_413_and_says_the_bound(client, token):
+    too_large = {"file": (io.BytesIO(b"x" * (1024 * 1024 + 1)), "minutes.txt")}
+    response = client.post(
+        "/api/v1/meetings/1/minutes",
+        data=too_large,
+        headers={"Authorization": token["Authorization"]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "1 MB까지" in response.get_json()["errors"][0]["message"]
+    page = client.post("/login", data={"username": "x" * (1024 * 1024 + 1)})
+    assert page.status_code == 413 and "1 MB까지" in page.get_data(as_text=True)
+    # A new visit in an English browser (the test's app context keeps the last locale).
+    flask_babel.refresh()
+    g.pop("_page_translations", None)
+    english = client.post(
+        "/login", data={"username": "x" * (1024 * 1024 + 1)}, headers={"Accept-Language": "en"}
+    )
+    assert "up to 1 MB" in english.get_data(as_text=True)

@@ -18,7 +18,7 @@ MESSAGES_KO = {
     403: N_("이 작업을 할 권한이 없습니다."),
     404: N_("찾는 페이지가 없습니다."),
     405: N_("허용되지 않는 요청 방식입니다."),
-    413: N_("파일이 너무 큽니다."),
+    413: N_("보낸 내용이 너무 큽니다. 파일을 합쳐 %(megabytes)d MB까지 보낼 수 있습니다."),
     422: N_("입력한 내용이 규칙에 맞지 않습니다."),
     429: N_("요청이 너무 많습니다. 잠시 뒤에 다시 시도해 주세요."),
     500: N_("서버에서 문제가 생겼습니다. 잠시 뒤에 다시 시도해 주세요."),
@@ -31,16 +31,18 @@ def wants_json() -> bool:
     return request.blueprint in ("api", "oparl") or request.path.startswith(("/api/", "/oparl/"))
 
 
-def _respond(status: int, message: str, headers: dict | None = None):
+def _respond(status: int, message: str, headers: dict | None = None, **values):
+    """Answer ``message`` (filled with ``values``, ``%(name)s`` style) as a page or JSON."""
     headers = dict(headers or {})
     if wants_json():
         if status == 401:
             # RFC 6750: say which credentials the API takes.
             headers["WWW-Authenticate"] = 'Bearer realm="api"'
-        return jsonify({"errors": [{"field": None, "message": message}]}), status, headers
+        text = message % values if values else message
+        return jsonify({"errors": [{"field": None, "message": text}]}), status, headers
     # The API answers in Korean; the page in the visitor's language. gettext returns a plain
     # str, so Jinja still escapes whatever the message quotes back from the request.
-    page = render_template("errors/error.html", status=status, message=gettext(message))
+    page = render_template("errors/error.html", status=status, message=gettext(message, **values))
     return page, status, headers
 
 
@@ -61,10 +63,14 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        headers = {}
+        headers, values = {}, {}
         if error.code == 429:
             headers["Retry-After"] = str(retry_after())
-        return _respond(error.code or 500, MESSAGES_KO.get(error.code, error.description), headers)
+        if error.code == 413:
+            # The bound, so that the sender knows what to split or shrink.
+            values["megabytes"] = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        message = MESSAGES_KO.get(error.code, error.description)
+        return _respond(error.code or 500, message, headers, **values)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
