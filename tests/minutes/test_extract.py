@@ -164,6 +164,14 @@ def test_binary_garbage_named_as_an_accepted_format_is_called_damaged():
     assert "지원하지 않는" not in caught.value.message_ko
 
 
+def test_a_text_file_holding_binary_data_is_called_damaged_not_unsupported():
+    # "지원하지 않는 형식(txt) … 텍스트 파일을 올려 주세요" told the uploader to do what they did.
+    with pytest.raises(ExtractionError) as caught:
+        extract("○의장 개의합니다.".encode() + b"\x00\x01" * 8, "회의록.txt")
+    assert caught.value.code == "broken"
+    assert "텍스트 파일이 손상되었거나" in caught.value.message_ko
+
+
 @pytest.mark.slow
 def test_sandbox_stops_an_extraction_that_overruns():
     with pytest.raises(ExtractionError) as caught:

@@ -33,7 +33,7 @@ _EXTRACTORS: dict[str, Callable[[bytes, Limits], Extraction]] = {
 
 
 # Names of formats this service reads, by the suffix an uploader gives them.
-_ACCEPTED_SUFFIXES = {"hwp": "HWP", "hwpx": "HWPX", "pdf": "PDF", "docx": "DOCX"}
+_ACCEPTED_SUFFIXES = {"hwp": "HWP", "hwpx": "HWPX", "pdf": "PDF", "docx": "DOCX", "txt": "텍스트"}
 # An OLE2 compound file (HWP 5, old Word): its magic survives when the rest is cut off.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
