@@ -41,6 +41,17 @@ def _refuse_constant(name: str) -> float:
     raise JSONRefused(NUMBER_MESSAGE)
 
 
+#: More digits than any field's bound; past this a number is refused as too large, before
+#: Python's own limit (4,300 digits) turns it into a syntax error.
+MAX_DIGITS = 100
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise JSONRefused(NUMBER_MESSAGE)
+    return int(text)
+
+
 def _finite_float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
@@ -51,13 +62,18 @@ def _finite_float(text: str) -> float:
 def loads(data: str | bytes | bytearray) -> Any:
     """Parse ``data`` as bounded JSON, raising JSONRefused with a Korean reason."""
     try:
-        value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
+        value = json.loads(
+            data,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
     except JSONRefused:
         raise
     except RecursionError:
         raise JSONRefused(DEPTH_MESSAGE) from None
     except ValueError:
-        # JSONDecodeError, undecodable bytes, an integer of more than 4,300 digits.
+        # JSONDecodeError, undecodable bytes.
         raise JSONRefused(SYNTAX_MESSAGE) from None
     _check(value)
     return value
