@@ -20,6 +20,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -88,12 +89,17 @@ def path(relative: str) -> Path:
     return Path(joined)
 
 
+#: Control characters and the marks that reorder text (U+202E makes ``txt.exe`` read as
+#: ``exe.txt``): a name shown to staff and offered on download carries none of them.
+_NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def display_name(filename: str | None) -> str:
     """Return the uploader's file name without any folder part, for showing only.
 
     A browser may send a full Windows path; the name is cut to the columns' 255 characters.
     """
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = _NOT_SHOWN.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
     return name[-255:]
 
 

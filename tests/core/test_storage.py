@@ -69,3 +69,6 @@ def test_paths_stay_under_the_root(app):
         storage.new_name("elsewhere")
     assert storage.display_name("C:\\Users\\속기\\회의록 1.hwp ") == "회의록 1.hwp"
     assert storage.display_name(None) == ""
+    # A right-to-left override would show "회의록exe.hwp" for a file named …\u202ephw.exe.
+    assert storage.display_name("회의록\u202ephw.exe") == "회의록phw.exe"
+    assert storage.display_name("회의\x07록\u2066.txt\u2069") == "회의록.txt"
