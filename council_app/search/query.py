@@ -62,9 +62,15 @@ def parse_query(raw: str) -> ParsedQuery:
     return ParsedQuery(tuple(clauses))
 
 
+#: What ``_clean`` puts for a character of each Unicode category it does not keep.
+_CLEANED = {"Cc": " ", "Cf": "", "Cs": " ", "Co": " ", "Cn": " "}
+
+
 def _clean(raw: str) -> str:
-    # Control and format characters (NUL, bidi marks, zero-width joiners) act as spaces.
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in raw)
+    # Control characters (NUL, tab, escape) act as spaces. Format characters (zero-width
+    # spaces and joiners, BOM, bidi marks) vanish: pasted from a web page inside a word
+    # (예\u200b산), they would split it into syllables nobody searched for.
+    text = "".join(_CLEANED.get(unicodedata.category(ch), ch) for ch in raw)
     return text.strip()
 
 

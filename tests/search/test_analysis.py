@@ -111,6 +111,16 @@ def test_parse_and_or_not_prefix_phrase():
     ]
 
 
+@pytest.mark.parametrize("pasted", ["예\u200b산", "\ufeff예산", "예\u200d산", "\u202e예산\u202c"])
+def test_format_characters_pasted_into_a_word_leave_the_word_whole(pasted):
+    [clause] = parse_query(pasted).clauses
+    assert [term.text for term in clause.terms] == ["예산"]
+
+
+def test_control_characters_still_part_words():
+    assert len(parse_query("예산\x00회의").clauses) == 2
+
+
 @pytest.mark.parametrize(
     "raw",
     [
