@@ -84,6 +84,9 @@ def _lex(text: str):
             yield ("or",)
         elif match["word"] in ("NOT", "-"):
             yield ("not",)
+        elif match["word"] in ("AND", "&", "&&", "+"):
+            # Every word must be there anyway; other search boxes taught people to say so.
+            continue
         else:
             yield from _lex_word(match["word"])
 

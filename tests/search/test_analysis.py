@@ -117,6 +117,11 @@ def test_format_characters_pasted_into_a_word_leave_the_word_whole(pasted):
     assert [term.text for term in clause.terms] == ["예산"]
 
 
+@pytest.mark.parametrize("joiner", ["AND", "&", "&&", "+"])
+def test_and_between_words_is_what_a_space_already_says(joiner):
+    assert parse_query(f"예산 {joiner} 회의") == parse_query("예산 회의")
+
+
 def test_control_characters_still_part_words():
     assert len(parse_query("예산\x00회의").clauses) == 2
 
