@@ -278,3 +278,18 @@ def test_a_request_past_the_size_bound_is_413_and_says_the_bound(client, token):
         "/login", data={"username": "x" * (1024 * 1024 + 1)}, headers={"Accept-Language": "en"}
     )
     assert "up to 1 MB" in english.get_data(as_text=True)
+
+
+def test_a_multipart_part_without_a_name_is_not_a_5xx(client, token):
+    # Werkzeug files such a part under the name None; the NUL check once failed on it.
+    body = (
+        b'--b\r\nContent-Disposition: form-data; filename="f"\r\n\r\nx\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nJ\r\n--b--\r\n'
+    )
+    response = client.post(
+        "/api/v1/meetings/1/minutes",
+        data=body,
+        headers={"Authorization": token["Authorization"]},
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert 400 <= response.status_code < 500

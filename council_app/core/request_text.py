@@ -18,11 +18,13 @@ MESSAGE = "NUL 문자(\\0)는 쓸 수 없습니다. 지우고 다시 보내 주�
 
 def refuse_nul() -> None:
     """Refuse a request whose address, form or file names hold a NUL character (400)."""
-    fields: list[tuple[str, object]] = list((request.view_args or {}).items())
+    fields: list[tuple[object, object]] = list((request.view_args or {}).items())
     fields += request.args.items(multi=True)
     if request.method != "GET":
         fields += request.form.items(multi=True)
         fields += [(name, file.filename) for name, file in request.files.items(multi=True)]
     for name, value in fields:
+        # A hand-made multipart part may come without a name (None) or a file name.
+        name = name if isinstance(name, str) else ""
         if NUL in name or (isinstance(value, str) and NUL in value):
             raise CouncilError(MESSAGE, field=name.replace(NUL, ""))
