@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from council_app.search import spelling
 from council_app.search.index import SearchFilters, SearchIndex
 from council_app.search.query import QueryError
 from tests.corpus import require_corpus
@@ -244,3 +245,23 @@ def test_real_minutes_are_found_by_word_with_a_particle(tmp_path):
     )
     result = search_index.search("수해백서를", SearchFilters(speaker="유광욱"))
     assert result.total == 1 and "<mark>수해백서" in result.hits[0].snippet
+
+
+def test_the_speller_counts_each_word_over_every_segment(tmp_path):
+    # Read segment by segment and summed: the same counts the whole index's reader gives.
+    search_index = SearchIndex(tmp_path).create()
+    for row in UTTERANCES:  # one segment each
+        search_index.add_utterances([utterance(*row)])
+    search_index.add_utterances([utterance(9, 1, *UTTERANCES[0][2:])])
+    with search_index._ix.reader() as reader:
+        assert len(reader.leaf_readers()) > 2
+        expected: dict[str, int] = {}
+        for fieldname in search_index._vocabulary_fields():
+            for term, info in reader.iter_field(fieldname):
+                word = term.decode()
+                expected[word] = max(expected.get(word, 0), info.doc_frequency())
+    assert search_index.prepare_speller()
+    built = search_index._speller[1].frequencies
+    assert built and built == {w: f for w, f in expected.items() if w in built}
+    assert set(built) == set(spelling.Speller(expected.items()).frequencies)
+    assert max(built.values()) >= 2  # a word of the repeated utterance, summed

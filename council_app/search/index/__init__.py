@@ -456,9 +456,16 @@ class SearchIndex:
             frequencies: dict[str, int] = {}
             with self._ix.reader() as reader:
                 for fieldname in self._vocabulary_fields():
-                    for term, info in reader.iter_field(fieldname):
+                    # Segment by segment: each reads its terms in order, where the whole
+                    # index's reader looks every term up in every segment (8 s against
+                    # about 2 at 200,000 utterances). A word's count is their sum.
+                    counts: dict[bytes, int] = {}
+                    for segment, _offset in reader.leaf_readers():
+                        for term, info in segment.iter_field(fieldname):
+                            counts[term] = counts.get(term, 0) + info.doc_frequency()
+                    for term, count in counts.items():
                         word = term.decode()
-                        frequencies[word] = max(frequencies.get(word, 0), info.doc_frequency())
+                        frequencies[word] = max(frequencies.get(word, 0), count)
             speller = spelling.Speller(frequencies.items())
             self._speller = (generation, speller, now())
             return True
