@@ -40,13 +40,14 @@ from . import variants
 from .index import IndexBusy, IndexMissing, SearchIndex
 from .models import IndexNode
 
-_EXTENSION = "council_search_index"
+#: Where the app keeps this process's index (``app.extensions``).
+EXTENSION = "council_search_index"
 _WORKER = "council_search_catch_up"
 
 
 def init_app(app: Flask) -> None:
     """Apply minutes changes to the index as soon as they are committed."""
-    app.extensions[_EXTENSION] = SearchIndex(
+    app.extensions[EXTENSION] = SearchIndex(
         app.config["SEARCH_INDEX_PATH"],
         variants=variants.load(app.config["SEARCH_ABBREVIATIONS_FILE"]),
     )
@@ -73,7 +74,7 @@ def search_index() -> SearchIndex:
     ``bring_up_to_date`` does; it is derived data, never a reason to fail. Requests
     read through ``readable_index``, which creates nothing.
     """
-    index: SearchIndex = current_app.extensions[_EXTENSION]
+    index: SearchIndex = current_app.extensions[EXTENSION]
     if not index.is_open:
         index.open_or_create()
     return index
@@ -85,7 +86,7 @@ def readable_index() -> SearchIndex | None:
     A request never creates the index: a missing or unreadable one (or one of another
     schema) is created and rebuilt by the catch-up thread, woken here.
     """
-    index: SearchIndex = current_app.extensions[_EXTENSION]
+    index: SearchIndex = current_app.extensions[EXTENSION]
     if not index.is_open:
         try:
             current = index.is_current()
@@ -110,14 +111,32 @@ def _open_for_searches() -> None:
     speller is ready no search page can be stored, so each one would be searched again.
     A missing index is built when a search or a change first asks for it.
     """
-    index: SearchIndex = current_app.extensions[_EXTENSION]
+    index: SearchIndex = current_app.extensions[EXTENSION]
     if not index.is_open and index.exists():
         readable_index()
 
 
+def prepare_for_searches() -> bool:
+    """Open the index and read what searches need, now; False if there is no index yet.
+
+    For a server's hook that runs before a worker takes requests (``gunicorn.conf.py``):
+    read beside the first pages, it slowed them for seconds. Changes made meanwhile are
+    then caught up with by the thread, as after any start.
+    """
+    index: SearchIndex = current_app.extensions[EXTENSION]
+    if not index.is_open:
+        if not index.is_current():
+            return False  # built by the thread when a search or a change asks for it
+        index.open()
+    index.prepare_columns()
+    prepare_speller()
+    catch_up_later()
+    return True
+
+
 def recover() -> None:
     """Let go of an index whose files went away; the catch-up thread creates it again."""
-    index: SearchIndex = current_app.extensions[_EXTENSION]
+    index: SearchIndex = current_app.extensions[EXTENSION]
     current_app.logger.warning("search index at %s is gone: rebuilding it", index.path)
     index.close()
     catch_up_later()
@@ -442,7 +461,7 @@ def reindex(progress: Callable[[int], None] | None = None, *, procs: int = 1) ->
     outbox row written before the rebuild read the minutes; later rows are applied by the
     next catch-up.
     """
-    index: SearchIndex = current_app.extensions[_EXTENSION]
+    index: SearchIndex = current_app.extensions[EXTENSION]
     with Session(db.engine) as session:
         last_row = session.scalar(select(func.max(IndexOutbox.id))) or 0
 

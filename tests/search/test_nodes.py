@@ -6,10 +6,14 @@ server. The process-wide cursor lives in each index, never in the outbox rows.
 
 import datetime
 import os
+import runpy
 import threading
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from council_app import create_app
@@ -211,5 +215,27 @@ def test_a_restarted_server_reads_its_columns_and_words_before_any_search(app, p
             assert opened and all(segment_keys.preloaded for segment_keys in opened)
     finally:
         with restarted.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_gunicorn_worker_reads_the_index_before_it_takes_requests(app, publish):
+    # gunicorn.conf.py's post_worker_init: the first pages wait for none of it.
+    publish()
+    assert sync.wait_for_catch_up(30)
+    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    keys = ("TESTING", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED", "UPLOAD_PATH")
+    config = {key: app.config[key] for key in (*keys, "SEARCH_INDEX_PATH")}
+    started = create_app(config | {"SEARCH_POLL_SECONDS": 0})
+    try:
+        hooks["post_worker_init"](SimpleNamespace(wsgi=started))
+        index = started.extensions[sync.EXTENSION]
+        assert index.is_open and index._speller is not None
+        with started.app_context():
+            assert sync.wait_for_catch_up(30)
+        # The same settings serve bench/load.py's minimal Flask app, which has no index.
+        hooks["post_worker_init"](SimpleNamespace(wsgi=Flask("ceiling")))
+    finally:
+        with started.app_context():
             db.session.remove()
             db.engine.dispose()
