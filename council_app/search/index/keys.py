@@ -109,7 +109,7 @@ class SegmentKeys:
         with open(path, "rb") as f:
             # Mapped, the file stays readable after a merge deletes it.
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        #: The whole file was brought into memory (``preload``).
+        #: The kernel was asked to read the whole file ahead (``preload``).
         self.preloaded = False
         start = int.from_bytes(self._map[-_TRAILER:], "little")
         # The index's own file in its instance folder, written by ``write``.

@@ -81,7 +81,7 @@ What was left was Python objects per document, and the disk (16–19 / 38–78 �
 - a small segment's mid-common terms decoded from blocks: ``.keys`` now holds every
   term past one block (128 documents), not 1,024;
 - a fresh process's first searches waiting for the disk, a few ms a page of ``.keys``:
-  the catch-up thread brings the files into memory (``SegmentKeys.preload``).
+  the kernel reads the files ahead when an index is prepared (``SegmentKeys.preload``).
 """
 
 import heapq
@@ -461,7 +461,7 @@ class ColumnCache:
         return read
 
     def preload_keys(self) -> int:
-        """Bring the ``.keys`` files opened so far into memory; return how many were."""
+        """Have the kernel read ahead the ``.keys`` files opened so far; return how many."""
         with self._lock:
             waiting = [k for k in self._keys.values() if k is not None and not k.preloaded]
         for segment_keys in waiting:
