@@ -103,17 +103,18 @@ def readable_index() -> SearchIndex | None:
     return index
 
 
-def _open_for_searches() -> None:
-    """Open the index on a process's first request, whatever the page, if there is one.
+def _open_for_searches() -> SearchIndex | None:
+    """Open the index, if there is one, so that the thread prepares it for searches.
 
-    Its thread then reads the columns, the ``.keys`` files and the words before the first
-    search (about 17 s at 200,000 utterances), not while searches arrive: until the
-    speller is ready no search page can be stored, so each one would be searched again.
-    A missing index is built when a search or a change first asks for it.
+    On a process's first request, whatever the page, when no server hook did it first
+    (``prepare_for_searches``): until the speller is ready no search page can be stored,
+    so each one would be searched again. A missing index is built when a search or a
+    change first asks for it.
     """
     index: SearchIndex = current_app.extensions[EXTENSION]
-    if not index.is_open and index.exists():
-        readable_index()
+    if not index.is_open and not index.exists():
+        return None
+    return readable_index()
 
 
 def prepare_for_searches() -> bool:
@@ -121,17 +122,19 @@ def prepare_for_searches() -> bool:
 
     For a server's hook that runs before a worker takes requests (``gunicorn.conf.py``):
     read beside the first pages, it slowed them for seconds. Changes made meanwhile are
-    then caught up with by the thread, as after any start.
+    caught up with by the thread ``readable_index`` wakes, as after any start.
     """
-    index: SearchIndex = current_app.extensions[EXTENSION]
-    if not index.is_open:
-        if not index.is_current():
-            return False  # built by the thread when a search or a change asks for it
-        index.open()
+    index = _open_for_searches()
+    if index is None:
+        return False
+    _read_for_searches(index)
+    return True
+
+
+def _read_for_searches(index: SearchIndex) -> None:
+    """Read what searches read of every match, then the words suggestions come from."""
     index.prepare_columns()
     prepare_speller()
-    catch_up_later()
-    return True
 
 
 def recover() -> None:
@@ -242,9 +245,7 @@ def _catch_up(_job: str) -> None:
     bring_up_to_date()
     # After the changes are searchable, not before them.
     merge_segments()
-    # What searches read of every match, then the words suggestions are drawn from.
-    search_index().prepare_columns()
-    prepare_speller()
+    _read_for_searches(search_index())
 
 
 def _look_for_changes() -> str | None:
