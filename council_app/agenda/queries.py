@@ -250,6 +250,13 @@ def timeline(item: AgendaItem, viewer) -> list[TimelineStep]:
     return sorted(steps, key=lambda s: (s.day, _STEP_ORDER.index(s.kind)))
 
 
+def outcomes_shown_to(item: AgendaItem, viewer) -> list[Outcome]:
+    """Return what meetings decided about the item, oldest first; a closed meeting's
+    decision only for staff, as on the item's page (``timeline``)."""
+    shown = [o for o in item.outcomes if details_visible_to(o.meeting, viewer)]
+    return sorted(shown, key=lambda o: (o.meeting.date, o.meeting.start_time))
+
+
 def item_in_full(item_id: int) -> AgendaItem:
     """Return an item with all its page and the API show, loaded at once; 404 if none.
 

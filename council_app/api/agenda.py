@@ -25,7 +25,6 @@ from ..council.services import current_council
 from ..extensions import db
 from ..meetings import order
 from ..meetings.models import Meeting
-from ..meetings.services import details_visible_to
 from ..sessions.models import SessionKind
 from . import bp, json_payload, list_response
 
@@ -88,12 +87,8 @@ def outcome_json(outcome: Outcome) -> dict:
 
 
 def item_json(item: AgendaItem) -> dict:
-    """Return an item with its proposer, referrals, outcomes and files.
-
-    A closed meeting's outcome only for staff, as on the item's page.
-    """
-    shown = [o for o in item.outcomes if details_visible_to(o.meeting, current_user)]
-    outcomes = sorted(shown, key=lambda o: (o.meeting.date, o.meeting.start_time))
+    """Return an item with its proposer, referrals, outcomes and files."""
+    outcomes = queries.outcomes_shown_to(item, current_user)
     return {
         **item_summary_json(item),
         "summary": item.summary,
